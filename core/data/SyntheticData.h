@@ -1,0 +1,12 @@
+#pragma once
+
+#include "data/TensorDataset.h"
+#include "spec/ExperimentSpec.h"
+
+namespace trainlab {
+
+/// Generates a seeded classification dataset: interleaved spirals or Gaussian blobs.
+/// The same spec and seed give the same tensors on every machine.
+TensorDataset generateSynthetic(const SyntheticSpec& spec, uint64_t seed);
+
+} // namespace trainlab

@@ -1,0 +1,132 @@
+#include "session/RunJob.h"
+
+#include "data/DatasetBuilder.h"
+#include "parallel/Devices.h"
+#include "spec/SpecErrors.h"
+#include "spec/SpecJson.h"
+#include "store/Database.h"
+#include "store/RunQueries.h"
+#include "store/StoreWriter.h"
+#include "telemetry/RaplEnergyMeter.h"
+#include "train/Trainer.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <chrono>
+
+namespace trainlab {
+
+namespace {
+
+double nowSeconds() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+
+void storeArtifact(StoreWriter& writer, qint64 run, const QString& kind,
+                   const QJsonObject& payload) {
+    writer.call([&](Database& db) {
+        Statement insert(db, "INSERT INTO artifacts(run, kind, payload, created) "
+                             "VALUES(?, ?, ?, ?)");
+        insert.bind(1, run)
+            .bind(2, kind)
+            .bind(3, QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)))
+            .bind(4, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
+            .run();
+        return 0;
+    });
+}
+
+} // namespace
+
+RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl& control,
+                     RunObserver& observer) {
+    RunResult result;
+    const ExperimentSpec& spec = request.spec;
+    const QString specJson =
+        QString::fromUtf8(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact));
+    try {
+        RunRecord record;
+        record.name = spec.name;
+        record.params = request.params;
+        record.spec = specJson;
+        record.id = writer.call([&](Database& db) {
+            Transaction transaction(db);
+            record.experiment = runs::createExperiment(db, spec.name, specJson);
+            const qint64 id = runs::createRun(db, record);
+            transaction.commit();
+            return id;
+        });
+        result.runId = record.id;
+    } catch (const std::exception& e) {
+        result.status = RunStatus::Failed;
+        result.error = QString::fromUtf8(e.what());
+        return result;
+    }
+    observer.runCreated(result.runId, spec.name);
+
+    const auto started = std::chrono::steady_clock::now();
+    RaplEnergyMeter energy;
+    QStringList devices;
+    TrainOutcome outcome;
+    try {
+        devices = resolveDevices(spec.devices);
+        if (devices.size() > 1)
+            throw InputError(QStringLiteral("devices: training on %1 devices at once needs "
+                                            "data-parallel support, which this build does not "
+                                            "have yet; name one device")
+                                 .arg(devices.size()));
+        writer.call([&](Database& db) {
+            runs::markRunning(db, result.runId, devices.join(QLatin1Char(',')));
+            return 0;
+        });
+        observer.message(result.runId, QStringLiteral("run %1 (%2) on %3")
+                                           .arg(result.runId)
+                                           .arg(spec.name, devices.join(QLatin1Char(','))));
+        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed);
+        if (data.normalization.enabled())
+            storeArtifact(writer, result.runId, QStringLiteral("normalization"),
+                          normalizationToJson(data.normalization));
+        TrainerCallbacks callbacks;
+        callbacks.metric = [&](int64_t step, double epoch, const QString& name, double value) {
+            const MetricPoint point{result.runId, step, epoch, name, value, nowSeconds()};
+            writer.appendMetric(point);
+            observer.metricLogged(point);
+        };
+        callbacks.message = [&](const QString& line) { observer.message(result.runId, line); };
+        outcome = Trainer(spec, data, control, std::move(callbacks)).run();
+        result.status = outcome.status;
+    } catch (const InputError& e) {
+        result.status = RunStatus::Failed;
+        result.error = e.message();
+    } catch (const std::exception& e) {
+        // LibTorch reports shape and type problems as c10::Error; its first line is the message.
+        result.status = RunStatus::Failed;
+        result.error = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+    }
+
+    const double hours =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+        3600.0;
+    RunRecord final;
+    final.id = result.runId;
+    final.status = result.status;
+    final.error = result.error;
+    final.energyJ = energy.joulesSinceStart();
+    final.deviceHours = hours * double(std::max<qsizetype>(1, devices.size()));
+    try {
+        writer.call([&](Database& db) {
+            runs::finish(db, final);
+            return 0;
+        });
+    } catch (const std::exception& e) {
+        result.status = RunStatus::Failed;
+        result.error += QStringLiteral(" (and its final state could not be stored: %1)")
+                            .arg(QString::fromUtf8(e.what()));
+    }
+    observer.message(result.runId,
+                     QStringLiteral("run %1 %2%3")
+                         .arg(result.runId)
+                         .arg(runStatusName(result.status),
+                              result.error.isEmpty() ? QString() : QStringLiteral(": ") + result.error));
+    return result;
+}
+
+} // namespace trainlab

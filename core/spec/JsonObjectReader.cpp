@@ -1,0 +1,163 @@
+#include "spec/JsonObjectReader.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cmath>
+
+namespace trainlab {
+
+namespace {
+
+QString formatNumber(double value) { return QString::number(value, 'g', 10); }
+
+QString rangeText(const JsonObjectReader::Range& range) {
+    const bool hasMin = std::isfinite(range.min);
+    const bool hasMax = std::isfinite(range.max);
+    const QString lower = (range.minExclusive ? QStringLiteral("> ") : QStringLiteral(">= ")) +
+                          formatNumber(range.min);
+    const QString upper = (range.maxExclusive ? QStringLiteral("< ") : QStringLiteral("<= ")) +
+                          formatNumber(range.max);
+    if (hasMin && hasMax)
+        return lower + QStringLiteral(" and ") + upper;
+    return hasMin ? lower : upper;
+}
+
+bool inRange(double value, const JsonObjectReader::Range& range) {
+    if (range.minExclusive ? !(value > range.min) : !(value >= range.min))
+        return false;
+    if (range.maxExclusive ? !(value < range.max) : !(value <= range.max))
+        return false;
+    return true;
+}
+
+} // namespace
+
+QString describeJson(const QJsonValue& value) {
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double:
+        return formatNumber(value.toDouble());
+    case QJsonValue::String:
+        return QLatin1Char('"') + value.toString() + QLatin1Char('"');
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+JsonObjectReader::JsonObjectReader(const QJsonObject& object, QString path, QStringList& errors)
+    : object_(object)
+    , path_(std::move(path))
+    , errors_(errors) {}
+
+QString JsonObjectReader::pathOf(const QString& key) const {
+    return path_.isEmpty() ? key : path_ + QLatin1Char('.') + key;
+}
+
+void JsonObjectReader::error(const QString& key, const QString& message) {
+    errors_ << (key.isEmpty() ? path_ : pathOf(key)) + QStringLiteral(": ") + message;
+}
+
+std::optional<double> JsonObjectReader::numberValue(const QString& key, bool wantInteger,
+                                                    Range range) {
+    known_.insert(key);
+    if (!object_.contains(key))
+        return std::nullopt;
+    const QJsonValue value = object_.value(key);
+    if (!value.isDouble()) {
+        error(key, QStringLiteral("must be a number, got ") + describeJson(value));
+        return std::nullopt;
+    }
+    const double number = value.toDouble();
+    if (wantInteger && number != std::floor(number)) {
+        error(key, QStringLiteral("must be an integer, got ") + describeJson(value));
+        return std::nullopt;
+    }
+    if (!inRange(number, range)) {
+        error(key, QStringLiteral("must be ") + rangeText(range) + QStringLiteral(", got ") +
+                       describeJson(value));
+        return std::nullopt;
+    }
+    return number;
+}
+
+void JsonObjectReader::integer(const QString& key, int& out, Range range) {
+    range.min = std::max(range.min, double(std::numeric_limits<int>::min()));
+    range.max = std::min(range.max, double(std::numeric_limits<int>::max()));
+    if (auto value = numberValue(key, true, range))
+        out = int(*value);
+}
+
+void JsonObjectReader::integer64(const QString& key, qint64& out, Range range) {
+    // Beyond 2^53 a JSON number is no longer an exact integer.
+    range.min = std::max(range.min, -9007199254740992.0);
+    range.max = std::min(range.max, 9007199254740992.0);
+    if (auto value = numberValue(key, true, range))
+        out = qint64(*value);
+}
+
+void JsonObjectReader::number(const QString& key, double& out, Range range) {
+    if (auto value = numberValue(key, false, range))
+        out = *value;
+}
+
+void JsonObjectReader::boolean(const QString& key, bool& out) {
+    known_.insert(key);
+    if (!object_.contains(key))
+        return;
+    const QJsonValue value = object_.value(key);
+    if (!value.isBool()) {
+        error(key, QStringLiteral("must be true or false, got ") + describeJson(value));
+        return;
+    }
+    out = value.toBool();
+}
+
+void JsonObjectReader::string(const QString& key, QString& out, const QStringList& allowed) {
+    known_.insert(key);
+    if (!object_.contains(key))
+        return;
+    const QJsonValue value = object_.value(key);
+    if (!value.isString()) {
+        error(key, QStringLiteral("must be a string, got ") + describeJson(value));
+        return;
+    }
+    const QString text = value.toString();
+    if (!allowed.isEmpty() && !allowed.contains(text)) {
+        error(key, QStringLiteral("must be one of ") + allowed.join(QStringLiteral(", ")) +
+                       QStringLiteral("; got ") + describeJson(value));
+        return;
+    }
+    out = text;
+}
+
+QJsonValue JsonObjectReader::raw(const QString& key) {
+    known_.insert(key);
+    return object_.value(key);
+}
+
+JsonObjectReader JsonObjectReader::child(const QString& key) {
+    known_.insert(key);
+    const QJsonValue value = object_.value(key);
+    if (!value.isUndefined() && !value.isObject()) {
+        error(key, QStringLiteral("must be an object, got ") + describeJson(value));
+        return JsonObjectReader(QJsonObject(), pathOf(key), errors_);
+    }
+    return JsonObjectReader(value.toObject(), pathOf(key), errors_);
+}
+
+void JsonObjectReader::finish() {
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+        if (!known_.contains(it.key()))
+            error(it.key(), QStringLiteral("unknown key"));
+    }
+}
+
+} // namespace trainlab

@@ -1,0 +1,275 @@
+#include "store/Database.h"
+
+#include "store/Migrations.h"
+#include "store/ProcessToken.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <sqlite3.h>
+
+namespace trainlab {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+QString describeSqliteError(int code, sqlite3* db) {
+    switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return QStringLiteral("the database is locked by another process (tried for %1 s)")
+            .arg(kBusyTimeoutMs / 1000);
+    case SQLITE_NOTADB:
+        return QStringLiteral("not a TrainLab database (the file is not SQLite)");
+    case SQLITE_CORRUPT:
+        return QStringLiteral("the database file is corrupt");
+    case SQLITE_READONLY:
+        return QStringLiteral("the database is read-only");
+    case SQLITE_CANTOPEN:
+        return QStringLiteral("cannot open the file (missing folder or no permission)");
+    case SQLITE_FULL:
+        return QStringLiteral("the disk is full");
+    default:
+        break;
+    }
+    return db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(code));
+}
+
+} // namespace
+
+// ---- Statement -------------------------------------------------------------------------------
+
+Statement::Statement(Database& db, const char* sql)
+    : db_(db) {
+    if (sqlite3_prepare_v2(db.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK)
+        db_.fail(QStringLiteral("cannot prepare a query"));
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, qint64 value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    sqlite3_bind_double(stmt_, index, value);
+    return *this;
+}
+
+Statement& Statement::bind(int index, const QString& value) {
+    const QByteArray utf8 = value.toUtf8();
+    sqlite3_bind_text(stmt_, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+}
+
+Statement& Statement::bind(int index, const QVariant& value) {
+    if (value.isNull())
+        return bindNull(index);
+    switch (value.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+    case QMetaType::UInt:
+    case QMetaType::Bool:
+        return bind(index, value.toLongLong());
+    case QMetaType::Double:
+    case QMetaType::Float:
+        return bind(index, value.toDouble());
+    default:
+        return bind(index, value.toString());
+    }
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    db_.fail(QStringLiteral("query failed"));
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::isNull(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+qint64 Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+QString Statement::text(int column) const {
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return data ? QString::fromUtf8(data, sqlite3_column_bytes(stmt_, column)) : QString();
+}
+
+QVariant Statement::value(int column) const {
+    switch (sqlite3_column_type(stmt_, column)) {
+    case SQLITE_INTEGER:
+        return int64(column);
+    case SQLITE_FLOAT:
+        return real(column);
+    case SQLITE_NULL:
+        return {};
+    default:
+        return text(column);
+    }
+}
+
+// ---- Database --------------------------------------------------------------------------------
+
+Database::Database(const QString& path, Mode mode)
+    : path_(path) {
+    const bool readOnly = mode == Mode::ReadOnly;
+    if (readOnly && !QFileInfo::exists(path))
+        throw StoreError(QStringLiteral("%1: no such database").arg(path));
+    if (!readOnly) {
+        const QString dir = QFileInfo(path).absolutePath();
+        if (!QDir().mkpath(dir))
+            throw StoreError(QStringLiteral("%1: cannot create the folder %2").arg(path, dir));
+    }
+    const int flags = readOnly ? SQLITE_OPEN_READONLY
+                               : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int rc =
+        sqlite3_open_v2(path.toUtf8().constData(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        const QString message = describeSqliteError(rc, db_);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError(QStringLiteral("%1: %2").arg(path, message));
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    sqlite3_extended_result_codes(db_, 1);
+    try {
+        // Reading the schema first makes a non-database file fail here, before any write.
+        const int version = schemaVersion();
+        if (version > latestSchemaVersion())
+            throw StoreError(QStringLiteral("%1: written by a newer TrainLab (schema version %2; "
+                                            "this build reads up to %3). It was not modified; "
+                                            "use a newer TrainLab.")
+                                 .arg(path)
+                                 .arg(version)
+                                 .arg(latestSchemaVersion()));
+        exec("PRAGMA foreign_keys = ON");
+        if (!readOnly) {
+            exec("PRAGMA journal_mode = WAL");
+            exec("PRAGMA synchronous = NORMAL");
+            migrate();
+            markInterruptedRuns();
+        } else if (version < latestSchemaVersion()) {
+            throw StoreError(QStringLiteral("%1: schema version %2 is older than this build's "
+                                            "%3; open it read-write once to upgrade it")
+                                 .arg(path)
+                                 .arg(version)
+                                 .arg(latestSchemaVersion()));
+        }
+    } catch (...) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+void Database::fail(const QString& what) const {
+    const int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_ERROR;
+    throw StoreError(
+        QStringLiteral("%1: %2: %3").arg(path_, what, describeSqliteError(code, db_)));
+}
+
+void Database::exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        sqlite3_free(message);
+        fail(QStringLiteral("cannot run '%1'").arg(QString::fromUtf8(sql).left(60).simplified()));
+    }
+}
+
+int Database::schemaVersion() {
+    Statement exists(*this, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                            "name = 'schema_version'");
+    exists.step();
+    if (exists.int64(0) == 0)
+        return 0;
+    Statement version(*this, "SELECT max(version) FROM schema_version");
+    return version.step() ? int(version.int64(0)) : 0;
+}
+
+qint64 Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::latestSchemaVersion() { return schemaMigrations().back().version; }
+
+QString Database::defaultPath() {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share/trainlab") : dir)
+        .filePath(QStringLiteral("trainlab.db"));
+}
+
+void Database::migrate() {
+    Transaction transaction(*this);
+    exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL, applied TEXT)");
+    // Re-read inside the write transaction: another process may have migrated meanwhile.
+    const int current = schemaVersion();
+    for (const Migration& migration : schemaMigrations()) {
+        if (migration.version <= current)
+            continue;
+        exec(migration.sql);
+        Statement record(*this, "INSERT INTO schema_version(version, applied) VALUES(?, ?)");
+        record.bind(1, migration.version)
+            .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
+            .run();
+    }
+    transaction.commit();
+}
+
+void Database::markInterruptedRuns() {
+    Transaction transaction(*this);
+    Statement running(*this, "SELECT id, owner FROM runs WHERE status = 'running'");
+    Statement mark(*this, "UPDATE runs SET status = 'interrupted', ended = ?, error = "
+                          "coalesce(error, 'the process running it ended unexpectedly') "
+                          "WHERE id = ?");
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    while (running.step()) {
+        if (!isProcessAlive(running.text(1)))
+            mark.bind(1, now).bind(2, running.int64(0)).run();
+    }
+    transaction.commit();
+}
+
+// ---- Transaction -----------------------------------------------------------------------------
+
+Transaction::Transaction(Database& db, bool immediate)
+    : db_(db) {
+    db_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+    if (open_)
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    open_ = false;
+}
+
+} // namespace trainlab

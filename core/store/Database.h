@@ -1,0 +1,106 @@
+#pragma once
+
+#include "spec/SpecErrors.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QVariant>
+#include <memory>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace trainlab {
+
+/// A database problem the user can act on (locked, corrupt, newer schema, unwritable path).
+class StoreError : public InputError {
+public:
+    using InputError::InputError;
+};
+
+class Database;
+
+/// A prepared statement. Bind indices start at 1, column indices at 0.
+class Statement {
+public:
+    Statement(Database& db, const char* sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, qint64 value);
+    Statement& bind(int index, int value) { return bind(index, qint64(value)); }
+    Statement& bind(int index, double value);
+    Statement& bind(int index, const QString& value);
+    Statement& bindNull(int index);
+    /// Binds a null when the variant is null, else by its type.
+    Statement& bind(int index, const QVariant& value);
+
+    /// Advances to the next row; false when done.
+    bool step();
+    /// Runs a statement that returns no rows, then resets it for reuse.
+    void run();
+    void reset();
+
+    bool isNull(int column) const;
+    qint64 int64(int column) const;
+    double real(int column) const;
+    QString text(int column) const;
+    QVariant value(int column) const;
+
+private:
+    Database& db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+/// One SQLite connection to a TrainLab workspace file.
+///
+/// open() with ReadWrite creates the file if needed, switches it to WAL, applies forward
+/// migrations and marks runs whose owning process is gone as `interrupted`. A file written by
+/// a newer TrainLab is refused before anything is changed.
+class Database {
+public:
+    enum class Mode { Invalid, ReadWrite, ReadOnly };
+
+    Database(const QString& path, Mode mode);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    const QString& path() const { return path_; }
+    sqlite3* handle() const { return db_; }
+
+    void exec(const char* sql);
+    int schemaVersion();
+    qint64 lastInsertId() const;
+
+    /// Throws StoreError naming the file and what went wrong.
+    [[noreturn]] void fail(const QString& what) const;
+
+    /// The database path used when --db is not given: AppDataLocation/trainlab.db.
+    static QString defaultPath();
+
+    /// The newest schema this build knows.
+    static int latestSchemaVersion();
+
+private:
+    void migrate();
+    void markInterruptedRuns();
+
+    QString path_;
+    sqlite3* db_ = nullptr;
+};
+
+/// RAII transaction: commits in commit(), rolls back if destroyed before.
+class Transaction {
+public:
+    explicit Transaction(Database& db, bool immediate = true);
+    ~Transaction();
+    void commit();
+
+private:
+    Database& db_;
+    bool open_ = true;
+};
+
+} // namespace trainlab

@@ -1,0 +1,84 @@
+#include "store/Migrations.h"
+
+namespace trainlab {
+
+const std::vector<Migration>& schemaMigrations() {
+    static const std::vector<Migration> migrations = {
+        {1, R"sql(
+CREATE TABLE experiments(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created TEXT NOT NULL);
+CREATE TABLE runs(
+    id INTEGER PRIMARY KEY,
+    experiment INTEGER REFERENCES experiments(id),
+    sweep INTEGER,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL CHECK(status IN ('queued','running','completed','failed','cancelled',
+                                          'pruned','interrupted')),
+    params TEXT NOT NULL DEFAULT '{}',
+    spec TEXT NOT NULL,
+    devices TEXT NOT NULL DEFAULT '',
+    owner TEXT,
+    created TEXT NOT NULL,
+    started TEXT,
+    ended TEXT,
+    error TEXT);
+CREATE INDEX runs_status ON runs(status);
+CREATE TABLE metrics(
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    epoch REAL NOT NULL,
+    name TEXT NOT NULL,
+    value REAL NOT NULL,
+    wall_time REAL NOT NULL);
+CREATE INDEX metrics_run_name_step ON metrics(run, name, step);
+)sql"},
+        {2, R"sql(
+ALTER TABLE runs ADD COLUMN energy_j REAL;
+ALTER TABLE runs ADD COLUMN device_hours REAL;
+ALTER TABLE runs ADD COLUMN cost REAL;
+CREATE TABLE sweeps(
+    id INTEGER PRIMARY KEY,
+    experiment INTEGER REFERENCES experiments(id),
+    strategy TEXT NOT NULL,
+    space TEXT NOT NULL,
+    objectives TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL);
+CREATE TABLE system_samples(
+    run INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    device TEXT NOT NULL,
+    time REAL NOT NULL,
+    gpu_mem_used REAL,
+    gpu_mem_total REAL,
+    util REAL,
+    power_w REAL,
+    temperature_c REAL,
+    cpu_percent REAL,
+    rss_bytes REAL);
+CREATE INDEX system_samples_run_time ON system_samples(run, time);
+CREATE TABLE checkpoints(
+    id INTEGER PRIMARY KEY,
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    epoch REAL NOT NULL,
+    path TEXT NOT NULL,
+    metric TEXT,
+    value REAL,
+    is_best INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL);
+CREATE TABLE artifacts(
+    id INTEGER PRIMARY KEY,
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created TEXT NOT NULL);
+CREATE INDEX artifacts_run_kind ON artifacts(run, kind);
+)sql"},
+    };
+    return migrations;
+}
+
+} // namespace trainlab

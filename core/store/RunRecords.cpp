@@ -1,0 +1,64 @@
+#include "store/RunRecords.h"
+
+#include <array>
+
+namespace trainlab {
+
+namespace {
+
+struct StatusName {
+    RunStatus status;
+    const char* name;
+};
+
+constexpr std::array<StatusName, 7> kStatusNames{{
+    {RunStatus::Queued, "queued"},
+    {RunStatus::Running, "running"},
+    {RunStatus::Completed, "completed"},
+    {RunStatus::Failed, "failed"},
+    {RunStatus::Cancelled, "cancelled"},
+    {RunStatus::Pruned, "pruned"},
+    {RunStatus::Interrupted, "interrupted"},
+}};
+
+} // namespace
+
+QString runStatusName(RunStatus status) {
+    for (const auto& entry : kStatusNames) {
+        if (entry.status == status)
+            return QString::fromLatin1(entry.name);
+    }
+    return QStringLiteral("invalid");
+}
+
+RunStatus runStatusFromName(const QString& name) {
+    for (const auto& entry : kStatusNames) {
+        if (name == QLatin1String(entry.name))
+            return entry.status;
+    }
+    return RunStatus::Invalid;
+}
+
+bool isFinalStatus(RunStatus status) {
+    return status != RunStatus::Invalid && status != RunStatus::Queued &&
+           status != RunStatus::Running;
+}
+
+std::optional<bool> metricHigherIsBetter(const QString& name) {
+    static const QStringList lower = {QStringLiteral("loss"), QStringLiteral("mse"),
+                                      QStringLiteral("mae"), QStringLiteral("error")};
+    static const QStringList higher = {QStringLiteral("accuracy"), QStringLiteral("f1"),
+                                       QStringLiteral("precision"), QStringLiteral("recall"),
+                                       QStringLiteral("auc"), QStringLiteral("r2")};
+    for (const auto& word : lower) {
+        if (name.endsWith(word))
+            return false;
+    }
+    for (const auto& word : higher) {
+        if (name.endsWith(word) || name.contains(word + QLatin1Char('_')))
+            return true;
+    }
+    return std::nullopt;
+}
+
+} // namespace trainlab
