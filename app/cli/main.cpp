@@ -1,1 +1,45 @@
-int main(){return 0;}
+#include "CliArgs.h"
+#include "Commands.h"
+
+#include "spec/SpecErrors.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+#include <functional>
+#include <map>
+
+using namespace trainlab;
+using namespace trainlab::cli;
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("trainlab"));
+    QTextStream err(stderr);
+    const std::map<QString, std::function<int(const CliArgs&)>> commands = {
+        {QStringLiteral("validate"), validateCommand}, {QStringLiteral("run"), runCommand},
+        {QStringLiteral("runs"), runsCommand},         {QStringLiteral("show"), showCommand},
+        {QStringLiteral("metrics"), metricsCommand},   {QStringLiteral("devices"), devicesCommand},
+    };
+    int code = kExitOk;
+    try {
+        const CliArgs args = parseCliArgs(QCoreApplication::arguments().mid(1));
+        if (args.help || args.command.isEmpty()) {
+            standardOutput() << usageText();
+            standardOutput().flush();
+            return args.help ? kExitOk : kExitBadInput;
+        }
+        const auto command = commands.find(args.command);
+        if (command == commands.end())
+            throw InputError(QStringLiteral("unknown command '%1' (see trainlab-cli --help)")
+                                 .arg(args.command));
+        code = command->second(args);
+    } catch (const InputError& e) {
+        err << "trainlab-cli: " << e.message() << Qt::endl;
+        code = kExitBadInput;
+    } catch (const std::exception& e) {
+        err << "trainlab-cli: " << e.what() << Qt::endl;
+        code = kExitRunFailed;
+    }
+    standardOutput().flush();
+    return code;
+}

@@ -89,18 +89,22 @@ std::optional<double> JsonObjectReader::numberValue(const QString& key, bool wan
 }
 
 void JsonObjectReader::integer(const QString& key, int& out, Range range) {
-    range.min = std::max(range.min, double(std::numeric_limits<int>::min()));
-    range.max = std::min(range.max, double(std::numeric_limits<int>::max()));
-    if (auto value = numberValue(key, true, range))
-        out = int(*value);
+    if (auto value = numberValue(key, true, range)) {
+        if (std::abs(*value) > double(std::numeric_limits<int>::max()))
+            error(key, QStringLiteral("is too large, got ") + formatNumber(*value));
+        else
+            out = int(*value);
+    }
 }
 
 void JsonObjectReader::integer64(const QString& key, qint64& out, Range range) {
-    // Beyond 2^53 a JSON number is no longer an exact integer.
-    range.min = std::max(range.min, -9007199254740992.0);
-    range.max = std::min(range.max, 9007199254740992.0);
-    if (auto value = numberValue(key, true, range))
-        out = qint64(*value);
+    if (auto value = numberValue(key, true, range)) {
+        // Beyond 2^53 a JSON number is no longer an exact integer.
+        if (std::abs(*value) > 9007199254740992.0)
+            error(key, QStringLiteral("is too large to be exact, got ") + formatNumber(*value));
+        else
+            out = qint64(*value);
+    }
 }
 
 void JsonObjectReader::number(const QString& key, double& out, Range range) {

@@ -1,0 +1,57 @@
+#include "CliArgs.h"
+
+#include "spec/SpecErrors.h"
+
+namespace trainlab::cli {
+
+CliArgs parseCliArgs(const QStringList& arguments) {
+    CliArgs args;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& arg = arguments[i];
+        auto value = [&]() -> QString {
+            if (i + 1 >= arguments.size())
+                throw InputError(QStringLiteral("%1 needs a value").arg(arg));
+            return arguments[++i];
+        };
+        if (arg == QLatin1String("--db"))
+            args.db = value();
+        else if (arg == QLatin1String("--set"))
+            args.sets << value();
+        else if (arg == QLatin1String("--devices"))
+            args.devices = value();
+        else if (arg == QLatin1String("--name"))
+            args.metricName = value();
+        else if (arg == QLatin1String("--json"))
+            args.json = true;
+        else if (arg == QLatin1String("--csv"))
+            args.csv = true;
+        else if (arg == QLatin1String("--help") || arg == QLatin1String("-h"))
+            args.help = true;
+        else if (arg.startsWith(QLatin1String("--")))
+            throw InputError(QStringLiteral("unknown option %1 (see trainlab-cli --help)").arg(arg));
+        else if (args.command.isEmpty())
+            args.command = arg;
+        else
+            args.positional << arg;
+    }
+    return args;
+}
+
+QString usageText() {
+    return QStringLiteral(
+        "usage: trainlab-cli COMMAND ...\n"
+        "\n"
+        "  validate SPEC [--set path=value]...      check a spec; every error with its path\n"
+        "  run SPEC [--db P] [--set path=value]... [--devices LIST] [--json]\n"
+        "                                           train; Ctrl-C stops after the current step\n"
+        "  runs [--db P] [--json]                   list runs\n"
+        "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
+        "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"
+        "                                           logged metric values\n"
+        "  devices [--json]                         devices this machine can train on\n"
+        "\n"
+        "Exit codes: 0 success, 1 the run failed or was cancelled, 2 bad usage or bad input.\n"
+        "The database defaults to $XDG_DATA_HOME/trainlab/trainlab.db.\n");
+}
+
+} // namespace trainlab::cli

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace trainlab::cli {
+
+/// Exit codes of the CLI contract.
+enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitBadInput = 2 };
+
+/// The parsed command line: `trainlab-cli COMMAND [SUBCOMMAND] POSITIONAL... [OPTIONS]`.
+struct CliArgs {
+    QString command;
+    QStringList positional;
+    QString db;
+    QStringList sets;
+    QString devices;
+    QString metricName;
+    bool json = false;
+    bool csv = false;
+    bool help = false;
+};
+
+/// Parses argv (without the program name). Throws InputError on an unknown option or a
+/// missing option value.
+CliArgs parseCliArgs(const QStringList& arguments);
+
+QString usageText();
+
+} // namespace trainlab::cli

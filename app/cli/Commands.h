@@ -1,0 +1,27 @@
+#pragma once
+
+#include "CliArgs.h"
+
+#include <QJsonValue>
+#include <QTextStream>
+
+namespace trainlab::cli {
+
+/// Each command returns the process exit code. JSON goes to stdout alone; progress and errors
+/// go to stderr.
+int validateCommand(const CliArgs& args);
+int runCommand(const CliArgs& args);
+int runsCommand(const CliArgs& args);
+int showCommand(const CliArgs& args);
+int metricsCommand(const CliArgs& args);
+int devicesCommand(const CliArgs& args);
+
+/// --db, or the default workspace database.
+QString databasePath(const CliArgs& args);
+/// Parses a run id argument; throws InputError when it is not a positive integer.
+qint64 runIdArgument(const CliArgs& args);
+void printJson(const QJsonValue& value);
+/// Buffered stdout; main flushes it before exit.
+QTextStream& standardOutput();
+
+} // namespace trainlab::cli

@@ -1,0 +1,180 @@
+#include "Commands.h"
+
+#include "parallel/Devices.h"
+#include "spec/SpecErrors.h"
+#include "spec/SpecJson.h"
+#include "store/Database.h"
+#include "store/RunQueries.h"
+#include "store/RunReport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace trainlab::cli {
+
+namespace {
+
+QTextStream& out() { return standardOutput(); }
+
+QString formatValue(const QJsonValue& value) {
+    return value.isDouble() ? QString::number(value.toDouble(), 'g', 5) : QStringLiteral("-");
+}
+
+} // namespace
+
+QTextStream& standardOutput() {
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QString databasePath(const CliArgs& args) {
+    return args.db.isEmpty() ? Database::defaultPath() : args.db;
+}
+
+qint64 runIdArgument(const CliArgs& args) {
+    if (args.positional.size() != 1)
+        throw InputError(QStringLiteral("%1 takes one run id").arg(args.command));
+    bool ok = false;
+    const qint64 id = args.positional.first().toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw InputError(
+            QStringLiteral("'%1' is not a run id (a positive number)").arg(args.positional.first()));
+    return id;
+}
+
+void printJson(const QJsonValue& value) {
+    const QByteArray text = value.isArray()
+                                ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented)
+                                : QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+    out() << QString::fromUtf8(text);
+    out().flush();
+}
+
+int validateCommand(const CliArgs& args) {
+    if (args.positional.size() != 1)
+        throw InputError(QStringLiteral("validate takes one spec file"));
+    const ExperimentSpec spec = loadSpecFile(args.positional.first(), args.sets);
+    if (args.json)
+        printJson(specToJson(spec));
+    else
+        out() << args.positional.first() << ": valid (" << spec.name << ")\n";
+    return kExitOk;
+}
+
+int runsCommand(const CliArgs& args) {
+    Database db(databasePath(args), Database::Mode::ReadWrite);
+    if (args.json) {
+        printJson(runListJson(db));
+        return kExitOk;
+    }
+    out() << QStringLiteral("%1  %2  %3  %4  %5\n")
+                 .arg(QStringLiteral("id"), 5)
+                 .arg(QStringLiteral("status"), -11)
+                 .arg(QStringLiteral("val_accuracy"), 12)
+                 .arg(QStringLiteral("started"), -24)
+                 .arg(QStringLiteral("name"));
+    for (const RunRecord& run : runs::list(db)) {
+        const auto summary = runs::metricSummary(db, run.id);
+        const QJsonValue accuracy = summary.final.contains(QStringLiteral("val_accuracy"))
+                                        ? QJsonValue(summary.final.value(QStringLiteral("val_accuracy")))
+                                        : QJsonValue();
+        out() << QStringLiteral("%1  %2  %3  %4  %5\n")
+                     .arg(run.id, 5)
+                     .arg(runStatusName(run.status), -11)
+                     .arg(formatValue(accuracy), 12)
+                     .arg(run.started, -24)
+                     .arg(run.name);
+    }
+    return kExitOk;
+}
+
+int showCommand(const CliArgs& args) {
+    const qint64 id = runIdArgument(args);
+    Database db(databasePath(args), Database::Mode::ReadWrite);
+    const auto run = runs::find(db, id);
+    if (!run)
+        throw InputError(QStringLiteral("%1: no run %2").arg(db.path()).arg(id));
+    const QJsonObject report = runReportJson(db, *run);
+    if (args.json) {
+        printJson(report);
+        return kExitOk;
+    }
+    out() << "run " << id << "  " << run->name << "\n";
+    out() << "  status   " << runStatusName(run->status) << "\n";
+    if (!run->error.isEmpty())
+        out() << "  error    " << run->error << "\n";
+    out() << "  devices  " << run->devices << "\n";
+    out() << "  started  " << run->started << "\n  ended    " << run->ended << "\n";
+    if (!run->params.isEmpty())
+        out() << "  params   " << QJsonDocument(run->params).toJson(QJsonDocument::Compact) << "\n";
+    const QJsonObject final = report.value(QStringLiteral("final")).toObject();
+    const QJsonObject best = report.value(QStringLiteral("best")).toObject();
+    out() << "  metric                final        best\n";
+    for (auto it = final.begin(); it != final.end(); ++it)
+        out() << QStringLiteral("  %1  %2  %3\n")
+                     .arg(it.key(), -20)
+                     .arg(formatValue(it.value()), 10)
+                     .arg(formatValue(best.value(it.key())), 10);
+    out() << "  device hours " << formatValue(report.value(QStringLiteral("device_hours")))
+          << "   energy J " << formatValue(report.value(QStringLiteral("energy_j"))) << "\n";
+    return kExitOk;
+}
+
+int metricsCommand(const CliArgs& args) {
+    const qint64 id = runIdArgument(args);
+    Database db(databasePath(args), Database::Mode::ReadWrite);
+    if (!runs::find(db, id))
+        throw InputError(QStringLiteral("%1: no run %2").arg(db.path()).arg(id));
+    const QStringList names =
+        args.metricName.isEmpty() ? runs::metricNames(db, id) : QStringList{args.metricName};
+    QJsonArray json;
+    if (args.csv)
+        out() << "step,epoch,name,value,wall_time\n";
+    else if (!args.json)
+        out() << QStringLiteral("%1  %2  %3  %4\n")
+                     .arg(QStringLiteral("step"), 8)
+                     .arg(QStringLiteral("epoch"), 8)
+                     .arg(QStringLiteral("name"), -16)
+                     .arg(QStringLiteral("value"));
+    for (const QString& name : names) {
+        for (const MetricPoint& p : runs::metricSeries(db, id, name)) {
+            if (args.json)
+                json.append(QJsonObject{{QStringLiteral("step"), p.step},
+                                        {QStringLiteral("epoch"), p.epoch},
+                                        {QStringLiteral("name"), p.name},
+                                        {QStringLiteral("value"), p.value},
+                                        {QStringLiteral("wall_time"), p.wallTime}});
+            else if (args.csv)
+                out() << p.step << ',' << QString::number(p.epoch, 'g', 10) << ',' << p.name << ','
+                      << QString::number(p.value, 'g', 10) << ','
+                      << QString::number(p.wallTime, 'f', 3) << '\n';
+            else
+                out() << QStringLiteral("%1  %2  %3  %4\n")
+                             .arg(p.step, 8)
+                             .arg(p.epoch, 8, 'f', 3)
+                             .arg(p.name, -16)
+                             .arg(p.value, 0, 'g', 6);
+        }
+    }
+    if (args.json)
+        printJson(json);
+    return kExitOk;
+}
+
+int devicesCommand(const CliArgs& args) {
+    const auto devices = availableDevices();
+    if (args.json) {
+        QJsonArray array;
+        for (const DeviceInfo& d : devices)
+            array.append(QJsonObject{{QStringLiteral("name"), d.name},
+                                     {QStringLiteral("description"), d.description}});
+        printJson(array);
+        return kExitOk;
+    }
+    for (const DeviceInfo& d : devices)
+        out() << d.name << "  " << d.description << "\n";
+    return kExitOk;
+}
+
+} // namespace trainlab::cli

@@ -1,0 +1,86 @@
+// trainlab: the desktop window. With no display it runs the quickstart experiment headless
+// through trainlab-cli and says where the results are.
+#include "MainWindow.h"
+
+#include "store/Database.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+bool hasDisplay() {
+    const char* platform = std::getenv("QT_QPA_PLATFORM");
+    if (platform && *platform)
+        return true; // the user chose a platform (offscreen, xcb, wayland): respect it
+    return (std::getenv("DISPLAY") && *std::getenv("DISPLAY")) ||
+           (std::getenv("WAYLAND_DISPLAY") && *std::getenv("WAYLAND_DISPLAY"));
+}
+
+// Replaces this process with `trainlab-cli run quickstart.json [--db P]` from the same folder.
+int runHeadless(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    const QString cli = QCoreApplication::applicationDirPath() + QStringLiteral("/trainlab-cli");
+    const QString spec = trainlab::findQuickstartSpec();
+    if (!QFileInfo(cli).isExecutable() || spec.isEmpty()) {
+        std::fprintf(stderr, "trainlab: no display, and %s cannot be run headless here\n",
+                     spec.isEmpty() ? "experiments/quickstart.json (not found)"
+                                    : "trainlab-cli (not found next to trainlab)");
+        return 2;
+    }
+    QStringList args = QCoreApplication::arguments().mid(1);
+    std::fprintf(stderr, "trainlab: no display found; running %s headless with trainlab-cli\n",
+                 qPrintable(spec));
+    std::vector<std::string> storage = {cli.toStdString(), "run", spec.toStdString()};
+    for (const QString& a : args)
+        storage.push_back(a.toStdString());
+    std::vector<char*> argvOut;
+    for (auto& s : storage)
+        argvOut.push_back(s.data());
+    argvOut.push_back(nullptr);
+    ::execv(argvOut[0], argvOut.data());
+    std::perror("trainlab: cannot start trainlab-cli");
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    if (!hasDisplay())
+        return runHeadless(argc, argv);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("trainlab"));
+    QApplication::setApplicationDisplayName(QStringLiteral("TrainLab"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("TrainLab: a desktop training lab"));
+    parser.addHelpOption();
+    const QCommandLineOption dbOption(QStringLiteral("db"), QStringLiteral("Workspace database."),
+                                      QStringLiteral("path"));
+    const QCommandLineOption runOption(QStringLiteral("run"),
+                                       QStringLiteral("Start this spec file on launch."),
+                                       QStringLiteral("spec"));
+    parser.addOption(dbOption);
+    parser.addOption(runOption);
+    parser.process(app);
+    const QString dbPath =
+        parser.isSet(dbOption) ? parser.value(dbOption) : trainlab::Database::defaultPath();
+    try {
+        trainlab::Database check(dbPath, trainlab::Database::Mode::ReadWrite);
+    } catch (const std::exception& e) {
+        QMessageBox::critical(nullptr, QStringLiteral("TrainLab"),
+                              QStringLiteral("Cannot open the workspace database.\n\n%1")
+                                  .arg(QString::fromUtf8(e.what())));
+        return 2;
+    }
+    trainlab::MainWindow window(dbPath);
+    window.show();
+    if (parser.isSet(runOption))
+        window.startSpecFile(parser.value(runOption));
+    return QApplication::exec();
+}

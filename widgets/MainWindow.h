@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+
+class QAction;
+class QLabel;
+class QPlainTextEdit;
+class QTableView;
+
+namespace trainlab {
+
+class BackendHost;
+class HistoryReaderHost;
+class MetricPlot;
+class RunsTableModel;
+struct RunListEntry;
+struct MetricPoint;
+
+/// The main window: the workspace's runs on the left, the selected run's live curves on the
+/// right, the backend's log below. It edits and shows; the backend and the history reader do
+/// the work on their own threads.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /// `databasePath` must already be open-able (main checks it and reports problems).
+    explicit MainWindow(const QString& databasePath, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Validates and queues a spec file; problems appear in a dialog. Returns whether it queued.
+    bool startSpecFile(const QString& path);
+    void cancelRun();
+
+    RunsTableModel* runsModel() const { return runsModel_; }
+    MetricPlot* lossPlot() const { return lossPlot_; }
+    MetricPlot* accuracyPlot() const { return accuracyPlot_; }
+    qint64 activeRunId() const { return activeRunId_; }
+
+private:
+    void buildActions();
+    void buildLayout();
+    void connectBackend();
+    void chooseSpecFile();
+    void showRun(qint64 runId);
+    void onRunsLoaded(const QVector<RunListEntry>& runs);
+    void onRunStarted(qint64 runId, const QString& name);
+    void onRunFinished(qint64 runId, const QString& status, const QString& error);
+    void onMetrics(const QVector<MetricPoint>& points);
+    void showError(const QString& title, const QString& message);
+    void appendLog(const QString& line);
+    void updateActions();
+
+    QString databasePath_;
+    std::unique_ptr<BackendHost> backend_;
+    std::unique_ptr<HistoryReaderHost> history_;
+    RunsTableModel* runsModel_ = nullptr;
+    QTableView* runsView_ = nullptr;
+    MetricPlot* lossPlot_ = nullptr;
+    MetricPlot* accuracyPlot_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+    QLabel* statusLabel_ = nullptr;
+    QAction* openAction_ = nullptr;
+    QAction* quickstartAction_ = nullptr;
+    QAction* cancelAction_ = nullptr;
+    qint64 activeRunId_ = 0;
+    int queuedRuns_ = 0;
+};
+
+/// Where experiments/quickstart.json is: installed share folder, else the source tree.
+QString findQuickstartSpec();
+
+} // namespace trainlab
