@@ -1,0 +1,138 @@
+// trainlab-cli as scripts use it: exit codes, JSON on stdout alone, Ctrl-C mid-run.
+#include "../common/TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+#include <csignal>
+
+using namespace trainlab;
+
+namespace {
+
+struct CliResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
+    QProcess process;
+    process.start(QStringLiteral(TRAINLAB_CLI_PATH), args);
+    if (!process.waitForFinished(timeoutMs))
+        qWarning("trainlab-cli timed out");
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+QJsonDocument parseJson(const QByteArray& text) {
+    QJsonParseError error{};
+    const auto doc = QJsonDocument::fromJson(text, &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning("not JSON (%s): %s", qPrintable(error.errorString()), text.constData());
+    return doc;
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init() {
+        dir_ = std::make_unique<QTemporaryDir>();
+        db_ = dir_->filePath(QStringLiteral("cli.db"));
+    }
+
+    void validateGoodAndBad() {
+        QCOMPARE(runCli({QStringLiteral("validate"), test::quickstartSpec()}).exitCode, 0);
+        const QString bad = dir_->filePath(QStringLiteral("bad.json"));
+        test::writeFile(bad, R"({"trainlab": 1, "dataset": {"source": "synthetic"},
+                                 "model": {"preset": "mlp"}, "training": {"epochs": 0,
+                                 "optimizer": {"lr": 0}}})");
+        const CliResult result = runCli({QStringLiteral("validate"), bad});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.out.isEmpty());
+        QVERIFY2(result.err.contains("training.epochs: must be >= 1 and <= 1000000, got 0"), result.err);
+        QVERIFY2(result.err.contains("training.optimizer.lr: must be > 0, got 0"), result.err);
+        QVERIFY(result.err.contains(bad.toUtf8()));
+    }
+
+    void badUsageExitsTwo() {
+        QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("show"), QStringLiteral("abc"), QStringLiteral("--db"), db_}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("runs"), QStringLiteral("--bogus")}).exitCode, 2);
+        const CliResult missing = runCli({QStringLiteral("run"), QStringLiteral("/nope.json"), QStringLiteral("--db"), db_});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains("/nope.json: no such file"));
+    }
+
+    void corruptDatabaseIsNamedAndLeftAlone() {
+        test::writeFile(db_, QByteArray(2048, 'z'));
+        const CliResult result = runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(db_.toUtf8()), result.err);
+        QCOMPARE(test::readFile(db_), QByteArray(2048, 'z'));
+    }
+
+    void runThenRunsShowsItCompleted() {
+        const CliResult run = runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
+                                      QStringLiteral("--set"), QStringLiteral("training.epochs=25"),
+                                      QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject report = parseJson(run.out).object();
+        QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(report.value(QStringLiteral("params")).toObject().value(QStringLiteral("training.epochs")).toInt(), 25);
+        QVERIFY(report.value(QStringLiteral("final")).toObject().value(QStringLiteral("val_accuracy")).toDouble() >= 0.9);
+        QVERIFY(run.err.contains("epoch 25/25")); // progress on stderr
+
+        const CliResult runs = runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        QCOMPARE(runs.exitCode, 0);
+        const QJsonArray list = parseJson(runs.out).array();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.first().toObject(), report);
+
+        const CliResult csv = runCli({QStringLiteral("metrics"), QString::number(report.value(QStringLiteral("id")).toInt()),
+                                      QStringLiteral("--name"), QStringLiteral("val_loss"), QStringLiteral("--csv"),
+                                      QStringLiteral("--db"), db_});
+        QCOMPARE(csv.exitCode, 0);
+        QCOMPARE(csv.out.count('\n'), 26); // header + one row per epoch
+    }
+
+    void interruptCancelsAfterCurrentStepAndKeepsMetrics() {
+        QProcess process;
+        process.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                      {QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
+                       QStringLiteral("--set"), QStringLiteral("training.epochs=100000"),
+                       QStringLiteral("--json")});
+        QVERIFY(process.waitForStarted());
+        QByteArray err;
+        QElapsedTimer timer;
+        timer.start();
+        while (!err.contains("epoch 3/") && timer.elapsed() < 60000) {
+            process.waitForReadyRead(200);
+            err += process.readAllStandardError();
+        }
+        QVERIFY2(err.contains("epoch 3/"), err);
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 1);
+        const QJsonObject report = parseJson(process.readAllStandardOutput()).object();
+        QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+        QVERIFY(report.value(QStringLiteral("final")).toObject().contains(QStringLiteral("val_loss")));
+    }
+
+    void showUnknownRunIsBadInput() {
+        runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_});
+        const CliResult result = runCli({QStringLiteral("show"), QStringLiteral("42"), QStringLiteral("--db"), db_});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.err.contains("no run 42"));
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> dir_;
+    QString db_;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,90 @@
+// End to end through the real window: start a spec, watch the curves grow live, see the run
+// listed as completed; a bad spec gives a dialog and nothing runs.
+#include "../common/TestSupport.h"
+
+#include "MainWindow.h"
+#include "MetricPlot.h"
+#include "RunsTableModel.h"
+
+#include "store/Database.h"
+
+#include <QMessageBox>
+#include <QTableView>
+#include <QtTest>
+
+using namespace trainlab;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init() {
+        dir_ = std::make_unique<QTemporaryDir>();
+        db_ = dir_->filePath(QStringLiteral("gui.db"));
+        Database migrate(db_, Database::Mode::ReadWrite);
+    }
+
+    void runGrowsCurveLiveAndIsListed() {
+        MainWindow window(db_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString spec = dir_->filePath(QStringLiteral("long.json"));
+        // A longer quickstart so the curve is observed while the run is still going.
+        QByteArray text = test::readFile(test::quickstartSpec());
+        text.replace("\"epochs\": 40", "\"epochs\": 400");
+        test::writeFile(spec, text);
+        QVERIFY(window.startSpecFile(spec));
+
+        QTRY_VERIFY_WITH_TIMEOUT(window.activeRunId() > 0, 20000);
+        const qint64 runId = window.activeRunId();
+        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > 0, 20000);
+        const int early = window.lossPlot()->pointCount(QStringLiteral("train_loss"));
+        // Still running, and more points arrive without the test pumping anything but events.
+        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > early + 5, 20000);
+        QVERIFY(window.activeRunId() == runId);
+        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1, 10000);
+
+        window.cancelRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.activeRunId() == 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+                                  QStringLiteral("cancelled"), 10000);
+        QVERIFY(window.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")) > 0);
+    }
+
+    void completedRunHistoryLoadsWhenSelected() {
+        {
+            MainWindow window(db_);
+            QVERIFY(window.startSpecFile(test::quickstartSpec()));
+            QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1 &&
+                                         window.runsModel()->index(0, RunsTableModel::Status).data() ==
+                                             QStringLiteral("completed"),
+                                     60000);
+        }
+        MainWindow reopened(db_);
+        QTRY_COMPARE_WITH_TIMEOUT(reopened.runsModel()->rowCount(), 1, 10000);
+        auto* view = reopened.findChild<QTableView*>();
+        QVERIFY(view);
+        view->selectRow(0);
+        QTRY_COMPARE_WITH_TIMEOUT(reopened.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")), 40, 10000);
+    }
+
+    void badSpecShowsDialogAndRunsNothing() {
+        MainWindow window(db_);
+        window.show();
+        const QString spec = dir_->filePath(QStringLiteral("bad.json"));
+        test::writeFile(spec, R"({"trainlab": 1, "dataset": {"source": "nowhere"}, "model": {"preset": "mlp"}})");
+        QVERIFY(!window.startSpecFile(spec));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorDialog"))) != nullptr);
+        QVERIFY2(box->text().contains(QStringLiteral("dataset.source")), qPrintable(box->text()));
+        QVERIFY(box->text().contains(spec));
+        QTest::qWait(200);
+        QCOMPARE(window.runsModel()->rowCount(), 0);
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> dir_;
+    QString db_;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
