@@ -60,7 +60,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     refresh->start(kRefreshMs);
     history_->loadRuns();
     updateActions();
-    resize(1200, 720);
+    resize(1280, 800);
 }
 
 MainWindow::~MainWindow() = default;
@@ -94,9 +94,9 @@ void MainWindow::buildLayout() {
     runsView_->setSelectionMode(QAbstractItemView::SingleSelection);
     runsView_->verticalHeader()->hide();
     runsView_->horizontalHeader()->setStretchLastSection(true);
-    runsView_->horizontalHeader()->setSectionResizeMode(RunsTableModel::Name,
-                                                        QHeaderView::Stretch);
     runsView_->setAlternatingRowColors(true);
+    runsView_->setWordWrap(false);
+    runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     connect(runsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 const qint64 id = runsModel_->runIdAt(current.row());
@@ -116,6 +116,7 @@ void MainWindow::buildLayout() {
     top->addWidget(plots);
     top->setStretchFactor(0, 2);
     top->setStretchFactor(1, 3);
+    top->setSizes({500, 750});
 
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Takes the README's screenshots from a real window under Xvfb.
+# Usage: packaging/screenshots/take.sh [BUILD_DIR]   (default build/release)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build/release}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="$work/screens.db"
+cli="$build/app/trainlab-cli"
+
+# A few finished runs to fill the table, then a longer one to watch live.
+"$cli" run experiments/quickstart.json --db "$db" >/dev/null 2>&1
+"$cli" run experiments/quickstart.json --db "$db" --set training.optimizer.lr=0.002 \
+  --set name=quickstart-low-lr >/dev/null 2>&1
+"$cli" run experiments/quickstart.json --db "$db" --set training.optimizer.type=sgd \
+  --set training.optimizer.lr=0.05 --set name=quickstart-sgd >/dev/null 2>&1
+sed -e 's/"epochs": 40/"epochs": 60/' -e 's/"samples": 3000/"samples": 40000/' \
+  -e 's/"quickstart-spirals"/"spirals-40k"/' -e 's/"lr": 0.01/"lr": 0.003/' \
+  experiments/quickstart.json > "$work/long.json"
+
+export QT_QPA_PLATFORM=xcb
+xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
+  '$build/app/trainlab' --db '$db' --run '$work/long.json' &
+  app=\$!
+  sleep 7
+  import -window root packaging/screenshots/main-window-live.png
+  kill \$app
+"
+echo "wrote packaging/screenshots/main-window-live.png"
