@@ -1,5 +1,8 @@
 #include "data/DatasetBuilder.h"
 
+#include "data/CsvReader.h"
+#include "data/DatasetCache.h"
+#include "data/ImageReaders.h"
 #include "data/SyntheticData.h"
 #include "spec/SpecErrors.h"
 
@@ -10,35 +13,101 @@ namespace trainlab {
 
 namespace {
 
-// Fisher-Yates with an explicit engine: std::shuffle's algorithm is left to the library, and a
-// seed must give the same split everywhere.
-void seededShuffle(std::vector<int64_t>& values, std::mt19937_64& engine) {
+torch::Tensor toIndexTensor(const std::vector<int64_t>& indices) {
+    return torch::tensor(indices, torch::kInt64);
+}
+
+std::vector<std::vector<int64_t>> indicesByStratum(const TensorDataset& data, TaskKind task,
+                                                   int64_t numClasses) {
+    if (task != TaskKind::Classification) {
+        std::vector<int64_t> all(size_t(data.size()));
+        std::iota(all.begin(), all.end(), 0);
+        return {all};
+    }
+    std::vector<std::vector<int64_t>> byClass(static_cast<size_t>(numClasses));
+    const auto targets = data.targets.contiguous();
+    const int64_t* t = targets.data_ptr<int64_t>();
+    for (int64_t i = 0; i < data.size(); ++i)
+        byClass[size_t(t[i])].push_back(i);
+    return byClass;
+}
+
+void shuffleInPlace(std::vector<int64_t>& values, std::mt19937_64& engine) {
     for (size_t i = values.size(); i > 1; --i) {
         const size_t j = size_t(engine() % i);
         std::swap(values[i - 1], values[j]);
     }
 }
 
-torch::Tensor toIndexTensor(const std::vector<int64_t>& indices) {
-    return torch::tensor(indices, torch::kInt64);
+// Per-channel statistics of pixels scaled to [0, 1], computed in chunks to bound memory.
+Normalization imageNormalization(const torch::Tensor& pixels) {
+    const int64_t channels = pixels.size(1);
+    auto sum = torch::zeros({channels}, torch::kFloat64);
+    auto squares = torch::zeros({channels}, torch::kFloat64);
+    const int64_t chunk = 4096;
+    for (int64_t begin = 0; begin < pixels.size(0); begin += chunk) {
+        const auto x = pixels.slice(0, begin, std::min(pixels.size(0), begin + chunk))
+                           .to(torch::kFloat64)
+                           .div_(255.0);
+        sum += x.sum({0, 2, 3});
+        squares += x.pow(2).sum({0, 2, 3});
+    }
+    const double count = double(pixels.size(0) * pixels.size(2) * pixels.size(3));
+    const auto mean = sum / count;
+    const auto var = (squares / count - mean.pow(2)).clamp_min(0);
+    auto std = var.sqrt();
+    std = torch::where(std > 1e-8, std, torch::ones_like(std));
+    return {mean.to(torch::kFloat32).view({channels, 1, 1}),
+            std.to(torch::kFloat32).view({channels, 1, 1})};
+}
+
+// Table statistics ignoring missing values; one-hot columns keep 0 / 1 (mean 0, std 1).
+Normalization tableNormalization(const torch::Tensor& features, const std::vector<bool>& numeric) {
+    const auto x = features.to(torch::kFloat64);
+    const auto present = ~torch::isnan(x);
+    const auto count = present.sum(0).clamp_min(1);
+    const auto filled = torch::where(present, x, torch::zeros_like(x));
+    const auto mean = filled.sum(0) / count;
+    const auto var = (torch::where(present, x - mean, torch::zeros_like(x)).pow(2).sum(0) / count);
+    auto std = var.sqrt();
+    std = torch::where(std > 1e-8, std, torch::ones_like(std));
+    auto mask = torch::ones({features.size(1)}, torch::kBool);
+    for (size_t j = 0; j < numeric.size(); ++j)
+        mask[int64_t(j)] = bool(numeric[j]);
+    return {torch::where(mask, mean, torch::zeros_like(mean)).to(torch::kFloat32),
+            torch::where(mask, std, torch::ones_like(std)).to(torch::kFloat32)};
+}
+
+// Missing numbers take the training mean; with normalization that is 0 afterwards.
+torch::Tensor fillAndStandardize(const torch::Tensor& features, const torch::Tensor& trainMean,
+                                 const Normalization* norm) {
+    if (!features.defined() || features.size(0) == 0)
+        return features;
+    auto x = torch::where(torch::isnan(features), trainMean.expand_as(features), features);
+    if (norm)
+        x = (x - norm->mean) / norm->std;
+    return x.contiguous();
 }
 
 } // namespace
 
-void stratifiedSplit(const TensorDataset& data, int64_t numClasses, double validationFraction,
-                     double testFraction, uint64_t seed, DatasetSplits& out) {
-    std::vector<std::vector<int64_t>> byClass(static_cast<size_t>(numClasses));
-    const auto targets = data.targets.contiguous();
-    const int64_t* t = targets.data_ptr<int64_t>();
-    for (int64_t i = 0; i < data.size(); ++i)
-        byClass[size_t(t[i])].push_back(i);
+std::vector<int64_t> seededPermutation(int64_t n, uint64_t seed) {
+    std::vector<int64_t> order(size_t(std::max<int64_t>(0, n)));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 engine(seed);
+    shuffleInPlace(order, engine);
+    return order;
+}
 
+void stratifiedSplit(const TensorDataset& data, TaskKind task, int64_t numClasses,
+                     double validationFraction, double testFraction, uint64_t seed,
+                     DatasetSplits& out) {
     std::mt19937_64 engine(seed);
     std::vector<int64_t> train;
     std::vector<int64_t> validation;
     std::vector<int64_t> test;
-    for (auto& members : byClass) {
-        seededShuffle(members, engine);
+    for (auto& members : indicesByStratum(data, task, numClasses)) {
+        shuffleInPlace(members, engine);
         const auto n = int64_t(members.size());
         const auto nTest = int64_t(std::llround(double(n) * testFraction));
         const auto nVal = int64_t(std::llround(double(n) * validationFraction));
@@ -47,7 +116,7 @@ void stratifiedSplit(const TensorDataset& data, int64_t numClasses, double valid
             bucket.push_back(members[size_t(i)]);
         }
     }
-    // Interleave classes so an unshuffled pass over a split is not sorted by class.
+    // Back in source order, so an unshuffled pass over a split is not sorted by class.
     for (auto* split : {&train, &validation, &test})
         std::sort(split->begin(), split->end());
     out.train = data.subset(toIndexTensor(train));
@@ -56,28 +125,46 @@ void stratifiedSplit(const TensorDataset& data, int64_t numClasses, double valid
         out.test = data.subset(toIndexTensor(test));
 }
 
-Normalization computeNormalization(const torch::Tensor& features) {
-    const auto flat = features.reshape({features.size(0), -1}).to(torch::kFloat64);
-    Normalization norm;
-    norm.mean = flat.mean(0).to(torch::kFloat32);
-    // A constant feature would divide by zero; leave its scale alone.
-    auto std = flat.std(0, /*unbiased=*/false).to(torch::kFloat32);
-    norm.std = torch::where(std > 1e-8, std, torch::ones_like(std));
-    return norm;
+TensorDataset stratifiedSubset(const TensorDataset& data, TaskKind task, int64_t numClasses,
+                               int64_t limit, uint64_t seed) {
+    if (limit <= 0 || limit >= data.size())
+        return data;
+    DatasetSplits split;
+    stratifiedSplit(data, task, numClasses, 0.0, 1.0 - double(limit) / double(data.size()), seed,
+                    split);
+    return split.train;
 }
 
-torch::Tensor applyNormalization(const torch::Tensor& features, const Normalization& norm) {
-    if (!norm.enabled() || !features.defined() || features.size(0) == 0)
-        return features;
-    const auto shape = features.sizes().vec();
-    auto flat = features.reshape({features.size(0), -1});
-    return ((flat - norm.mean) / norm.std).reshape(shape);
+std::vector<int64_t> classHistogram(const TensorDataset& split, int64_t numClasses) {
+    std::vector<int64_t> counts(size_t(std::max<int64_t>(0, numClasses)), 0);
+    if (split.size() == 0 || numClasses <= 0)
+        return counts;
+    const auto bins = torch::bincount(split.targets, {}, numClasses);
+    for (int64_t k = 0; k < numClasses; ++k)
+        counts[size_t(k)] = bins[k].item<int64_t>();
+    return counts;
+}
+
+torch::Tensor inverseFrequencyWeights(const TensorDataset& train, int64_t numClasses) {
+    const auto counts = torch::tensor(classHistogram(train, numClasses), torch::kFloat32);
+    const double n = double(train.size());
+    auto weights = n / (double(numClasses) * counts);
+    return torch::where(counts > 0, weights, torch::zeros_like(weights));
+}
+
+torch::Tensor prepareFeatures(const torch::Tensor& raw, const DatasetSplits& splits) {
+    if (!splits.images)
+        return raw;
+    auto x = raw.to(torch::kFloat32).mul_(1.0F / 255.0F);
+    if (splits.normalization.enabled())
+        x = x.sub_(splits.normalization.mean).div_(splits.normalization.std);
+    return x;
 }
 
 QJsonObject normalizationToJson(const Normalization& norm) {
     auto toArray = [](const torch::Tensor& t) {
         QJsonArray array;
-        const auto c = t.contiguous().to(torch::kFloat64);
+        const auto c = t.contiguous().to(torch::kFloat64).flatten();
         const double* p = c.data_ptr<double>();
         for (int64_t i = 0; i < c.numel(); ++i)
             array.append(p[i]);
@@ -88,26 +175,98 @@ QJsonObject normalizationToJson(const Normalization& norm) {
     return {{QStringLiteral("mean"), toArray(norm.mean)}, {QStringLiteral("std"), toArray(norm.std)}};
 }
 
-DatasetSplits buildDataset(const DatasetSpec& spec, qint64 trainingSeed) {
-    const auto seed = uint64_t(spec.seed >= 0 ? spec.seed : trainingSeed);
-    DatasetSplits splits;
-    if (spec.source == QLatin1String("synthetic")) {
-        const TensorDataset all = generateSynthetic(spec.synthetic, seed);
-        splits.numClasses = spec.synthetic.classes;
-        for (int k = 0; k < spec.synthetic.classes; ++k)
-            splits.classNames << QStringLiteral("class %1").arg(k);
-        stratifiedSplit(all, splits.numClasses, spec.validationSplit, spec.testSplit,
-                        seed ^ 0x5eedULL, splits);
+SourceData loadSource(const DatasetSpec& spec, const DatasetCache* cache, bool* fromCache) {
+    if (fromCache)
+        *fromCache = false;
+    const QString key = cache && spec.cache ? cache->keyFor(spec) : QString();
+    if (!key.isEmpty()) {
+        if (auto cached = cache->load(key)) {
+            if (fromCache)
+                *fromCache = true;
+            return std::move(*cached);
+        }
+    }
+    SourceData data;
+    const QString& source = spec.source;
+    if (source == QLatin1String("synthetic")) {
+        data.train = generateSynthetic(spec.synthetic, uint64_t(std::max<qint64>(0, spec.seed)));
+        if (spec.synthetic.kind == QLatin1String("regression")) {
+            data.task = TaskKind::Regression;
+        } else {
+            for (int k = 0; k < spec.synthetic.classes; ++k)
+                data.classNames << QStringLiteral("class %1").arg(k);
+        }
+        for (int64_t j = 0; j < data.train.features.size(1); ++j) {
+            data.featureNames << QStringLiteral("x%1").arg(j);
+            data.numericFeature.push_back(true);
+        }
+    } else if (source == QLatin1String("fashion-mnist")) {
+        data = readFashionMnist(spec.path);
+    } else if (source == QLatin1String("idx")) {
+        data = readIdxDataset(spec.train, spec.test);
+    } else if (source == QLatin1String("csv")) {
+        data = readCsv(spec.path, spec.csv);
+    } else if (source == QLatin1String("image_folder")) {
+        data = readImageFolder(spec.path, spec.image);
+    } else if (source == QLatin1String("cifar10")) {
+        data = readCifar10(spec.path);
     } else {
-        throw InputError(QStringLiteral("dataset.source: unknown source '%1'").arg(spec.source));
+        throw InputError(QStringLiteral("dataset.source: unknown source '%1'").arg(source));
+    }
+    if (!key.isEmpty())
+        cache->store(key, data);
+    return data;
+}
+
+DatasetSplits buildDataset(const DatasetSpec& spec, qint64 trainingSeed, const DatasetCache* cache) {
+    const auto seed = uint64_t(spec.seed >= 0 ? spec.seed : trainingSeed);
+    DatasetSpec resolved = spec;
+    resolved.seed = qint64(seed);
+    DatasetSplits splits;
+    SourceData source = loadSource(resolved, cache, &splits.fromCache);
+    if (source.train.size() == 0)
+        throw InputError(QStringLiteral("dataset: the source has no samples"));
+    splits.task = source.task;
+    splits.images = source.images;
+    splits.classNames = source.classNames;
+    splits.featureNames = source.featureNames;
+    splits.numClasses = source.task == TaskKind::Classification ? source.classNames.size() : 0;
+    if (splits.task == TaskKind::Classification) {
+        const auto counts = classHistogram(source.train, splits.numClasses);
+        for (size_t k = 0; k < counts.size(); ++k) {
+            if (counts[k] == 0)
+                throw InputError(QStringLiteral("dataset: class '%1' has no training samples")
+                                     .arg(splits.classNames.value(qsizetype(k))));
+        }
+    }
+
+    const TensorDataset all = stratifiedSubset(source.train, splits.task, splits.numClasses,
+                                               spec.maxTrainSamples, seed ^ 0x5b5e7ULL);
+    if (source.test) {
+        stratifiedSplit(all, splits.task, splits.numClasses, spec.validationSplit, 0.0,
+                        seed ^ 0x5eedULL, splits);
+        splits.test = stratifiedSubset(*source.test, splits.task, splits.numClasses,
+                                       spec.maxTestSamples, seed ^ 0x7e57ULL);
+    } else {
+        stratifiedSplit(all, splits.task, splits.numClasses, spec.validationSplit, spec.testSplit,
+                        seed ^ 0x5eedULL, splits);
     }
     if (splits.train.size() == 0)
         throw InputError(QStringLiteral("dataset: the training split is empty"));
     splits.sampleShape = splits.train.features.sizes().slice(1).vec();
-    if (spec.normalize) {
-        splits.normalization = computeNormalization(splits.train.features);
+
+    if (splits.images) {
+        if (spec.normalize)
+            splits.normalization = imageNormalization(splits.train.features);
+    } else {
+        std::vector<bool> numeric = source.numericFeature;
+        numeric.resize(size_t(splits.train.features.size(1)), true);
+        const Normalization stats = tableNormalization(splits.train.features, numeric);
+        if (spec.normalize)
+            splits.normalization = stats;
         for (auto* split : {&splits.train, &splits.validation, &splits.test})
-            split->features = applyNormalization(split->features, splits.normalization);
+            split->features = fillAndStandardize(split->features, stats.mean,
+                                                 spec.normalize ? &splits.normalization : nullptr);
     }
     return splits;
 }

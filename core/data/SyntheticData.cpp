@@ -76,11 +76,59 @@ TensorDataset blobs(const SyntheticSpec& spec, Gaussian& rng) {
     return {features, targets};
 }
 
+// Two interleaving half circles (scikit-learn's make_moons).
+TensorDataset moons(const SyntheticSpec& spec, Gaussian& rng) {
+    const int64_t n = spec.samples;
+    auto features = torch::empty({n, 2}, torch::kFloat32);
+    auto targets = torch::empty({n}, torch::kInt64);
+    auto f = features.accessor<float, 2>();
+    auto t = targets.accessor<int64_t, 1>();
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t cls = i % 2;
+        const double angle = std::numbers::pi * rng.uniform();
+        const double x = cls == 0 ? std::cos(angle) : 1.0 - std::cos(angle);
+        const double y = cls == 0 ? std::sin(angle) : 0.5 - std::sin(angle);
+        f[i][0] = float(x + spec.noise * rng.normal());
+        f[i][1] = float(y + spec.noise * rng.normal());
+        t[i] = cls;
+    }
+    return {features, targets};
+}
+
+// y = w.x + sin(2 x0) + noise: mostly linear with a bend a linear model cannot fit.
+TensorDataset regression(const SyntheticSpec& spec, Gaussian& rng) {
+    const int64_t n = spec.samples;
+    const int64_t d = spec.features;
+    std::vector<double> weights(static_cast<size_t>(d));
+    for (auto& w : weights)
+        w = rng.normal();
+    auto features = torch::empty({n, d}, torch::kFloat32);
+    auto targets = torch::empty({n}, torch::kFloat32);
+    auto f = features.accessor<float, 2>();
+    auto t = targets.accessor<float, 1>();
+    for (int64_t i = 0; i < n; ++i) {
+        double y = 0;
+        for (int64_t j = 0; j < d; ++j) {
+            const double x = rng.uniform() * 4.0 - 2.0;
+            f[i][j] = float(x);
+            y += weights[size_t(j)] * x;
+        }
+        t[i] = float(y + std::sin(2.0 * f[i][0]) + spec.noise * rng.normal());
+    }
+    return {features, targets};
+}
+
 } // namespace
 
 TensorDataset generateSynthetic(const SyntheticSpec& spec, uint64_t seed) {
     Gaussian rng(seed);
-    return spec.kind == QLatin1String("blobs") ? blobs(spec, rng) : spirals(spec, rng);
+    if (spec.kind == QLatin1String("blobs"))
+        return blobs(spec, rng);
+    if (spec.kind == QLatin1String("moons"))
+        return moons(spec, rng);
+    if (spec.kind == QLatin1String("regression"))
+        return regression(spec, rng);
+    return spirals(spec, rng);
 }
 
 } // namespace trainlab

@@ -6,7 +6,10 @@
 
 namespace trainlab {
 
-/// Samples and targets held in memory: features [N, ...], targets [N] (int64 class indices).
+enum class TaskKind { Invalid, Classification, Regression };
+
+/// Samples and targets held in memory: features [N, ...] (float32, or uint8 pixels for image
+/// sources), targets [N] (int64 class indices, or float32 values for regression).
 struct TensorDataset {
     torch::Tensor features;
     torch::Tensor targets;
@@ -17,7 +20,8 @@ struct TensorDataset {
     }
 };
 
-/// Per-feature statistics of the training split, applied to every split.
+/// Statistics of the training split, applied to every split: per channel for images ([C,1,1]),
+/// per feature for tables ([F]; one-hot columns keep mean 0, std 1).
 struct Normalization {
     torch::Tensor mean;
     torch::Tensor std;
@@ -30,9 +34,13 @@ struct DatasetSplits {
     TensorDataset validation;
     TensorDataset test;
     std::vector<int64_t> sampleShape; ///< one sample, without the batch dimension
-    int64_t numClasses = 0;
+    int64_t numClasses = 0; ///< 0 for regression
     QStringList classNames;
+    TaskKind task = TaskKind::Classification;
+    bool images = false; ///< features are uint8 pixels, scaled to [0, 1] when batched
     Normalization normalization;
+    QStringList featureNames;
+    bool fromCache = false;
 };
 
 } // namespace trainlab

@@ -1,6 +1,7 @@
 #include "session/RunJob.h"
 
 #include "data/DatasetBuilder.h"
+#include "data/DatasetCache.h"
 #include "parallel/Devices.h"
 #include "spec/SpecErrors.h"
 #include "spec/SpecJson.h"
@@ -80,7 +81,14 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
         observer.message(result.runId, QStringLiteral("run %1 (%2) on %3")
                                            .arg(result.runId)
                                            .arg(spec.name, devices.join(QLatin1Char(','))));
-        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed);
+        const DatasetCache cache;
+        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed, &cache);
+        observer.message(result.runId, QStringLiteral("data: %1 train, %2 validation, %3 test%4")
+                                           .arg(data.train.size())
+                                           .arg(data.validation.size())
+                                           .arg(data.test.size())
+                                           .arg(data.fromCache ? QStringLiteral(" (cached)")
+                                                               : QString()));
         if (data.normalization.enabled())
             storeArtifact(writer, result.runId, QStringLiteral("normalization"),
                           normalizationToJson(data.normalization));

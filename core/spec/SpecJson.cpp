@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <cmath>
 
 namespace trainlab {
 
@@ -21,10 +22,60 @@ const Range kPositive{0, kInf, true};
 const Range kNonNegative{0, kInf};
 const Range kAtLeastOne{1, kInf};
 
+const QStringList& datasetSources() {
+    static const QStringList sources = {
+        QStringLiteral("synthetic"), QStringLiteral("fashion-mnist"), QStringLiteral("idx"),
+        QStringLiteral("csv"),       QStringLiteral("image_folder"),  QStringLiteral("cifar10")};
+    return sources;
+}
+
+void readIdxPair(JsonObjectReader r, IdxPair& pair) {
+    r.string(QStringLiteral("images"), pair.images);
+    r.string(QStringLiteral("labels"), pair.labels);
+    if (!r.object().isEmpty() && (pair.images.isEmpty() || pair.labels.isEmpty()))
+        r.error(QString(), QStringLiteral("needs both \"images\" and \"labels\""));
+    r.finish();
+}
+
+void readSynthetic(JsonObjectReader s, SyntheticSpec& syn) {
+    s.string(QStringLiteral("kind"), syn.kind,
+             {QStringLiteral("spirals"), QStringLiteral("blobs"), QStringLiteral("moons"),
+              QStringLiteral("regression")});
+    s.integer(QStringLiteral("samples"), syn.samples, Range{10, 10'000'000});
+    s.integer(QStringLiteral("classes"), syn.classes, Range{2, 1000});
+    s.number(QStringLiteral("noise"), syn.noise, kNonNegative);
+    s.integer(QStringLiteral("features"), syn.features, Range{1, 4096});
+    const bool planar = syn.kind == QLatin1String("spirals") || syn.kind == QLatin1String("moons");
+    if (planar && syn.features != 2)
+        s.error(QStringLiteral("features"),
+                QStringLiteral("%1 are 2-D, got %2").arg(syn.kind).arg(syn.features));
+    if (syn.kind == QLatin1String("moons") && s.has(QStringLiteral("classes")) && syn.classes != 2)
+        s.error(QStringLiteral("classes"), QStringLiteral("moons have 2 classes, got %1").arg(syn.classes));
+    if (syn.kind == QLatin1String("moons"))
+        syn.classes = 2;
+    s.finish();
+}
+
 void readDataset(JsonObjectReader r, DatasetSpec& d) {
     if (!r.has(QStringLiteral("source")))
-        r.error(QStringLiteral("source"), QStringLiteral("missing (one of: synthetic)"));
-    r.string(QStringLiteral("source"), d.source, {QStringLiteral("synthetic")});
+        r.error(QStringLiteral("source"), QStringLiteral("missing (one of: ") +
+                                              datasetSources().join(QStringLiteral(", ")) +
+                                              QLatin1Char(')'));
+    r.string(QStringLiteral("source"), d.source, datasetSources());
+    r.string(QStringLiteral("path"), d.path);
+    readIdxPair(r.child(QStringLiteral("train")), d.train);
+    readIdxPair(r.child(QStringLiteral("test")), d.test);
+    const bool needsPath = d.source == QLatin1String("csv") ||
+                           d.source == QLatin1String("image_folder") ||
+                           d.source == QLatin1String("cifar10");
+    if (needsPath && d.path.isEmpty())
+        r.error(QStringLiteral("path"), QStringLiteral("missing (the %1 to read)")
+                                            .arg(d.source == QLatin1String("csv")
+                                                     ? QStringLiteral("CSV file")
+                                                     : QStringLiteral("folder")));
+    if (d.source == QLatin1String("idx") && d.train.isEmpty())
+        r.error(QStringLiteral("train"),
+                QStringLiteral("missing: {\"images\": FILE, \"labels\": FILE}"));
     r.number(QStringLiteral("validation_split"), d.validationSplit, Range{0, 1, false, true});
     r.number(QStringLiteral("test_split"), d.testSplit, Range{0, 1, false, true});
     if (d.validationSplit + d.testSplit >= 1.0)
@@ -32,19 +83,64 @@ void readDataset(JsonObjectReader r, DatasetSpec& d) {
                 QStringLiteral("validation_split + test_split must leave training data, got %1")
                     .arg(d.validationSplit + d.testSplit));
     r.boolean(QStringLiteral("normalize"), d.normalize);
+    r.boolean(QStringLiteral("cache"), d.cache);
+    r.integer64(QStringLiteral("max_train_samples"), d.maxTrainSamples, kNonNegative);
+    r.integer64(QStringLiteral("max_test_samples"), d.maxTestSamples, kNonNegative);
     r.integer64(QStringLiteral("seed"), d.seed, Range{-1, kInf});
 
-    JsonObjectReader s = r.child(QStringLiteral("synthetic"));
-    SyntheticSpec& syn = d.synthetic;
-    s.string(QStringLiteral("kind"), syn.kind, {QStringLiteral("spirals"), QStringLiteral("blobs")});
-    s.integer(QStringLiteral("samples"), syn.samples, Range{10, 10'000'000});
-    s.integer(QStringLiteral("classes"), syn.classes, Range{2, 1000});
-    s.number(QStringLiteral("noise"), syn.noise, kNonNegative);
-    s.integer(QStringLiteral("features"), syn.features, Range{1, 4096});
-    if (syn.kind == QLatin1String("spirals") && syn.features != 2)
-        s.error(QStringLiteral("features"),
-                QStringLiteral("spirals are 2-D, got %1").arg(syn.features));
-    s.finish();
+    readSynthetic(r.child(QStringLiteral("synthetic")), d.synthetic);
+    {
+        JsonObjectReader c = r.child(QStringLiteral("csv"));
+        const QJsonValue label = c.raw(QStringLiteral("label"));
+        if (label.isDouble() && label.toDouble() >= 0 && label.toDouble() == std::floor(label.toDouble()))
+            d.csv.label = QString::number(qint64(label.toDouble()));
+        else if (label.isString() && !label.toString().isEmpty())
+            d.csv.label = label.toString();
+        else if (!label.isUndefined())
+            c.error(QStringLiteral("label"),
+                    QStringLiteral("must be a column name or a 0-based column index, got ") +
+                        describeJson(label));
+        c.string(QStringLiteral("delimiter"), d.csv.delimiter,
+                 {QStringLiteral("auto"), QStringLiteral(","), QStringLiteral(";"),
+                  QStringLiteral("\t"), QStringLiteral("|")});
+        c.string(QStringLiteral("header"), d.csv.header,
+                 {QStringLiteral("auto"), QStringLiteral("yes"), QStringLiteral("no")});
+        c.string(QStringLiteral("task"), d.csv.task,
+                 {QStringLiteral("auto"), QStringLiteral("classification"),
+                  QStringLiteral("regression")});
+        c.finish();
+    }
+    {
+        JsonObjectReader i = r.child(QStringLiteral("image"));
+        i.integer(QStringLiteral("height"), d.image.height, Range{4, 4096});
+        i.integer(QStringLiteral("width"), d.image.width, Range{4, 4096});
+        i.integer(QStringLiteral("channels"), d.image.channels, Range{1, 3});
+        if (d.image.channels == 2)
+            i.error(QStringLiteral("channels"), QStringLiteral("must be 1 (grayscale) or 3 (RGB), got 2"));
+        i.finish();
+    }
+    {
+        JsonObjectReader a = r.child(QStringLiteral("augment"));
+        a.integer(QStringLiteral("random_crop_padding"), d.augment.randomCropPadding, Range{0, 64});
+        a.boolean(QStringLiteral("hflip"), d.augment.hflip);
+        a.number(QStringLiteral("rotation_deg"), d.augment.rotationDeg, Range{0, 180});
+        a.number(QStringLiteral("gaussian_noise"), d.augment.gaussianNoise, kNonNegative);
+        a.finish();
+    }
+    {
+        JsonObjectReader b = r.child(QStringLiteral("imbalance"));
+        b.boolean(QStringLiteral("class_weights"), d.imbalance.classWeights);
+        b.string(QStringLiteral("sampling"), d.imbalance.sampling,
+                 {QStringLiteral("none"), QStringLiteral("balanced")});
+        b.finish();
+    }
+    {
+        JsonObjectReader l = r.child(QStringLiteral("loader"));
+        l.integer(QStringLiteral("workers"), d.loader.workers, Range{0, 64});
+        l.integer(QStringLiteral("prefetch"), d.loader.prefetch, Range{1, 1024});
+        l.boolean(QStringLiteral("drop_last"), d.loader.dropLast);
+        l.finish();
+    }
     r.finish();
 }
 
@@ -107,7 +203,9 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
     }
     {
         JsonObjectReader l = r.child(QStringLiteral("loss"));
-        l.string(QStringLiteral("type"), t.loss.type, {QStringLiteral("cross_entropy")});
+        l.string(QStringLiteral("type"), t.loss.type,
+                 {QStringLiteral("cross_entropy"), QStringLiteral("bce"), QStringLiteral("mse"),
+                  QStringLiteral("l1"), QStringLiteral("huber")});
         l.number(QStringLiteral("label_smoothing"), t.loss.labelSmoothing, Range{0, 1, false, true});
         l.finish();
     }
@@ -270,8 +368,33 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
         {QStringLiteral("validation_split"), d.validationSplit},
         {QStringLiteral("test_split"), d.testSplit},
         {QStringLiteral("normalize"), d.normalize},
+        {QStringLiteral("cache"), d.cache},
+        {QStringLiteral("max_train_samples"), d.maxTrainSamples},
+        {QStringLiteral("max_test_samples"), d.maxTestSamples},
         {QStringLiteral("seed"), d.seed},
+        {QStringLiteral("augment"),
+         QJsonObject{{QStringLiteral("random_crop_padding"), d.augment.randomCropPadding},
+                     {QStringLiteral("hflip"), d.augment.hflip},
+                     {QStringLiteral("rotation_deg"), d.augment.rotationDeg},
+                     {QStringLiteral("gaussian_noise"), d.augment.gaussianNoise}}},
+        {QStringLiteral("imbalance"),
+         QJsonObject{{QStringLiteral("class_weights"), d.imbalance.classWeights},
+                     {QStringLiteral("sampling"), d.imbalance.sampling}}},
+        {QStringLiteral("loader"),
+         QJsonObject{{QStringLiteral("workers"), d.loader.workers},
+                     {QStringLiteral("prefetch"), d.loader.prefetch},
+                     {QStringLiteral("drop_last"), d.loader.dropLast}}},
     };
+    if (!d.path.isEmpty())
+        dataset.insert(QStringLiteral("path"), d.path);
+    auto pairJson = [](const IdxPair& pair) {
+        return QJsonObject{{QStringLiteral("images"), pair.images},
+                           {QStringLiteral("labels"), pair.labels}};
+    };
+    if (!d.train.isEmpty())
+        dataset.insert(QStringLiteral("train"), pairJson(d.train));
+    if (!d.test.isEmpty())
+        dataset.insert(QStringLiteral("test"), pairJson(d.test));
     if (d.source == QLatin1String("synthetic"))
         dataset.insert(QStringLiteral("synthetic"),
                        QJsonObject{{QStringLiteral("kind"), d.synthetic.kind},
@@ -279,6 +402,17 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
                                    {QStringLiteral("classes"), d.synthetic.classes},
                                    {QStringLiteral("noise"), d.synthetic.noise},
                                    {QStringLiteral("features"), d.synthetic.features}});
+    if (d.source == QLatin1String("csv"))
+        dataset.insert(QStringLiteral("csv"),
+                       QJsonObject{{QStringLiteral("label"), d.csv.label},
+                                   {QStringLiteral("delimiter"), d.csv.delimiter},
+                                   {QStringLiteral("header"), d.csv.header},
+                                   {QStringLiteral("task"), d.csv.task}});
+    if (d.source == QLatin1String("image_folder"))
+        dataset.insert(QStringLiteral("image"),
+                       QJsonObject{{QStringLiteral("height"), d.image.height},
+                                   {QStringLiteral("width"), d.image.width},
+                                   {QStringLiteral("channels"), d.image.channels}});
     QJsonObject model{{QStringLiteral("init"), spec.model.init}};
     if (!spec.model.preset.isEmpty())
         model.insert(QStringLiteral("preset"), spec.model.preset);
@@ -287,6 +421,9 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
 
     const OptimizerSpec& o = t.optimizer;
     const ScheduleSpec& s = t.schedule;
+    QJsonObject lossJson{{QStringLiteral("label_smoothing"), t.loss.labelSmoothing}};
+    if (!t.loss.type.isEmpty()) // empty: chosen by the task when the run starts
+        lossJson.insert(QStringLiteral("type"), t.loss.type);
     QJsonObject training{
         {QStringLiteral("epochs"), t.epochs},
         {QStringLiteral("batch_size"), t.batchSize},
@@ -305,9 +442,7 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
                      {QStringLiteral("min_lr"), s.minLr},
                      {QStringLiteral("step_epochs"), s.stepEpochs},
                      {QStringLiteral("gamma"), s.gamma}}},
-        {QStringLiteral("loss"),
-         QJsonObject{{QStringLiteral("type"), t.loss.type},
-                     {QStringLiteral("label_smoothing"), t.loss.labelSmoothing}}},
+        {QStringLiteral("loss"), lossJson},
         {QStringLiteral("precision"), t.precision},
         {QStringLiteral("grad_accumulation"), t.gradAccumulation},
         {QStringLiteral("grad_clip_norm"), t.gradClipNorm},

@@ -1,12 +1,14 @@
 #include "train/Trainer.h"
 
+#include "data/DataLoader.h"
+#include "data/DatasetBuilder.h"
 #include "model/ModelBuilder.h"
 #include "spec/SpecErrors.h"
 #include "train/EarlyStopping.h"
+#include "train/LossFunction.h"
 #include "train/LrSchedule.h"
 #include "train/OptimizerFactory.h"
 
-#include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/utils.h>
 
@@ -20,36 +22,50 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kEvalBatch = 2048;
+constexpr int64_t kEvalBatch = 1024;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-torch::Tensor crossEntropy(const torch::Tensor& logits, const torch::Tensor& targets,
-                           double labelSmoothing) {
-    namespace F = torch::nn::functional;
-    return F::cross_entropy(logits, targets,
-                            F::CrossEntropyFuncOptions().label_smoothing(labelSmoothing));
+QStringList evaluationMetrics(TaskKind task) {
+    if (task == TaskKind::Regression)
+        return {QStringLiteral("val_loss"), QStringLiteral("val_mae")};
+    return {QStringLiteral("val_loss"), QStringLiteral("val_accuracy")};
 }
 
-const QStringList& evaluationMetrics() {
-    static const QStringList names = {QStringLiteral("val_loss"), QStringLiteral("val_accuracy")};
-    return names;
-}
-
-void checkSupported(const ExperimentSpec& spec) {
-    if (!evaluationMetrics().contains(spec.training.earlyStopping.metric) &&
-        !spec.training.earlyStopping.metric.isEmpty())
+void checkSupported(const ExperimentSpec& spec, TaskKind task) {
+    const QString& metric = spec.training.earlyStopping.metric;
+    if (!metric.isEmpty() && !evaluationMetrics(task).contains(metric))
         throw InputError(QStringLiteral("training.early_stopping.metric: '%1' is not evaluated "
                                         "per epoch (use one of %2)")
-                             .arg(spec.training.earlyStopping.metric,
-                                  evaluationMetrics().join(QStringLiteral(", "))));
+                             .arg(metric, evaluationMetrics(task).join(QStringLiteral(", "))));
     if (spec.training.precision != QLatin1String("fp32"))
         throw InputError(QStringLiteral("training.precision: %1 needs mixed-precision support, "
                                         "which this build does not have yet; use fp32")
                              .arg(spec.training.precision));
+    if (spec.dataset.imbalance.sampling == QLatin1String("balanced") &&
+        task != TaskKind::Classification)
+        throw InputError(QStringLiteral("dataset.imbalance.sampling: balanced sampling needs "
+                                        "classes; the dataset is a regression task"));
 }
+
+LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
+    LossSpec loss = spec;
+    if (loss.type.isEmpty())
+        loss.type = task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
+    return loss;
+}
+
+/// Running sums of one logging window.
+struct Window {
+    double lossSum = 0;
+    int64_t correct = 0;
+    int64_t samples = 0;
+    double waitSeconds = 0;
+    Clock::time_point start = Clock::now();
+    void reset() { *this = Window(); }
+};
 
 } // namespace
 
@@ -66,62 +82,90 @@ bool Trainer::waitWhilePaused() const {
     return !control_.cancel.load();
 }
 
-Trainer::Evaluation Trainer::evaluate(torch::nn::Sequential& model,
-                                      const TensorDataset& split) const {
+Evaluation Trainer::evaluate(torch::nn::Sequential& model, const LossFunction& loss,
+                             const DatasetSplits& data, const TensorDataset& split) {
     torch::NoGradGuard noGrad;
     model->eval();
+    Evaluation result;
     double lossSum = 0;
+    double absSum = 0;
     int64_t correct = 0;
     const int64_t n = split.size();
     for (int64_t begin = 0; begin < n; begin += kEvalBatch) {
         const int64_t end = std::min(n, begin + kEvalBatch);
-        const auto x = split.features.slice(0, begin, end);
+        const auto x = prepareFeatures(split.features.slice(0, begin, end), data);
         const auto y = split.targets.slice(0, begin, end);
-        const auto logits = model->forward(x);
-        lossSum += crossEntropy(logits, y, 0.0).item<double>() * double(end - begin);
-        correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+        const auto outputs = model->forward(x);
+        lossSum += loss.evaluationLoss(outputs, y).item<double>() * double(end - begin);
+        if (data.task == TaskKind::Classification)
+            correct += outputs.argmax(1).eq(y).sum().item<int64_t>();
+        else
+            absSum += (outputs.view({-1}) - y).abs().sum().item<double>();
     }
     model->train();
-    return {n > 0 ? lossSum / double(n) : 0.0, n > 0 ? double(correct) / double(n) : 0.0};
+    if (n > 0) {
+        result.loss = lossSum / double(n);
+        result.accuracy = double(correct) / double(n);
+        result.mae = absSum / double(n);
+    }
+    return result;
 }
 
 TrainOutcome Trainer::run() {
     const TrainingSpec& t = spec_.training;
+    const DatasetSpec& d = spec_.dataset;
     const auto started = Clock::now();
     TrainOutcome outcome;
-    checkSupported(spec_);
+    checkSupported(spec_, data_.task);
 
     torch::manual_seed(uint64_t(t.seed));
     if (t.threads > 0)
         torch::set_num_threads(t.threads);
-    BuiltModel built = buildModel(spec_.model, data_.sampleShape, data_.numClasses);
+    const bool classification = data_.task == TaskKind::Classification;
+    BuiltModel built = buildModel(spec_.model, data_.sampleShape, classification ? data_.numClasses : 1);
     torch::nn::Sequential model = built.net;
     model->train();
     auto optimizer = makeOptimizer(t.optimizer, model->parameters());
+    const LossFunction loss(resolvedLoss(t.loss, data_.task), data_.task,
+                            d.imbalance.classWeights && classification
+                                ? inverseFrequencyWeights(data_.train, data_.numClasses)
+                                : torch::Tensor());
 
-    const int64_t n = data_.train.size();
-    const int64_t batchesPerEpoch = (n + t.batchSize - 1) / t.batchSize;
+    LoaderOptions loaderOptions;
+    loaderOptions.batchSize = t.batchSize;
+    loaderOptions.dropLast = d.loader.dropLast;
+    loaderOptions.balanced = d.imbalance.sampling == QLatin1String("balanced");
+    loaderOptions.workers = d.loader.workers;
+    loaderOptions.prefetch = d.loader.prefetch;
+    loaderOptions.seed = uint64_t(t.seed) + 1;
+    loaderOptions.augment = d.augment;
+    DataLoader loader(data_.train, data_.numClasses,
+                      [this](const torch::Tensor& raw) { return prepareFeatures(raw, data_); },
+                      loaderOptions);
+
+    const int64_t batchesPerEpoch = loader.batchesPerEpoch();
+    if (batchesPerEpoch == 0)
+        throw InputError(QStringLiteral("training.batch_size: %1 is larger than the %2 training "
+                                        "samples and dataset.loader.drop_last is on")
+                             .arg(t.batchSize)
+                             .arg(data_.train.size()));
     const int64_t stepsPerEpoch = std::max<int64_t>(1, batchesPerEpoch / t.gradAccumulation);
     const int64_t totalSteps = t.maxSteps > 0 ? std::min<int64_t>(t.maxSteps, stepsPerEpoch * t.epochs)
                                               : stepsPerEpoch * t.epochs;
     callbacks_.message(QStringLiteral("model: %1 parameters; %2 training samples, %3 steps")
                            .arg(built.parameters)
-                           .arg(n)
+                           .arg(data_.train.size())
                            .arg(totalSteps));
 
-    auto generator = at::detail::createCPUGenerator(uint64_t(t.seed) + 1);
     EarlyStopping earlyStopping(t.earlyStopping);
     int64_t step = 0;
-    double windowLoss = 0;
-    int64_t windowCorrect = 0;
-    int64_t windowSamples = 0;
-    auto windowStart = Clock::now();
+    Window window;
     bool stop = false;
     setLearningRate(*optimizer, scheduledLr(t.schedule, t.optimizer.lr, 0, totalSteps, 0));
     optimizer->zero_grad();
 
     for (int epoch = 0; epoch < t.epochs && !stop; ++epoch) {
-        const auto order = torch::randperm(n, generator, torch::kInt64);
+        loader.startEpoch(epoch);
         int64_t accumulated = 0;
         for (int64_t b = 0; b < batchesPerEpoch; ++b) {
             if (!waitWhilePaused()) {
@@ -129,12 +173,16 @@ TrainOutcome Trainer::run() {
                 stop = true;
                 break;
             }
-            const auto idx = order.slice(0, b * t.batchSize, std::min(n, (b + 1) * t.batchSize));
-            const auto x = data_.train.features.index_select(0, idx);
-            const auto y = data_.train.targets.index_select(0, idx);
-            const auto logits = model->forward(x);
-            const auto loss = crossEntropy(logits, y, t.loss.labelSmoothing);
-            const double lossValue = loss.item<double>();
+            const auto waitStart = Clock::now();
+            std::optional<Batch> batch = loader.next();
+            const double waited = secondsSince(waitStart);
+            window.waitSeconds += waited;
+            outcome.dataWaitSeconds += waited;
+            if (!batch)
+                break;
+            const auto outputs = model->forward(batch->inputs);
+            const auto lossValueTensor = loss(outputs, batch->targets);
+            const double lossValue = lossValueTensor.item<double>();
             if (!std::isfinite(lossValue)) {
                 throw InputError(QStringLiteral("training diverged: the loss is %1 at step %2 "
                                                 "(epoch %3). Try a lower learning rate "
@@ -145,10 +193,13 @@ TrainOutcome Trainer::run() {
                                      .arg(epoch + 1)
                                      .arg(t.optimizer.lr));
             }
-            (t.gradAccumulation > 1 ? loss / double(t.gradAccumulation) : loss).backward();
-            windowLoss += lossValue * double(idx.size(0));
-            windowCorrect += logits.argmax(1).eq(y).sum().item<int64_t>();
-            windowSamples += idx.size(0);
+            (t.gradAccumulation > 1 ? lossValueTensor / double(t.gradAccumulation) : lossValueTensor)
+                .backward();
+            const int64_t size = batch->targets.size(0);
+            window.lossSum += lossValue * double(size);
+            if (classification)
+                window.correct += outputs.argmax(1).eq(batch->targets).sum().item<int64_t>();
+            window.samples += size;
             if (++accumulated < t.gradAccumulation)
                 continue;
             accumulated = 0;
@@ -162,20 +213,19 @@ TrainOutcome Trainer::run() {
             ++step;
             const double fractionalEpoch = double(epoch) + double(b + 1) / double(batchesPerEpoch);
             if (step % t.logEverySteps == 0 || b + 1 == batchesPerEpoch) {
-                const double seconds = secondsSince(windowStart);
-                callbacks_.metric(step, fractionalEpoch, QStringLiteral("train_loss"),
-                                  windowLoss / double(windowSamples));
-                callbacks_.metric(step, fractionalEpoch, QStringLiteral("train_accuracy"),
-                                  double(windowCorrect) / double(windowSamples));
-                callbacks_.metric(step, fractionalEpoch, QStringLiteral("lr"),
-                                  optimizer->param_groups().front().options().get_lr());
-                if (seconds > 0)
-                    callbacks_.metric(step, fractionalEpoch, QStringLiteral("samples_per_s"),
-                                      double(windowSamples) / seconds);
-                windowLoss = 0;
-                windowCorrect = 0;
-                windowSamples = 0;
-                windowStart = Clock::now();
+                const double seconds = secondsSince(window.start);
+                auto log = [&](const char* name, double value) {
+                    callbacks_.metric(step, fractionalEpoch, QString::fromLatin1(name), value);
+                };
+                log("train_loss", window.lossSum / double(window.samples));
+                if (classification)
+                    log("train_accuracy", double(window.correct) / double(window.samples));
+                log("lr", optimizer->param_groups().front().options().get_lr());
+                if (seconds > 0) {
+                    log("samples_per_s", double(window.samples) / seconds);
+                    log("data_wait_fraction", window.waitSeconds / seconds);
+                }
+                window.reset();
             }
             setLearningRate(*optimizer,
                             scheduledLr(t.schedule, t.optimizer.lr, step, totalSteps, epoch));
@@ -189,21 +239,23 @@ TrainOutcome Trainer::run() {
         if (outcome.status == RunStatus::Cancelled)
             break;
         outcome.epochsDone = epoch + 1;
-        // The schedule's epoch-based decays take effect from the next epoch's first step.
+        // Epoch-based decays take effect from the next epoch's first step.
         setLearningRate(*optimizer,
                         scheduledLr(t.schedule, t.optimizer.lr, step, totalSteps, epoch + 1));
         QString line = QStringLiteral("epoch %1/%2  step %3").arg(epoch + 1).arg(t.epochs).arg(step);
         if (data_.validation.size() > 0) {
-            const Evaluation val = evaluate(model, data_.validation);
+            const Evaluation val = evaluate(model, loss, data_, data_.validation);
+            const double second = classification ? val.accuracy : val.mae;
+            const QString secondName = evaluationMetrics(data_.task).at(1);
             callbacks_.metric(step, epoch + 1, QStringLiteral("val_loss"), val.loss);
-            callbacks_.metric(step, epoch + 1, QStringLiteral("val_accuracy"), val.accuracy);
-            line += QStringLiteral("  val_loss %1  val_accuracy %2")
+            callbacks_.metric(step, epoch + 1, secondName, second);
+            line += QStringLiteral("  val_loss %1  %2 %3")
                         .arg(val.loss, 0, 'f', 4)
-                        .arg(val.accuracy, 0, 'f', 4);
+                        .arg(secondName)
+                        .arg(second, 0, 'f', 4);
             if (earlyStopping.enabled() &&
-                earlyStopping.update(earlyStopping.metric() == QLatin1String("val_loss")
-                                         ? val.loss
-                                         : val.accuracy)) {
+                earlyStopping.update(earlyStopping.metric() == QLatin1String("val_loss") ? val.loss
+                                                                                        : second)) {
                 line += QStringLiteral("  (early stop: no improvement in %1 epochs)")
                             .arg(t.earlyStopping.patience);
                 stop = true;
@@ -214,13 +266,17 @@ TrainOutcome Trainer::run() {
     outcome.steps = step;
     if (outcome.status != RunStatus::Cancelled) {
         if (data_.test.size() > 0) {
-            const Evaluation test = evaluate(model, data_.test);
+            const Evaluation test = evaluate(model, loss, data_, data_.test);
             callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_loss"), test.loss);
-            callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_accuracy"),
-                              test.accuracy);
-            callbacks_.message(QStringLiteral("test_loss %1  test_accuracy %2")
+            if (classification)
+                callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_accuracy"),
+                                  test.accuracy);
+            else
+                callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_mae"), test.mae);
+            callbacks_.message(QStringLiteral("test_loss %1  test_%2 %3")
                                    .arg(test.loss, 0, 'f', 4)
-                                   .arg(test.accuracy, 0, 'f', 4));
+                                   .arg(classification ? QStringLiteral("accuracy") : QStringLiteral("mae"))
+                                   .arg(classification ? test.accuracy : test.mae, 0, 'f', 4));
         }
         outcome.status = RunStatus::Completed;
     }

@@ -10,6 +10,8 @@
 
 namespace trainlab {
 
+class LossFunction;
+
 struct TrainerCallbacks {
     /// A scalar metric at an optimizer step (epoch is fractional).
     std::function<void(int64_t step, double epoch, const QString& name, double value)> metric;
@@ -23,23 +25,30 @@ struct TrainOutcome {
     int64_t steps = 0;
     int epochsDone = 0;
     double seconds = 0;
+    double dataWaitSeconds = 0; ///< time the training loop waited for batches
+};
+
+/// The scores of one evaluation pass.
+struct Evaluation {
+    double loss = 0;
+    double accuracy = 0; ///< classification
+    double mae = 0;      ///< regression
 };
 
 /// Trains the spec's model on `data` on one device, logging through the callbacks and checking
-/// `control` between steps. Input problems (a layer that cannot take its input, a non-finite
-/// loss) end the run `failed` with a message; the caller's database is never touched here.
+/// `control` between steps. Input problems (a layer that cannot take its input, a loss that
+/// does not fit the task, a non-finite loss) throw InputError; the caller stores the failure.
 class Trainer {
 public:
     Trainer(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
             TrainerCallbacks callbacks);
     TrainOutcome run();
 
+    /// Evaluates `model` on a split in batches, without gradients and in eval mode.
+    static Evaluation evaluate(torch::nn::Sequential& model, const LossFunction& loss,
+                               const DatasetSplits& data, const TensorDataset& split);
+
 private:
-    struct Evaluation {
-        double loss = 0;
-        double accuracy = 0;
-    };
-    Evaluation evaluate(torch::nn::Sequential& model, const TensorDataset& split) const;
     bool waitWhilePaused() const;
 
     const ExperimentSpec& spec_;

@@ -1,0 +1,302 @@
+#include "data/CsvReader.h"
+
+#include "data/FileBytes.h"
+#include "spec/SpecErrors.h"
+
+#include <QSet>
+#include <cmath>
+#include <map>
+
+namespace trainlab {
+
+namespace {
+
+constexpr int kMaxCategories = 200;
+constexpr int kMaxClassificationLabels = 50;
+
+bool isMissing(const QString& cell) {
+    static const QSet<QString> missing = {QString(), QStringLiteral("na"), QStringLiteral("n/a"),
+                                          QStringLiteral("nan"), QStringLiteral("null"),
+                                          QStringLiteral("?"), QStringLiteral("none")};
+    return missing.contains(cell.trimmed().toLower());
+}
+
+std::optional<double> toNumber(const QString& cell) {
+    bool ok = false;
+    const double value = cell.trimmed().toDouble(&ok);
+    return ok && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+QChar pickDelimiter(const QString& text, const CsvSpec& spec, const QString& name) {
+    if (spec.delimiter == QLatin1String("\\t"))
+        return QLatin1Char('\t');
+    if (spec.delimiter != QLatin1String("auto"))
+        return spec.delimiter.at(0);
+    if (name.endsWith(QLatin1String(".tsv"), Qt::CaseInsensitive) ||
+        name.endsWith(QLatin1String(".tsv.gz"), Qt::CaseInsensitive))
+        return QLatin1Char('\t');
+    const QString firstLine = text.section(QLatin1Char('\n'), 0, 0);
+    QChar best = QLatin1Char(',');
+    qsizetype bestCount = 0;
+    for (QChar c : {QLatin1Char(','), QLatin1Char('\t'), QLatin1Char(';'), QLatin1Char('|')}) {
+        const qsizetype count = firstLine.count(c);
+        if (count > bestCount) {
+            best = c;
+            bestCount = count;
+        }
+    }
+    return best;
+}
+
+} // namespace
+
+std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, const QString& name,
+                                      std::vector<int>* lines) {
+    std::vector<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false;
+    bool fieldWasQuoted = false;
+    int line = 1;
+    int rowStart = 1;
+    auto endRow = [&] {
+        row << field;
+        const bool blank = row.size() == 1 && row.first().trimmed().isEmpty() && !fieldWasQuoted;
+        if (!blank) {
+            rows.push_back(row);
+            if (lines)
+                lines->push_back(rowStart);
+        }
+        row.clear();
+        field.clear();
+        fieldWasQuoted = false;
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == QLatin1Char('"')) {
+                if (i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
+                    field += QLatin1Char('"');
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                if (c == QLatin1Char('\n'))
+                    ++line;
+                field += c;
+            }
+        } else if (c == QLatin1Char('"') && field.trimmed().isEmpty()) {
+            quoted = true;
+            fieldWasQuoted = true;
+            field.clear();
+        } else if (c == delimiter) {
+            row << field;
+            field.clear();
+            fieldWasQuoted = false;
+        } else if (c == QLatin1Char('\n')) {
+            endRow();
+            ++line;
+            rowStart = line;
+        } else if (c != QLatin1Char('\r')) {
+            field += c;
+        }
+    }
+    if (quoted)
+        throw InputError(
+            QStringLiteral("%1:%2: a quoted field is never closed").arg(name).arg(rowStart));
+    if (!field.isEmpty() || !row.isEmpty())
+        endRow();
+    return rows;
+}
+
+SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec& spec) {
+    const QString text = QString::fromUtf8(bytes);
+    if (text.contains(QChar(QChar::ReplacementCharacter)))
+        throw InputError(QStringLiteral("%1: not UTF-8 text (is it a CSV file?)").arg(name));
+    const QChar delimiter = pickDelimiter(text, spec, name);
+    std::vector<int> lines;
+    std::vector<QStringList> rows = splitCsvRows(text, delimiter, name, &lines);
+    if (rows.empty())
+        throw InputError(QStringLiteral("%1: no rows").arg(name));
+
+    bool header = spec.header == QLatin1String("yes");
+    if (spec.header == QLatin1String("auto"))
+        header = std::none_of(rows.front().begin(), rows.front().end(),
+                              [](const QString& cell) { return toNumber(cell).has_value(); });
+    QStringList columns;
+    const qsizetype width = rows.front().size();
+    if (header) {
+        for (const QString& cell : rows.front())
+            columns << cell.trimmed();
+    } else {
+        for (qsizetype c = 0; c < width; ++c)
+            columns << QStringLiteral("column%1").arg(c);
+    }
+    const size_t firstData = header ? 1 : 0;
+    if (rows.size() <= firstData)
+        throw InputError(QStringLiteral("%1: a header but no data rows").arg(name));
+    if (width < 2)
+        throw InputError(QStringLiteral("%1:%2: one column found (delimiter '%3'); a table needs "
+                                        "features and a label")
+                             .arg(name)
+                             .arg(lines.front())
+                             .arg(delimiter == QLatin1Char('\t') ? QStringLiteral("\\t")
+                                                                 : QString(delimiter)));
+    for (size_t r = 0; r < rows.size(); ++r) {
+        if (rows[r].size() != width)
+            throw InputError(QStringLiteral("%1:%2: %3 fields, expected %4 (as on line %5)")
+                                 .arg(name)
+                                 .arg(lines[r])
+                                 .arg(rows[r].size())
+                                 .arg(width)
+                                 .arg(lines.front()));
+    }
+
+    // The label column: a name, else a 0-based index, else the last column.
+    qsizetype labelColumn = width - 1;
+    if (!spec.label.isEmpty()) {
+        labelColumn = columns.indexOf(spec.label);
+        bool isIndex = false;
+        const int index = spec.label.toInt(&isIndex);
+        if (labelColumn < 0 && isIndex && index >= 0 && index < width)
+            labelColumn = index;
+        if (labelColumn < 0)
+            throw InputError(QStringLiteral("dataset.csv.label: no column '%1' in %2 (columns: %3)")
+                                 .arg(spec.label, name, columns.join(QStringLiteral(", "))));
+    }
+
+    const auto dataRows = int64_t(rows.size() - firstData);
+    SourceData out;
+    // Classify every feature column, then encode.
+    std::vector<torch::Tensor> blocks;
+    for (qsizetype c = 0; c < width; ++c) {
+        if (c == labelColumn)
+            continue;
+        int numeric = 0;
+        int text = 0;
+        size_t firstText = 0;
+        for (size_t r = firstData; r < rows.size(); ++r) {
+            const QString& cell = rows[r][c];
+            if (isMissing(cell))
+                continue;
+            if (toNumber(cell)) {
+                ++numeric;
+            } else {
+                if (text++ == 0)
+                    firstText = r;
+            }
+        }
+        if (text == 0) {
+            auto column = torch::empty({dataRows}, torch::kFloat32);
+            float* p = column.data_ptr<float>();
+            for (size_t r = firstData; r < rows.size(); ++r) {
+                const QString& cell = rows[r][c];
+                p[r - firstData] = isMissing(cell) ? NAN : float(*toNumber(cell));
+            }
+            blocks.push_back(column.unsqueeze(1));
+            out.featureNames << columns[c];
+            out.numericFeature.push_back(true);
+            continue;
+        }
+        if (numeric >= 9 * text) // mostly numbers: the text is a typo, not a category
+            throw InputError(QStringLiteral("%1:%2: column '%3': '%4' is not a number (the rest of "
+                                            "the column is numeric)")
+                                 .arg(name)
+                                 .arg(lines[firstText])
+                                 .arg(columns[c], rows[firstText][c].trimmed()));
+        std::map<QString, int64_t> categories;
+        for (size_t r = firstData; r < rows.size(); ++r) {
+            const QString cell = isMissing(rows[r][c]) ? QStringLiteral("(missing)")
+                                                       : rows[r][c].trimmed();
+            categories.emplace(cell, 0);
+        }
+        if (categories.size() > size_t(kMaxCategories))
+            throw InputError(QStringLiteral("%1: column '%2' has %3 distinct text values; too "
+                                            "many to one-hot encode (limit %4)")
+                                 .arg(name, columns[c])
+                                 .arg(categories.size())
+                                 .arg(kMaxCategories));
+        int64_t next = 0;
+        for (auto& [category, index] : categories) {
+            index = next++;
+            out.featureNames << columns[c] + QLatin1Char('=') + category;
+            out.numericFeature.push_back(false);
+        }
+        auto onehot = torch::zeros({dataRows, int64_t(categories.size())}, torch::kFloat32);
+        auto a = onehot.accessor<float, 2>();
+        for (size_t r = firstData; r < rows.size(); ++r) {
+            const QString cell = isMissing(rows[r][c]) ? QStringLiteral("(missing)")
+                                                       : rows[r][c].trimmed();
+            a[int64_t(r - firstData)][categories.at(cell)] = 1.0F;
+        }
+        blocks.push_back(onehot);
+    }
+    out.train.features = torch::cat(blocks, 1);
+
+    // The target.
+    std::vector<QString> labels;
+    bool allNumeric = true;
+    bool allInteger = true;
+    for (size_t r = firstData; r < rows.size(); ++r) {
+        const QString cell = rows[r][labelColumn].trimmed();
+        if (isMissing(cell))
+            throw InputError(QStringLiteral("%1:%2: missing label in column '%3'")
+                                 .arg(name)
+                                 .arg(lines[r])
+                                 .arg(columns[labelColumn]));
+        const auto number = toNumber(cell);
+        allNumeric = allNumeric && number.has_value();
+        allInteger = allInteger && number && *number == std::floor(*number);
+        labels.push_back(cell);
+    }
+    const QSet<QString> distinct(labels.begin(), labels.end());
+    bool regression = spec.task == QLatin1String("regression");
+    if (spec.task == QLatin1String("auto"))
+        regression = allNumeric && (!allInteger || distinct.size() > kMaxClassificationLabels);
+    if (regression) {
+        if (!allNumeric) {
+            for (size_t i = 0; i < labels.size(); ++i) {
+                if (!toNumber(labels[i]))
+                    throw InputError(QStringLiteral("%1:%2: label '%3' is not a number; a "
+                                                    "regression target must be numeric")
+                                         .arg(name)
+                                         .arg(lines[i + firstData])
+                                         .arg(labels[i]));
+            }
+        }
+        out.task = TaskKind::Regression;
+        out.train.targets = torch::empty({dataRows}, torch::kFloat32);
+        float* t = out.train.targets.data_ptr<float>();
+        for (size_t i = 0; i < labels.size(); ++i)
+            t[i] = float(*toNumber(labels[i]));
+        return out;
+    }
+    QStringList classes(distinct.begin(), distinct.end());
+    if (allNumeric)
+        std::sort(classes.begin(), classes.end(), [](const QString& a, const QString& b) {
+            return a.toDouble() < b.toDouble();
+        });
+    else
+        std::sort(classes.begin(), classes.end());
+    if (classes.size() < 2)
+        throw InputError(QStringLiteral("%1: column '%2' has a single class ('%3'); "
+                                        "classification needs at least two")
+                             .arg(name, columns[labelColumn], classes.value(0)));
+    out.task = TaskKind::Classification;
+    out.classNames = classes;
+    QHash<QString, int64_t> classIndex;
+    for (qsizetype i = 0; i < classes.size(); ++i)
+        classIndex.insert(classes[i], i);
+    out.train.targets = torch::empty({dataRows}, torch::kInt64);
+    int64_t* t = out.train.targets.data_ptr<int64_t>();
+    for (size_t i = 0; i < labels.size(); ++i)
+        t[i] = classIndex.value(labels[i]);
+    return out;
+}
+
+SourceData readCsv(const QString& path, const CsvSpec& spec) {
+    return parseCsv(readFileBytes(path), path, spec);
+}
+
+} // namespace trainlab

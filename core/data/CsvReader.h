@@ -1,0 +1,28 @@
+#pragma once
+
+#include "data/SourceData.h"
+#include "spec/ExperimentSpec.h"
+
+namespace trainlab {
+
+/// Reads a CSV / TSV table into features and a target.
+///
+/// - Delimiter: "auto" picks the one of , ; tab | that splits the first line most often.
+/// - Header: "auto" treats the first row as a header when none of its cells is a number.
+/// - Columns whose non-missing values are all numbers are numeric (standardized later with the
+///   training split's statistics); other columns are categorical and one-hot encoded.
+/// - Missing values (empty, NA, N/A, NaN, null, ?): in a numeric column they become NaN and are
+///   later replaced by the training split's mean; in a categorical column they are a category of
+///   their own. A missing label is an error.
+/// - Task "auto": regression when the label column is numeric with non-integer values or more
+///   than 50 distinct values, classification otherwise.
+/// Errors name the file, the line and the column.
+SourceData readCsv(const QString& path, const CsvSpec& spec);
+SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec& spec);
+
+/// Splits CSV text into rows of fields (RFC 4180 quoting). `lines` receives each row's 1-based
+/// line number. Throws InputError on an unterminated quote.
+std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, const QString& name,
+                                      std::vector<int>* lines = nullptr);
+
+} // namespace trainlab

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "data/SourceData.h"
+#include "spec/ExperimentSpec.h"
+
+namespace trainlab {
+
+/// Where Debian's dataset-fashion-mnist puts the files.
+inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+/// Fashion-MNIST (60,000 train + 10,000 test 28x28 grayscale) from `dir` (default above).
+SourceData readFashionMnist(const QString& dir);
+
+/// An IDX images/labels pair for training and optionally one for testing. Images must be
+/// [N, H, W] or [N, C, H, W] unsigned bytes; labels [N] integers.
+SourceData readIdxDataset(const IdxPair& train, const IdxPair& test);
+
+/// root/CLASS/*.png|jpg|jpeg|bmp|gif|pgm|ppm: classes are the sorted folder names; every image
+/// is decoded with QImage and resized to the spec's size and channels.
+SourceData readImageFolder(const QString& root, const ImageSpec& spec);
+
+/// CIFAR-10 binary batches in `dir`: data_batch_1..5.bin and test_batch.bin.
+SourceData readCifar10(const QString& dir);
+/// One CIFAR-10 batch file's bytes: 3073-byte records (label, 32x32 R, G, B planes).
+TensorDataset parseCifarBatch(const QByteArray& bytes, const QString& name);
+
+} // namespace trainlab
