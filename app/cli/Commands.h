@@ -15,6 +15,7 @@ int runsCommand(const CliArgs& args);
 int showCommand(const CliArgs& args);
 int metricsCommand(const CliArgs& args);
 int devicesCommand(const CliArgs& args);
+int dataCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

@@ -19,6 +19,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("validate"), validateCommand}, {QStringLiteral("run"), runCommand},
         {QStringLiteral("runs"), runsCommand},         {QStringLiteral("show"), showCommand},
         {QStringLiteral("metrics"), metricsCommand},   {QStringLiteral("devices"), devicesCommand},
+        {QStringLiteral("data"), dataCommand},
     };
     int code = kExitOk;
     try {

@@ -39,24 +39,23 @@ void shuffleInPlace(std::vector<int64_t>& values, std::mt19937_64& engine) {
     }
 }
 
-// Per-channel statistics of pixels scaled to [0, 1], computed in chunks to bound memory.
+// Per-channel statistics of pixels scaled to [0, 1]. Pixels are bytes, so a 256-bin histogram
+// per channel gives the exact mean and variance without a float copy of the images.
 Normalization imageNormalization(const torch::Tensor& pixels) {
     const int64_t channels = pixels.size(1);
-    auto sum = torch::zeros({channels}, torch::kFloat64);
-    auto squares = torch::zeros({channels}, torch::kFloat64);
-    const int64_t chunk = 4096;
-    for (int64_t begin = 0; begin < pixels.size(0); begin += chunk) {
-        const auto x = pixels.slice(0, begin, std::min(pixels.size(0), begin + chunk))
-                           .to(torch::kFloat64)
-                           .div_(255.0);
-        sum += x.sum({0, 2, 3});
-        squares += x.pow(2).sum({0, 2, 3});
+    auto mean = torch::empty({channels}, torch::kFloat64);
+    auto std = torch::empty({channels}, torch::kFloat64);
+    const auto levels = torch::arange(256, torch::kFloat64) / 255.0;
+    for (int64_t c = 0; c < channels; ++c) {
+        const auto counts =
+            torch::bincount(pixels.select(1, c).reshape({-1}), {}, 256)
+                .to(torch::kFloat64);
+        const double n = counts.sum().item<double>();
+        const double m = (counts * levels).sum().item<double>() / n;
+        const double var = std::max(0.0, (counts * levels.pow(2)).sum().item<double>() / n - m * m);
+        mean[c] = m;
+        std[c] = var > 1e-16 ? std::sqrt(var) : 1.0;
     }
-    const double count = double(pixels.size(0) * pixels.size(2) * pixels.size(3));
-    const auto mean = sum / count;
-    const auto var = (squares / count - mean.pow(2)).clamp_min(0);
-    auto std = var.sqrt();
-    std = torch::where(std > 1e-8, std, torch::ones_like(std));
     return {mean.to(torch::kFloat32).view({channels, 1, 1}),
             std.to(torch::kFloat32).view({channels, 1, 1})};
 }
