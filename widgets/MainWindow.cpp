@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "DatasetPage.h"
 #include "MetricPlot.h"
 #include "RunsTableModel.h"
 
@@ -19,6 +20,7 @@
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -127,7 +129,12 @@ void MainWindow::buildLayout() {
     main->addWidget(log_);
     main->setStretchFactor(0, 4);
     main->setStretchFactor(1, 1);
-    setCentralWidget(main);
+    datasetPage_ = new DatasetPage;
+    tabs_ = new QTabWidget;
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(main, tr("Runs"));
+    tabs_->addTab(datasetPage_, tr("Dataset"));
+    setCentralWidget(tabs_);
 
     statusLabel_ = new QLabel(tr("Idle"));
     statusBar()->addWidget(statusLabel_, 1);

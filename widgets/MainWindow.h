@@ -6,11 +6,13 @@
 class QAction;
 class QLabel;
 class QPlainTextEdit;
+class QTabWidget;
 class QTableView;
 
 namespace trainlab {
 
 class BackendHost;
+class DatasetPage;
 class HistoryReaderHost;
 class MetricPlot;
 class RunsTableModel;
@@ -35,6 +37,8 @@ public:
     MetricPlot* lossPlot() const { return lossPlot_; }
     MetricPlot* accuracyPlot() const { return accuracyPlot_; }
     qint64 activeRunId() const { return activeRunId_; }
+    DatasetPage* datasetPage() const { return datasetPage_; }
+    QTabWidget* tabs() const { return tabs_; }
 
 private:
     void buildActions();
@@ -59,6 +63,8 @@ private:
     MetricPlot* accuracyPlot_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     QLabel* statusLabel_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    DatasetPage* datasetPage_ = nullptr;
     QAction* openAction_ = nullptr;
     QAction* quickstartAction_ = nullptr;
     QAction* cancelAction_ = nullptr;

@@ -27,7 +27,9 @@ std::optional<double> toNumber(const QString& cell) {
     return ok && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
-QChar pickDelimiter(const QString& text, const CsvSpec& spec, const QString& name) {
+} // namespace
+
+QChar detectCsvDelimiter(const QString& text, const CsvSpec& spec, const QString& name) {
     if (spec.delimiter == QLatin1String("\\t"))
         return QLatin1Char('\t');
     if (spec.delimiter != QLatin1String("auto"))
@@ -47,8 +49,6 @@ QChar pickDelimiter(const QString& text, const CsvSpec& spec, const QString& nam
     }
     return best;
 }
-
-} // namespace
 
 std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, const QString& name,
                                       std::vector<int>* lines) {
@@ -114,7 +114,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
     const QString text = QString::fromUtf8(bytes);
     if (text.contains(QChar(QChar::ReplacementCharacter)))
         throw InputError(QStringLiteral("%1: not UTF-8 text (is it a CSV file?)").arg(name));
-    const QChar delimiter = pickDelimiter(text, spec, name);
+    const QChar delimiter = detectCsvDelimiter(text, spec, name);
     std::vector<int> lines;
     std::vector<QStringList> rows = splitCsvRows(text, delimiter, name, &lines);
     if (rows.empty())

@@ -20,6 +20,10 @@ namespace trainlab {
 SourceData readCsv(const QString& path, const CsvSpec& spec);
 SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec& spec);
 
+/// The delimiter the spec names, or for "auto" the one of , ; tab | that splits the first line
+/// most often (tab for .tsv files).
+QChar detectCsvDelimiter(const QString& text, const CsvSpec& spec, const QString& name);
+
 /// Splits CSV text into rows of fields (RFC 4180 quoting). `lines` receives each row's 1-based
 /// line number. Throws InputError on an unterminated quote.
 std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, const QString& name,

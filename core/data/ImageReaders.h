@@ -1,12 +1,10 @@
 #pragma once
 
+#include "data/DataPaths.h"
 #include "data/SourceData.h"
 #include "spec/ExperimentSpec.h"
 
 namespace trainlab {
-
-/// Where Debian's dataset-fashion-mnist puts the files.
-inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 /// Fashion-MNIST (60,000 train + 10,000 test 28x28 grayscale) from `dir` (default above).
 SourceData readFashionMnist(const QString& dir);
