@@ -50,6 +50,7 @@ QString usageText() {
         "                                           logged metric values\n"
         "  devices [--json]                         devices this machine can train on\n"
         "  data inspect SPEC [--json]               counts per split, classes, histogram, shapes\n"
+        "  model summary SPEC [--json]              per layer: output shape, params, FLOPs, memory\n"
         "\n"
         "Exit codes: 0 success, 1 the run failed or was cancelled, 2 bad usage or bad input.\n"
         "The database defaults to $XDG_DATA_HOME/trainlab/trainlab.db.\n");

@@ -16,6 +16,7 @@ int showCommand(const CliArgs& args);
 int metricsCommand(const CliArgs& args);
 int devicesCommand(const CliArgs& args);
 int dataCommand(const CliArgs& args);
+int modelCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

@@ -19,7 +19,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("validate"), validateCommand}, {QStringLiteral("run"), runCommand},
         {QStringLiteral("runs"), runsCommand},         {QStringLiteral("show"), showCommand},
         {QStringLiteral("metrics"), metricsCommand},   {QStringLiteral("devices"), devicesCommand},
-        {QStringLiteral("data"), dataCommand},
+        {QStringLiteral("data"), dataCommand},         {QStringLiteral("model"), modelCommand},
     };
     int code = kExitOk;
     try {

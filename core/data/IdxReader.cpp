@@ -80,6 +80,8 @@ torch::Tensor parseIdx(const QByteArray& bytes, const QString& name) {
                              .arg(header)
                              .arg(bytes.size() - header));
     auto tensor = torch::empty(shape, torch::TensorOptions().dtype(type->scalar));
+    if (count == 0)
+        return tensor; // an empty tensor has no storage to copy into
     std::memcpy(tensor.data_ptr(), data + header, size_t(count) * size_t(type->size));
     if (type->size > 1 && QSysInfo::ByteOrder == QSysInfo::LittleEndian) {
         // IDX stores multi-byte values big-endian.

@@ -1,0 +1,60 @@
+#include "model/ModelSummary.h"
+
+#include "data/DatasetBuilder.h"
+#include "data/DatasetCache.h"
+#include "model/ModelBuilder.h"
+
+#include <QJsonArray>
+
+namespace trainlab {
+
+namespace {
+
+QJsonArray shapeJson(const std::vector<int64_t>& shape) {
+    QJsonArray array;
+    for (int64_t d : shape)
+        array.append(qint64(d));
+    return array;
+}
+
+} // namespace
+
+QJsonObject modelSummaryJson(const ModelSpec& model, const std::vector<int64_t>& inputShape,
+                             int64_t outputSize, int batchSize) {
+    const BuiltModel built = buildModel(model, inputShape, outputSize);
+    constexpr int64_t kFloatBytes = 4;
+    QJsonArray layers;
+    for (const LayerShape& row : built.layers)
+        layers.append(QJsonObject{
+            {QStringLiteral("path"), row.path},
+            {QStringLiteral("type"), row.type},
+            {QStringLiteral("depth"), row.depth},
+            {QStringLiteral("output_shape"), shapeJson(row.outputShape)},
+            {QStringLiteral("parameters"), qint64(row.parameters)},
+            {QStringLiteral("flops"), row.flops},
+            {QStringLiteral("activation_bytes"), qint64(row.activationElements * kFloatBytes * batchSize)},
+        });
+    return {
+        {QStringLiteral("input_shape"), shapeJson(inputShape)},
+        {QStringLiteral("outputs"), qint64(outputSize)},
+        {QStringLiteral("batch_size"), batchSize},
+        {QStringLiteral("layers"), layers},
+        {QStringLiteral("parameters"), qint64(built.parameters)},
+        {QStringLiteral("flops_per_sample"), built.flops},
+        // Forward activations kept for the backward pass, at fp32.
+        {QStringLiteral("activation_bytes"), qint64(built.activationElements * kFloatBytes * batchSize)},
+        {QStringLiteral("size_bytes"),
+         QJsonObject{{QStringLiteral("fp32"), qint64(built.parameters * 4)},
+                     {QStringLiteral("bf16"), qint64(built.parameters * 2)},
+                     {QStringLiteral("fp16"), qint64(built.parameters * 2)}}},
+    };
+}
+
+QJsonObject modelSummaryJson(const ExperimentSpec& spec) {
+    const DatasetCache cache;
+    const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed, &cache);
+    const int64_t outputs = data.task == TaskKind::Classification ? data.numClasses : 1;
+    return modelSummaryJson(spec.model, data.sampleShape, outputs, spec.training.batchSize);
+}
+
+} // namespace trainlab
