@@ -91,6 +91,7 @@ void MainWindow::buildActions() {
 void MainWindow::buildLayout() {
     runsModel_ = new RunsTableModel(this);
     runsView_ = new QTableView;
+    runsView_->setObjectName(QStringLiteral("runsView"));
     runsView_->setModel(runsModel_);
     runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
     runsView_->setSelectionMode(QAbstractItemView::SingleSelection);

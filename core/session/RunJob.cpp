@@ -99,6 +99,9 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
             observer.metricLogged(point);
         };
         callbacks.message = [&](const QString& line) { observer.message(result.runId, line); };
+        callbacks.artifact = [&](const QString& kind, const QJsonObject& payload) {
+            storeArtifact(writer, result.runId, kind, payload);
+        };
         outcome = Trainer(spec, data, control, std::move(callbacks)).run();
         result.status = outcome.status;
     } catch (const InputError& e) {

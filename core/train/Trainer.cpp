@@ -5,6 +5,7 @@
 #include "model/ModelBuilder.h"
 #include "spec/SpecErrors.h"
 #include "train/EarlyStopping.h"
+#include "train/EvaluationMetrics.h"
 #include "train/LossFunction.h"
 #include "train/LrSchedule.h"
 #include "train/OptimizerFactory.h"
@@ -12,6 +13,7 @@
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/utils.h>
 
+#include <QThread>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -28,18 +30,19 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-QStringList evaluationMetrics(TaskKind task) {
-    if (task == TaskKind::Regression)
-        return {QStringLiteral("val_loss"), QStringLiteral("val_mae")};
-    return {QStringLiteral("val_loss"), QStringLiteral("val_accuracy")};
-}
-
-void checkSupported(const ExperimentSpec& spec, TaskKind task) {
+void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data) {
+    const TaskKind task = data.task;
     const QString& metric = spec.training.earlyStopping.metric;
-    if (!metric.isEmpty() && !evaluationMetrics(task).contains(metric))
+    QStringList perEpoch;
+    for (const QString& name : Trainer::metricNames(task, data.numClasses))
+        perEpoch << QStringLiteral("val_") + name;
+    if (!metric.isEmpty() && !perEpoch.contains(metric))
         throw InputError(QStringLiteral("training.early_stopping.metric: '%1' is not evaluated "
                                         "per epoch (use one of %2)")
-                             .arg(metric, evaluationMetrics(task).join(QStringLiteral(", "))));
+                             .arg(metric, perEpoch.join(QStringLiteral(", "))));
+    if (!metric.isEmpty() && data.validation.size() == 0)
+        throw InputError(QStringLiteral("training.early_stopping.metric: early stopping needs a "
+                                        "validation split (dataset.validation_split is 0)"));
     if (spec.training.precision != QLatin1String("fp32"))
         throw InputError(QStringLiteral("training.precision: %1 needs mixed-precision support, "
                                         "which this build does not have yet; use fp32")
@@ -48,6 +51,16 @@ void checkSupported(const ExperimentSpec& spec, TaskKind task) {
         task != TaskKind::Classification)
         throw InputError(QStringLiteral("dataset.imbalance.sampling: balanced sampling needs "
                                         "classes; the dataset is a regression task"));
+}
+
+// LibTorch's OpenMP pool size is per calling thread, and a fresh thread (like this backend's)
+// starts with one: set it every run. OMP_NUM_THREADS, when set, is the user's choice.
+int trainingThreads(const TrainingSpec& t) {
+    if (t.threads > 0)
+        return t.threads;
+    bool ok = false;
+    const int fromEnv = qEnvironmentVariableIntValue("OMP_NUM_THREADS", &ok);
+    return ok && fromEnv > 0 ? fromEnv : std::max(1, QThread::idealThreadCount());
 }
 
 LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
@@ -88,27 +101,73 @@ Evaluation Trainer::evaluate(torch::nn::Sequential& model, const LossFunction& l
     model->eval();
     Evaluation result;
     double lossSum = 0;
-    double absSum = 0;
-    int64_t correct = 0;
+    std::vector<torch::Tensor> outputs;
     const int64_t n = split.size();
     for (int64_t begin = 0; begin < n; begin += kEvalBatch) {
         const int64_t end = std::min(n, begin + kEvalBatch);
         const auto x = prepareFeatures(split.features.slice(0, begin, end), data);
         const auto y = split.targets.slice(0, begin, end);
-        const auto outputs = model->forward(x);
-        lossSum += loss.evaluationLoss(outputs, y).item<double>() * double(end - begin);
-        if (data.task == TaskKind::Classification)
-            correct += outputs.argmax(1).eq(y).sum().item<int64_t>();
-        else
-            absSum += (outputs.view({-1}) - y).abs().sum().item<double>();
+        outputs.push_back(model->forward(x));
+        lossSum += loss.evaluationLoss(outputs.back(), y).item<double>() * double(end - begin);
     }
     model->train();
     if (n > 0) {
         result.loss = lossSum / double(n);
-        result.accuracy = double(correct) / double(n);
-        result.mae = absSum / double(n);
+        result.outputs = torch::cat(outputs);
+        result.targets = split.targets;
     }
     return result;
+}
+
+QStringList Trainer::metricNames(TaskKind task, int64_t numClasses) {
+    if (task == TaskKind::Regression)
+        return {QStringLiteral("loss"), QStringLiteral("mae"), QStringLiteral("r2")};
+    QStringList names = {QStringLiteral("loss"), QStringLiteral("accuracy"),
+                         QStringLiteral("macro_f1"), QStringLiteral("macro_auc")};
+    if (numClasses > 5)
+        names << QStringLiteral("top5_accuracy");
+    return names;
+}
+
+QMap<QString, double> Trainer::scalarMetrics(const Evaluation& evaluation, const DatasetSplits& data,
+                                             const QString& prefix) {
+    QMap<QString, double> metrics{{prefix + QStringLiteral("loss"), evaluation.loss}};
+    if (!evaluation.outputs.defined())
+        return metrics;
+    if (data.task == TaskKind::Regression) {
+        const RegressionReport r = regressionReport(evaluation.outputs, evaluation.targets);
+        metrics.insert(prefix + QStringLiteral("mae"), r.mae);
+        metrics.insert(prefix + QStringLiteral("r2"), r.r2);
+        return metrics;
+    }
+    const ClassificationReport r =
+        classificationReport(evaluation.outputs, evaluation.targets, data.numClasses, 5);
+    metrics.insert(prefix + QStringLiteral("accuracy"), r.accuracy);
+    metrics.insert(prefix + QStringLiteral("macro_f1"), r.macroF1);
+    metrics.insert(prefix + QStringLiteral("macro_auc"), r.macroAuc);
+    if (data.numClasses > 5)
+        metrics.insert(prefix + QStringLiteral("top5_accuracy"), r.topK);
+    return metrics;
+}
+
+void Trainer::reportTest(torch::nn::Sequential& model, const LossFunction& loss, int64_t step,
+                         int epochs) {
+    const Evaluation test = evaluate(model, loss, data_, data_.test);
+    const auto metrics = scalarMetrics(test, data_, QStringLiteral("test_"));
+    QString line;
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        callbacks_.metric(step, epochs, it.key(), it.value());
+        line += QStringLiteral("%1 %2  ").arg(it.key()).arg(it.value(), 0, 'f', 4);
+    }
+    callbacks_.message(line.trimmed());
+    if (data_.task != TaskKind::Classification || !callbacks_.artifact)
+        return;
+    const ClassificationReport report =
+        classificationReport(test.outputs, test.targets, data_.numClasses, 5);
+    callbacks_.artifact(QStringLiteral("confusion_matrix"), confusionMatrixJson(report, data_.classNames));
+    callbacks_.artifact(QStringLiteral("roc"), rocJson(report, data_.classNames));
+    callbacks_.artifact(QStringLiteral("classification_report"),
+                        classificationReportJson(report, data_.classNames));
 }
 
 TrainOutcome Trainer::run() {
@@ -116,11 +175,10 @@ TrainOutcome Trainer::run() {
     const DatasetSpec& d = spec_.dataset;
     const auto started = Clock::now();
     TrainOutcome outcome;
-    checkSupported(spec_, data_.task);
+    checkSupported(spec_, data_);
 
     torch::manual_seed(uint64_t(t.seed));
-    if (t.threads > 0)
-        torch::set_num_threads(t.threads);
+    torch::set_num_threads(trainingThreads(t));
     const bool classification = data_.task == TaskKind::Classification;
     BuiltModel built = buildModel(spec_.model, data_.sampleShape, classification ? data_.numClasses : 1);
     torch::nn::Sequential model = built.net;
@@ -244,18 +302,16 @@ TrainOutcome Trainer::run() {
                         scheduledLr(t.schedule, t.optimizer.lr, step, totalSteps, epoch + 1));
         QString line = QStringLiteral("epoch %1/%2  step %3").arg(epoch + 1).arg(t.epochs).arg(step);
         if (data_.validation.size() > 0) {
-            const Evaluation val = evaluate(model, loss, data_, data_.validation);
-            const double second = classification ? val.accuracy : val.mae;
-            const QString secondName = evaluationMetrics(data_.task).at(1);
-            callbacks_.metric(step, epoch + 1, QStringLiteral("val_loss"), val.loss);
-            callbacks_.metric(step, epoch + 1, secondName, second);
+            const auto metrics = scalarMetrics(evaluate(model, loss, data_, data_.validation), data_,
+                                               QStringLiteral("val_"));
+            for (auto it = metrics.begin(); it != metrics.end(); ++it)
+                callbacks_.metric(step, epoch + 1, it.key(), it.value());
+            const QString headline = classification ? QStringLiteral("val_accuracy") : QStringLiteral("val_mae");
             line += QStringLiteral("  val_loss %1  %2 %3")
-                        .arg(val.loss, 0, 'f', 4)
-                        .arg(secondName)
-                        .arg(second, 0, 'f', 4);
-            if (earlyStopping.enabled() &&
-                earlyStopping.update(earlyStopping.metric() == QLatin1String("val_loss") ? val.loss
-                                                                                        : second)) {
+                        .arg(metrics.value(QStringLiteral("val_loss")), 0, 'f', 4)
+                        .arg(headline)
+                        .arg(metrics.value(headline), 0, 'f', 4);
+            if (earlyStopping.enabled() && earlyStopping.update(metrics.value(earlyStopping.metric()))) {
                 line += QStringLiteral("  (early stop: no improvement in %1 epochs)")
                             .arg(t.earlyStopping.patience);
                 stop = true;
@@ -265,19 +321,8 @@ TrainOutcome Trainer::run() {
     }
     outcome.steps = step;
     if (outcome.status != RunStatus::Cancelled) {
-        if (data_.test.size() > 0) {
-            const Evaluation test = evaluate(model, loss, data_, data_.test);
-            callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_loss"), test.loss);
-            if (classification)
-                callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_accuracy"),
-                                  test.accuracy);
-            else
-                callbacks_.metric(step, outcome.epochsDone, QStringLiteral("test_mae"), test.mae);
-            callbacks_.message(QStringLiteral("test_loss %1  test_%2 %3")
-                                   .arg(test.loss, 0, 'f', 4)
-                                   .arg(classification ? QStringLiteral("accuracy") : QStringLiteral("mae"))
-                                   .arg(classification ? test.accuracy : test.mae, 0, 'f', 4));
-        }
+        if (data_.test.size() > 0)
+            reportTest(model, loss, step, outcome.epochsDone);
         outcome.status = RunStatus::Completed;
     }
     outcome.seconds = secondsSince(started);

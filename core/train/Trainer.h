@@ -5,6 +5,8 @@
 #include "spec/ExperimentSpec.h"
 #include "store/RunRecords.h"
 
+#include <QJsonObject>
+#include <QMap>
 #include <functional>
 #include <torch/nn/modules/container/sequential.h>
 
@@ -17,6 +19,8 @@ struct TrainerCallbacks {
     std::function<void(int64_t step, double epoch, const QString& name, double value)> metric;
     /// A human-readable progress line.
     std::function<void(const QString& line)> message;
+    /// A structured result (confusion_matrix, roc, classification_report).
+    std::function<void(const QString& kind, const QJsonObject& payload)> artifact;
 };
 
 struct TrainOutcome {
@@ -28,11 +32,11 @@ struct TrainOutcome {
     double dataWaitSeconds = 0; ///< time the training loop waited for batches
 };
 
-/// The scores of one evaluation pass.
+/// One evaluation pass: the mean loss and every output, for the metrics.
 struct Evaluation {
     double loss = 0;
-    double accuracy = 0; ///< classification
-    double mae = 0;      ///< regression
+    torch::Tensor outputs; ///< [N, K] logits or [N, 1] values
+    torch::Tensor targets;
 };
 
 /// Trains the spec's model on `data` on one device, logging through the callbacks and checking
@@ -48,8 +52,16 @@ public:
     static Evaluation evaluate(torch::nn::Sequential& model, const LossFunction& loss,
                                const DatasetSplits& data, const TensorDataset& split);
 
+    /// The scalar metrics of an evaluation, named with `prefix` (val_, test_): loss and
+    /// accuracy, top-5 accuracy, macro F1 and macro ROC-AUC; or loss (MSE), MAE and R^2.
+    static QMap<QString, double> scalarMetrics(const Evaluation& evaluation, const DatasetSplits& data,
+                                               const QString& prefix);
+    /// The names scalarMetrics gives for a task, without prefix.
+    static QStringList metricNames(TaskKind task, int64_t numClasses);
+
 private:
     bool waitWhilePaused() const;
+    void reportTest(torch::nn::Sequential& model, const LossFunction& loss, int64_t step, int epochs);
 
     const ExperimentSpec& spec_;
     const DatasetSplits& data_;

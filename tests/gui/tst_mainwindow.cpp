@@ -61,7 +61,7 @@ private Q_SLOTS:
         }
         MainWindow reopened(db_);
         QTRY_COMPARE_WITH_TIMEOUT(reopened.runsModel()->rowCount(), 1, 10000);
-        auto* view = reopened.findChild<QTableView*>();
+        auto* view = reopened.findChild<QTableView*>(QStringLiteral("runsView"));
         QVERIFY(view);
         view->selectRow(0);
         QTRY_COMPARE_WITH_TIMEOUT(reopened.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")), 40, 10000);
