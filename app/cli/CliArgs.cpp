@@ -44,6 +44,7 @@ QString usageText() {
         "  validate SPEC [--set path=value]...      check a spec; every error with its path\n"
         "  run SPEC [--db P] [--set path=value]... [--devices LIST] [--json]\n"
         "                                           train; Ctrl-C stops after the current step\n"
+        "  resume RUN [--db P] [--json]             continue a cancelled or interrupted run\n"
         "  runs [--db P] [--json]                   list runs\n"
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
         "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"

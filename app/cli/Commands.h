@@ -11,6 +11,7 @@ namespace trainlab::cli {
 /// go to stderr.
 int validateCommand(const CliArgs& args);
 int runCommand(const CliArgs& args);
+int resumeCommand(const CliArgs& args);
 int runsCommand(const CliArgs& args);
 int showCommand(const CliArgs& args);
 int metricsCommand(const CliArgs& args);

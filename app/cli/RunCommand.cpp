@@ -57,19 +57,10 @@ QJsonObject overridesAsParams(const QStringList& sets) {
 
 } // namespace
 
-int runCommand(const CliArgs& args) {
-    if (args.positional.size() != 1)
-        throw InputError(QStringLiteral("run takes one spec file"));
-    QStringList sets = args.sets;
-    if (!args.devices.isEmpty()) {
-        const QStringList devices = args.devices.split(QLatin1Char(','), Qt::SkipEmptyParts);
-        sets << QStringLiteral("devices=") +
-                    QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(devices))
-                                          .toJson(QJsonDocument::Compact));
-    }
-    RunRequest request;
-    request.spec = loadSpecFile(args.positional.first(), sets);
-    request.params = overridesAsParams(args.sets);
+namespace {
+
+// Runs one request on a backend thread, printing progress to stderr; Ctrl-C cancels it.
+int executeOnBackend(const RunRequest& request, const CliArgs& args) {
     const QString dbPath = databasePath(args);
     { Database check(dbPath, Database::Mode::ReadWrite); } // bad database: exit 2 before training
 
@@ -101,6 +92,29 @@ int runCommand(const CliArgs& args) {
     else
         err() << "results: trainlab-cli show " << runId << " --db " << dbPath << Qt::endl;
     return status == QLatin1String("completed") ? kExitOk : kExitRunFailed;
+}
+
+} // namespace
+
+int runCommand(const CliArgs& args) {
+    if (args.positional.size() != 1)
+        throw InputError(QStringLiteral("run takes one spec file"));
+    QStringList sets = args.sets;
+    if (!args.devices.isEmpty()) {
+        const QStringList devices = args.devices.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        sets << QStringLiteral("devices=") +
+                    QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(devices))
+                                          .toJson(QJsonDocument::Compact));
+    }
+    RunRequest request;
+    request.spec = loadSpecFile(args.positional.first(), sets);
+    request.params = overridesAsParams(args.sets);
+    return executeOnBackend(request, args);
+}
+
+int resumeCommand(const CliArgs& args) {
+    const qint64 id = runIdArgument(args);
+    return executeOnBackend(resumeRequest(databasePath(args), id), args);
 }
 
 } // namespace trainlab::cli

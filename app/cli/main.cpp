@@ -17,6 +17,7 @@ int main(int argc, char* argv[]) {
     QTextStream err(stderr);
     const std::map<QString, std::function<int(const CliArgs&)>> commands = {
         {QStringLiteral("validate"), validateCommand}, {QStringLiteral("run"), runCommand},
+        {QStringLiteral("resume"), resumeCommand},
         {QStringLiteral("runs"), runsCommand},         {QStringLiteral("show"), showCommand},
         {QStringLiteral("metrics"), metricsCommand},   {QStringLiteral("devices"), devicesCommand},
         {QStringLiteral("data"), dataCommand},         {QStringLiteral("model"), modelCommand},

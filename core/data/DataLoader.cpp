@@ -103,15 +103,15 @@ Batch DataLoader::makeBatch(const Order& order, int epoch, int64_t index) const 
     return {inputs.contiguous(), targets, index};
 }
 
-void DataLoader::startEpoch(int epoch) {
+void DataLoader::startEpoch(int epoch, int64_t firstBatch) {
     auto order = std::make_shared<const std::vector<int64_t>>(epochOrder(epoch));
     {
         std::lock_guard lock(mutex_);
         ++generation_;
         epoch_ = epoch;
         order_ = std::move(order);
-        nextToMake_ = 0;
-        nextToTake_ = 0;
+        nextToMake_ = firstBatch;
+        nextToTake_ = firstBatch;
         ready_.clear();
         error_ = nullptr;
     }

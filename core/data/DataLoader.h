@@ -49,8 +49,9 @@ public:
     DataLoader(const DataLoader&) = delete;
     DataLoader& operator=(const DataLoader&) = delete;
 
-    /// Starts epoch `epoch` (0-based); batches of a previous epoch not yet taken are dropped.
-    void startEpoch(int epoch);
+    /// Starts epoch `epoch` (0-based) at batch `firstBatch` (a resumed run skips what it did);
+    /// batches of a previous epoch not yet taken are dropped.
+    void startEpoch(int epoch, int64_t firstBatch = 0);
     /// The next batch of the current epoch, or nullopt at its end. Rethrows a worker's error.
     std::optional<Batch> next();
 

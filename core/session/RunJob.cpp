@@ -11,7 +11,9 @@
 #include "telemetry/RaplEnergyMeter.h"
 #include "train/Trainer.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <chrono>
 
@@ -35,7 +37,71 @@ void storeArtifact(StoreWriter& writer, qint64 run, const QString& kind,
     });
 }
 
+QString checkpointDirectory(const QString& databasePath, qint64 runId) {
+    return QFileInfo(databasePath).absolutePath() + QStringLiteral("/checkpoints/run-%1").arg(runId);
+}
+
+QString lastCheckpoint(Database& db, qint64 runId) {
+    Statement select(db, "SELECT path FROM checkpoints WHERE run = ? AND is_best = 0 "
+                         "ORDER BY id DESC LIMIT 1");
+    select.bind(1, runId);
+    return select.step() ? select.text(0) : QString();
+}
+
+void storeCheckpoint(StoreWriter& writer, qint64 run, int64_t step, double epoch,
+                     const QString& path, bool best, const QString& metric, double value) {
+    writer.call([&](Database& db) {
+        Transaction transaction(db);
+        // One row per kind: the newest file replaces the older one on disk too.
+        Statement remove(db, "DELETE FROM checkpoints WHERE run = ? AND is_best = ?");
+        remove.bind(1, run).bind(2, qint64(best)).run();
+        Statement insert(db, "INSERT INTO checkpoints(run, step, epoch, path, metric, value, "
+                             "is_best, created) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, run)
+            .bind(2, qint64(step))
+            .bind(3, epoch)
+            .bind(4, path)
+            .bind(5, metric.isEmpty() ? QVariant() : QVariant(metric))
+            .bind(6, metric.isEmpty() ? QVariant() : QVariant(value))
+            .bind(7, qint64(best))
+            .bind(8, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
+            .run();
+        transaction.commit();
+        return 0;
+    });
+}
+
 } // namespace
+
+QString specHash(const ExperimentSpec& spec) {
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact),
+                                 QCryptographicHash::Sha1)
+            .toHex());
+}
+
+RunRequest resumeRequest(const QString& databasePath, qint64 runId) {
+    Database db(databasePath, Database::Mode::ReadWrite);
+    const auto run = runs::find(db, runId);
+    if (!run)
+        throw InputError(QStringLiteral("%1: no run %2").arg(databasePath).arg(runId));
+    if (run->status == RunStatus::Completed || run->status == RunStatus::Running ||
+        run->status == RunStatus::Queued)
+        throw InputError(QStringLiteral("run %1 is %2; only cancelled, interrupted or failed runs "
+                                        "can be resumed")
+                             .arg(runId)
+                             .arg(runStatusName(run->status)));
+    if (lastCheckpoint(db, runId).isEmpty())
+        throw InputError(QStringLiteral("run %1 has no checkpoint to resume from (it stopped "
+                                        "before its first one)")
+                             .arg(runId));
+    RunRequest request;
+    request.spec = specFromJson(QJsonDocument::fromJson(run->spec.toUtf8()).object(),
+                                QStringLiteral("run %1's spec").arg(runId));
+    request.params = run->params;
+    request.resumeRun = runId;
+    return request;
+}
 
 RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl& control,
                      RunObserver& observer) {
@@ -43,19 +109,25 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
     const ExperimentSpec& spec = request.spec;
     const QString specJson =
         QString::fromUtf8(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact));
+    QString resumeFrom;
     try {
-        RunRecord record;
-        record.name = spec.name;
-        record.params = request.params;
-        record.spec = specJson;
-        record.id = writer.call([&](Database& db) {
-            Transaction transaction(db);
-            record.experiment = runs::createExperiment(db, spec.name, specJson);
-            const qint64 id = runs::createRun(db, record);
-            transaction.commit();
-            return id;
-        });
-        result.runId = record.id;
+        if (request.resumeRun > 0) {
+            result.runId = request.resumeRun;
+            resumeFrom = writer.call([&](Database& db) { return lastCheckpoint(db, request.resumeRun); });
+        } else {
+            RunRecord record;
+            record.name = spec.name;
+            record.params = request.params;
+            record.spec = specJson;
+            record.id = writer.call([&](Database& db) {
+                Transaction transaction(db);
+                record.experiment = runs::createExperiment(db, spec.name, specJson);
+                const qint64 id = runs::createRun(db, record);
+                transaction.commit();
+                return id;
+            });
+            result.runId = record.id;
+        }
     } catch (const std::exception& e) {
         result.status = RunStatus::Failed;
         result.error = QString::fromUtf8(e.what());
@@ -102,7 +174,13 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
         callbacks.artifact = [&](const QString& kind, const QJsonObject& payload) {
             storeArtifact(writer, result.runId, kind, payload);
         };
-        outcome = Trainer(spec, data, control, std::move(callbacks)).run();
+        callbacks.checkpoint = [&](int64_t step, double epoch, const QString& path, bool best,
+                                   const QString& metric, double value) {
+            storeCheckpoint(writer, result.runId, step, epoch, path, best, metric, value);
+        };
+        CheckpointOptions checkpoints{checkpointDirectory(writer.path(), result.runId), resumeFrom,
+                                      specHash(spec)};
+        outcome = Trainer(spec, data, control, std::move(callbacks), checkpoints).run();
         result.status = outcome.status;
     } catch (const InputError& e) {
         result.status = RunStatus::Failed;

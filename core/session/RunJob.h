@@ -14,6 +14,7 @@ class StoreWriter;
 struct RunRequest {
     ExperimentSpec spec;
     QJsonObject params;
+    qint64 resumeRun = 0; ///< > 0: continue this stored run from its last checkpoint
 };
 
 /// Receives a run's progress on the thread that executes it.
@@ -36,5 +37,12 @@ struct RunResult {
 /// message, and what was logged before stays stored.
 RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl& control,
                      RunObserver& observer);
+
+/// The request that continues stored run `runId` (cancelled, interrupted or failed) from its
+/// last checkpoint, with the spec it was started with. Throws InputError when it cannot.
+RunRequest resumeRequest(const QString& databasePath, qint64 runId);
+
+/// The hash that ties checkpoints to the spec they were written for.
+QString specHash(const ExperimentSpec& spec);
 
 } // namespace trainlab

@@ -104,11 +104,18 @@ struct OptimizerSpec {
 };
 
 struct ScheduleSpec {
-    QString type = QStringLiteral("constant"); ///< constant | cosine | step | exponential
+    /// constant | cosine | step | multistep | exponential | one_cycle | reduce_on_plateau
+    QString type = QStringLiteral("constant");
     int warmupSteps = 0;
-    double minLr = 0.0;  ///< cosine floor
-    int stepEpochs = 10; ///< step: decay every N epochs
-    double gamma = 0.1;  ///< step, exponential (per epoch)
+    double minLr = 0.0;     ///< cosine floor
+    int stepEpochs = 10;    ///< step: decay every N epochs
+    QList<int> milestones;  ///< multistep: decay at these epochs
+    double gamma = 0.1;     ///< step, multistep, exponential (per epoch), reduce_on_plateau factor
+    double pctStart = 0.3;  ///< one_cycle: share of steps spent rising
+    double divFactor = 25;  ///< one_cycle: start at lr / div_factor
+    double finalDivFactor = 1e4; ///< one_cycle: end at lr / (div_factor * final_div_factor)
+    int patience = 2;       ///< reduce_on_plateau: epochs without improvement
+    QString metric = QStringLiteral("val_loss"); ///< reduce_on_plateau: the metric watched
 };
 
 struct LossSpec {

@@ -194,11 +194,38 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
         ScheduleSpec& sch = t.schedule;
         s.string(QStringLiteral("type"), sch.type,
                  {QStringLiteral("constant"), QStringLiteral("cosine"), QStringLiteral("step"),
-                  QStringLiteral("exponential")});
+                  QStringLiteral("multistep"), QStringLiteral("exponential"),
+                  QStringLiteral("one_cycle"), QStringLiteral("reduce_on_plateau")});
         s.integer(QStringLiteral("warmup_steps"), sch.warmupSteps, kNonNegative);
         s.number(QStringLiteral("min_lr"), sch.minLr, kNonNegative);
         s.integer(QStringLiteral("step_epochs"), sch.stepEpochs, kAtLeastOne);
+        const QJsonValue milestones = s.raw(QStringLiteral("milestones"));
+        if (!milestones.isUndefined()) {
+            const QJsonArray list = milestones.toArray();
+            int previous = 0;
+            for (qsizetype i = 0; i < list.size(); ++i) {
+                const double v = list[i].toDouble(-1);
+                if (!milestones.isArray() || !list[i].isDouble() || v != std::floor(v) || v <= previous) {
+                    s.error(QStringLiteral("milestones"),
+                            QStringLiteral("must be increasing positive epoch numbers, got ") +
+                                describeJson(milestones));
+                    break;
+                }
+                previous = int(v);
+                sch.milestones.append(int(v));
+            }
+            if (!milestones.isArray())
+                s.error(QStringLiteral("milestones"), QStringLiteral("must be a list of epochs, got ") +
+                                                          describeJson(milestones));
+        }
         s.number(QStringLiteral("gamma"), sch.gamma, Range{0, 1, true, false});
+        s.number(QStringLiteral("pct_start"), sch.pctStart, Range{0, 1, true, true});
+        s.number(QStringLiteral("div_factor"), sch.divFactor, Range{1, kInf});
+        s.number(QStringLiteral("final_div_factor"), sch.finalDivFactor, Range{1, kInf});
+        s.integer(QStringLiteral("patience"), sch.patience, kAtLeastOne);
+        s.string(QStringLiteral("metric"), sch.metric);
+        if (sch.type == QLatin1String("multistep") && sch.milestones.isEmpty())
+            s.error(QStringLiteral("milestones"), QStringLiteral("missing (multistep needs the epochs to decay at)"));
         s.finish();
     }
     {
@@ -422,6 +449,9 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
     const OptimizerSpec& o = t.optimizer;
     const ScheduleSpec& s = t.schedule;
     QJsonObject lossJson{{QStringLiteral("label_smoothing"), t.loss.labelSmoothing}};
+    QJsonArray milestonesJson;
+    for (int m : s.milestones)
+        milestonesJson.append(m);
     if (!t.loss.type.isEmpty()) // empty: chosen by the task when the run starts
         lossJson.insert(QStringLiteral("type"), t.loss.type);
     QJsonObject training{
@@ -441,7 +471,13 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
                      {QStringLiteral("warmup_steps"), s.warmupSteps},
                      {QStringLiteral("min_lr"), s.minLr},
                      {QStringLiteral("step_epochs"), s.stepEpochs},
-                     {QStringLiteral("gamma"), s.gamma}}},
+                     {QStringLiteral("milestones"), milestonesJson},
+                     {QStringLiteral("gamma"), s.gamma},
+                     {QStringLiteral("pct_start"), s.pctStart},
+                     {QStringLiteral("div_factor"), s.divFactor},
+                     {QStringLiteral("final_div_factor"), s.finalDivFactor},
+                     {QStringLiteral("patience"), s.patience},
+                     {QStringLiteral("metric"), s.metric}}},
         {QStringLiteral("loss"), lossJson},
         {QStringLiteral("precision"), t.precision},
         {QStringLiteral("grad_accumulation"), t.gradAccumulation},

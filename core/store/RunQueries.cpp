@@ -73,8 +73,11 @@ void markRunning(Database& db, qint64 run, const QString& devices) {
 }
 
 void finish(Database& db, const RunRecord& run) {
-    Statement update(db, "UPDATE runs SET status = ?, ended = ?, error = ?, energy_j = ?, "
-                         "device_hours = ?, cost = ? WHERE id = ?");
+    // Figures add up over the sessions of a resumed run.
+    Statement update(db, "UPDATE runs SET status = ?1, ended = ?2, error = ?3, "
+                         "energy_j = coalesce(energy_j + ?4, ?4, energy_j), "
+                         "device_hours = coalesce(device_hours + ?5, ?5, device_hours), "
+                         "cost = coalesce(cost + ?6, ?6, cost) WHERE id = ?7");
     update.bind(1, runStatusName(run.status))
         .bind(2, nowText())
         .bind(3, run.error.isEmpty() ? QVariant() : QVariant(run.error))

@@ -18,7 +18,7 @@ qint64 createExperiment(Database& db, const QString& name, const QString& specJs
 qint64 createRun(Database& db, const RunRecord& run);
 /// Marks a run running, owned by this process (so another process can tell if it dies).
 void markRunning(Database& db, qint64 run, const QString& devices);
-/// Sets a final state with its error text and cost figures.
+/// Sets a final state with its error text, and adds this session's cost figures.
 void finish(Database& db, const RunRecord& run);
 /// Appends metric rows in the caller's transaction.
 void appendMetrics(Database& db, const QVector<MetricPoint>& points);

@@ -14,6 +14,14 @@ public:
     /// Records a value; returns true when training should stop.
     bool update(double value);
     int badEvaluations() const { return bad_; }
+    double best() const { return best_; }
+    bool hasBest() const { return hasBest_; }
+    /// Restores the tracker (from a checkpoint).
+    void restore(double best, bool hasBest, int bad) {
+        best_ = best;
+        hasBest_ = hasBest;
+        bad_ = bad;
+    }
 
 private:
     EarlyStoppingSpec spec_;

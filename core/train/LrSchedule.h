@@ -7,8 +7,9 @@
 namespace trainlab {
 
 /// The learning rate at optimizer step `step` (0-based) of `totalSteps`, in epoch `epoch`
-/// (0-based). A pure function so every schedule's curve can be checked without training.
+/// (0-based). A pure function so every schedule's curve can be checked without training;
+/// reduce_on_plateau's state enters as `plateauScale` (the product of its reductions so far).
 double scheduledLr(const ScheduleSpec& schedule, double baseLr, int64_t step, int64_t totalSteps,
-                   int epoch);
+                   int epoch, double plateauScale = 1.0);
 
 } // namespace trainlab

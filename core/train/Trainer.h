@@ -21,6 +21,17 @@ struct TrainerCallbacks {
     std::function<void(const QString& line)> message;
     /// A structured result (confusion_matrix, roc, classification_report).
     std::function<void(const QString& kind, const QJsonObject& payload)> artifact;
+    /// A checkpoint written: `best` for the best weights by `metric`, else the resumable last.
+    std::function<void(int64_t step, double epoch, const QString& path, bool best,
+                       const QString& metric, double value)>
+        checkpoint;
+};
+
+/// Where checkpoints go and where to resume from.
+struct CheckpointOptions {
+    QString directory;  ///< empty: no checkpoints
+    QString resumeFrom; ///< a `last` checkpoint to continue from; empty: start fresh
+    QString specHash;   ///< guards against resuming with another spec
 };
 
 struct TrainOutcome {
@@ -45,28 +56,25 @@ struct Evaluation {
 class Trainer {
 public:
     Trainer(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
-            TrainerCallbacks callbacks);
+            TrainerCallbacks callbacks, CheckpointOptions checkpoints = {});
     TrainOutcome run();
 
     /// Evaluates `model` on a split in batches, without gradients and in eval mode.
     static Evaluation evaluate(torch::nn::Sequential& model, const LossFunction& loss,
                                const DatasetSplits& data, const TensorDataset& split);
-
     /// The scalar metrics of an evaluation, named with `prefix` (val_, test_): loss and
     /// accuracy, top-5 accuracy, macro F1 and macro ROC-AUC; or loss (MSE), MAE and R^2.
-    static QMap<QString, double> scalarMetrics(const Evaluation& evaluation, const DatasetSplits& data,
-                                               const QString& prefix);
+    static QMap<QString, double> scalarMetrics(const Evaluation& evaluation,
+                                               const DatasetSplits& data, const QString& prefix);
     /// The names scalarMetrics gives for a task, without prefix.
     static QStringList metricNames(TaskKind task, int64_t numClasses);
 
 private:
-    bool waitWhilePaused() const;
-    void reportTest(torch::nn::Sequential& model, const LossFunction& loss, int64_t step, int epochs);
-
     const ExperimentSpec& spec_;
     const DatasetSplits& data_;
     RunControl& control_;
     TrainerCallbacks callbacks_;
+    CheckpointOptions checkpoints_;
 };
 
 } // namespace trainlab

@@ -41,6 +41,31 @@ private Q_SLOTS:
         s.type = QStringLiteral("exponential");
         QCOMPARE(scheduledLr(s, 1.0, 0, 100, 2), 0.25);
     }
+    void multistepDecaysAtMilestones() {
+        ScheduleSpec s;
+        s.type = QStringLiteral("multistep");
+        s.milestones = {2, 5};
+        s.gamma = 0.1;
+        QCOMPARE(scheduledLr(s, 1.0, 0, 100, 1), 1.0);
+        QVERIFY(std::abs(scheduledLr(s, 1.0, 0, 100, 2) - 0.1) < 1e-12);
+        QVERIFY(std::abs(scheduledLr(s, 1.0, 0, 100, 7) - 0.01) < 1e-12);
+    }
+    void oneCycleRisesThenFalls() {
+        ScheduleSpec s;
+        s.type = QStringLiteral("one_cycle");
+        const int64_t total = 1000;
+        QVERIFY(std::abs(scheduledLr(s, 1.0, 0, total, 0) - 1.0 / 25) < 1e-12);
+        const int64_t peak = int64_t(0.3 * total) - 1;
+        QVERIFY(std::abs(scheduledLr(s, 1.0, peak, total, 0) - 1.0) < 1e-9);
+        QVERIFY(scheduledLr(s, 1.0, 100, total, 0) < scheduledLr(s, 1.0, 200, total, 0));
+        QVERIFY(scheduledLr(s, 1.0, 600, total, 0) > scheduledLr(s, 1.0, 800, total, 0));
+        QVERIFY(std::abs(scheduledLr(s, 1.0, total - 1, total, 0) - 1.0 / 25 / 1e4) < 1e-12);
+    }
+    void plateauUsesItsScale() {
+        ScheduleSpec s;
+        s.type = QStringLiteral("reduce_on_plateau");
+        QCOMPARE(scheduledLr(s, 0.4, 10, 100, 3, 0.25), 0.1);
+    }
     void earlyStoppingCountsPatience() {
         EarlyStoppingSpec spec;
         spec.metric = QStringLiteral("val_loss");

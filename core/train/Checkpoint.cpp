@@ -1,0 +1,125 @@
+#include "train/Checkpoint.h"
+
+#include "spec/SpecErrors.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <torch/serialize.h>
+
+namespace trainlab {
+
+namespace {
+
+torch::Tensor scalarTensor(double value) { return torch::tensor(value, torch::kFloat64); }
+
+double readScalar(torch::serialize::InputArchive& archive, const char* key) {
+    torch::Tensor t;
+    archive.read(key, t);
+    return t.item<double>();
+}
+
+torch::Tensor hashTensor(const QString& hash) {
+    const QByteArray bytes = hash.toLatin1();
+    return torch::from_blob(const_cast<char*>(bytes.constData()), {bytes.size()}, torch::kUInt8).clone();
+}
+
+void writeAtomically(const QString& path, const std::function<void(const std::string&)>& write) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const QString temporary = path + QStringLiteral(".partial");
+    write(temporary.toStdString());
+    QFile::remove(path);
+    if (!QFile::rename(temporary, path))
+        throw InputError(QStringLiteral("%1: cannot write the checkpoint").arg(path));
+}
+
+} // namespace
+
+void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
+                    torch::optim::Optimizer& optimizer, const TrainerState& state,
+                    const QString& specHash) {
+    torch::serialize::OutputArchive archive;
+    torch::serialize::OutputArchive modelArchive;
+    model->save(modelArchive);
+    archive.write("model", modelArchive);
+    torch::serialize::OutputArchive optimizerArchive;
+    optimizer.save(optimizerArchive);
+    archive.write("optimizer", optimizerArchive);
+    archive.write("step", scalarTensor(double(state.step)));
+    archive.write("epoch", scalarTensor(state.epoch));
+    archive.write("batch_in_epoch", scalarTensor(double(state.batchInEpoch)));
+    archive.write("accumulated", scalarTensor(double(state.accumulated)));
+    archive.write("plateau_scale", scalarTensor(state.plateauScale));
+    archive.write("trackers", torch::tensor({state.stopBest, double(state.stopHasBest), double(state.stopBad),
+                                             state.plateauBest, double(state.plateauHasBest),
+                                             double(state.plateauBad)},
+                                            torch::kFloat64));
+    {
+        auto generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        archive.write("cpu_rng", generator.get_state());
+    }
+    archive.write("spec_hash", hashTensor(specHash));
+    writeAtomically(path, [&](const std::string& file) { archive.save_to(file); });
+}
+
+TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
+                            torch::optim::Optimizer& optimizer, const QString& specHash) {
+    if (!QFileInfo::exists(path))
+        throw InputError(QStringLiteral("%1: checkpoint not found").arg(path));
+    TrainerState state;
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(path.toStdString());
+        torch::Tensor hash;
+        archive.read("spec_hash", hash);
+        const QString stored = QString::fromLatin1(
+            QByteArray(static_cast<const char*>(hash.data_ptr()), int(hash.numel())));
+        if (stored != specHash)
+            throw InputError(QStringLiteral("%1: written for a different spec (hash %2, this run's is "
+                                            "%3); it cannot be resumed with this spec")
+                                 .arg(path, stored, specHash));
+        torch::serialize::InputArchive modelArchive;
+        archive.read("model", modelArchive);
+        model->load(modelArchive);
+        torch::serialize::InputArchive optimizerArchive;
+        archive.read("optimizer", optimizerArchive);
+        optimizer.load(optimizerArchive);
+        state.step = int64_t(readScalar(archive, "step"));
+        state.epoch = int(readScalar(archive, "epoch"));
+        state.batchInEpoch = int64_t(readScalar(archive, "batch_in_epoch"));
+        state.accumulated = int64_t(readScalar(archive, "accumulated"));
+        state.plateauScale = readScalar(archive, "plateau_scale");
+        torch::Tensor trackers;
+        archive.read("trackers", trackers);
+        const auto t = trackers.to(torch::kFloat64).contiguous();
+        const double* v = t.data_ptr<double>();
+        state.stopBest = v[0];
+        state.stopHasBest = v[1] != 0;
+        state.stopBad = int(v[2]);
+        state.plateauBest = v[3];
+        state.plateauHasBest = v[4] != 0;
+        state.plateauBad = int(v[5]);
+        torch::Tensor rng;
+        archive.read("cpu_rng", rng);
+        auto generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(rng);
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw InputError(QStringLiteral("%1: not a readable checkpoint (%2)")
+                             .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+    return state;
+}
+
+void saveWeights(const QString& path, torch::nn::Sequential& model) {
+    torch::serialize::OutputArchive archive;
+    model->save(archive);
+    writeAtomically(path, [&](const std::string& file) { archive.save_to(file); });
+}
+
+} // namespace trainlab

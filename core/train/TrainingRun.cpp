@@ -1,0 +1,342 @@
+#include "train/TrainingRun.h"
+
+#include "data/DatasetBuilder.h"
+#include "model/ModelBuilder.h"
+#include "spec/SpecErrors.h"
+#include "train/EvaluationMetrics.h"
+#include "train/LrSchedule.h"
+#include "train/OptimizerFactory.h"
+
+#include <QDir>
+#include <QThread>
+#include <cmath>
+#include <thread>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/utils.h>
+
+namespace trainlab {
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data) {
+    QStringList perEpoch;
+    for (const QString& name : Trainer::metricNames(data.task, data.numClasses))
+        perEpoch << QStringLiteral("val_") + name;
+    auto checkMetric = [&](const QString& metric, const QString& field) {
+        if (metric.isEmpty())
+            return;
+        if (!perEpoch.contains(metric))
+            throw InputError(QStringLiteral("%1: '%2' is not evaluated per epoch (use one of %3)")
+                                 .arg(field, metric, perEpoch.join(QStringLiteral(", "))));
+        if (data.validation.size() == 0)
+            throw InputError(QStringLiteral("%1: needs a validation split (dataset.validation_split is 0)")
+                                 .arg(field));
+    };
+    checkMetric(spec.training.earlyStopping.metric, QStringLiteral("training.early_stopping.metric"));
+    if (spec.training.schedule.type == QLatin1String("reduce_on_plateau"))
+        checkMetric(spec.training.schedule.metric, QStringLiteral("training.schedule.metric"));
+    if (spec.training.precision != QLatin1String("fp32"))
+        throw InputError(QStringLiteral("training.precision: %1 needs mixed-precision support, "
+                                        "which this build does not have yet; use fp32")
+                             .arg(spec.training.precision));
+    if (spec.dataset.imbalance.sampling == QLatin1String("balanced") &&
+        data.task != TaskKind::Classification)
+        throw InputError(QStringLiteral("dataset.imbalance.sampling: balanced sampling needs "
+                                        "classes; the dataset is a regression task"));
+}
+
+// LibTorch's OpenMP pool size is per calling thread, and a fresh thread (like this backend's)
+// starts with one: set it every run. OMP_NUM_THREADS, when set, is the user's choice.
+int trainingThreads(const TrainingSpec& t) {
+    if (t.threads > 0)
+        return t.threads;
+    bool ok = false;
+    const int fromEnv = qEnvironmentVariableIntValue("OMP_NUM_THREADS", &ok);
+    return ok && fromEnv > 0 ? fromEnv : std::max(1, QThread::idealThreadCount());
+}
+
+LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
+    LossSpec loss = spec;
+    if (loss.type.isEmpty())
+        loss.type = task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
+    return loss;
+}
+
+EarlyStoppingSpec trackerSpec(const QString& metric, int patience) {
+    EarlyStoppingSpec spec;
+    spec.metric = metric;
+    spec.patience = patience;
+    return spec;
+}
+
+} // namespace
+
+TrainingRun::TrainingRun(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
+                         const TrainerCallbacks& callbacks, const CheckpointOptions& checkpoints)
+    : spec_(spec)
+    , t_(spec.training)
+    , data_(data)
+    , control_(control)
+    , callbacks_(callbacks)
+    , checkpoints_(checkpoints)
+    , classification_(data.task == TaskKind::Classification)
+    , earlyStopping_(spec.training.earlyStopping)
+    , plateau_(trackerSpec(spec.training.schedule.type == QLatin1String("reduce_on_plateau")
+                               ? spec.training.schedule.metric
+                               : QString(),
+                           spec.training.schedule.patience))
+    , bestTracker_(trackerSpec(spec.training.earlyStopping.metric.isEmpty()
+                                   ? QStringLiteral("val_loss")
+                                   : spec.training.earlyStopping.metric,
+                               1 << 30)) {}
+
+bool TrainingRun::waitWhilePaused() const {
+    while (control_.pause.load() && !control_.cancel.load())
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return !control_.cancel.load();
+}
+
+double TrainingRun::currentLr(int epoch) const {
+    return scheduledLr(t_.schedule, t_.optimizer.lr, step_, totalSteps_, epoch, plateauScale_);
+}
+
+TrainOutcome TrainingRun::execute() {
+    checkSupported(spec_, data_);
+    torch::manual_seed(uint64_t(t_.seed));
+    torch::set_num_threads(trainingThreads(t_));
+    BuiltModel built = buildModel(spec_.model, data_.sampleShape, classification_ ? data_.numClasses : 1);
+    model_ = built.net;
+    model_->train();
+    optimizer_ = makeOptimizer(t_.optimizer, model_->parameters());
+    const DatasetSpec& d = spec_.dataset;
+    loss_ = std::make_unique<LossFunction>(resolvedLoss(t_.loss, data_.task), data_.task,
+                                           d.imbalance.classWeights && classification_
+                                               ? inverseFrequencyWeights(data_.train, data_.numClasses)
+                                               : torch::Tensor());
+    LoaderOptions options;
+    options.batchSize = t_.batchSize;
+    options.dropLast = d.loader.dropLast;
+    options.balanced = d.imbalance.sampling == QLatin1String("balanced");
+    options.workers = d.loader.workers;
+    options.prefetch = d.loader.prefetch;
+    options.seed = uint64_t(t_.seed) + 1;
+    options.augment = d.augment;
+    loader_ = std::make_unique<DataLoader>(
+        data_.train, data_.numClasses,
+        [this](const torch::Tensor& raw) { return prepareFeatures(raw, data_); }, options);
+    batchesPerEpoch_ = loader_->batchesPerEpoch();
+    if (batchesPerEpoch_ == 0)
+        throw InputError(QStringLiteral("training.batch_size: %1 is larger than the %2 training "
+                                        "samples and dataset.loader.drop_last is on")
+                             .arg(t_.batchSize)
+                             .arg(data_.train.size()));
+    // An epoch's last, shorter accumulation window still takes a step.
+    const int64_t stepsPerEpoch = (batchesPerEpoch_ + t_.gradAccumulation - 1) / t_.gradAccumulation;
+    totalSteps_ = t_.maxSteps > 0 ? std::min<int64_t>(t_.maxSteps, stepsPerEpoch * t_.epochs)
+                                  : stepsPerEpoch * t_.epochs;
+
+    TrainerState resume;
+    if (!checkpoints_.resumeFrom.isEmpty()) {
+        resume = loadCheckpoint(checkpoints_.resumeFrom, model_, *optimizer_, checkpoints_.specHash);
+        step_ = resume.step;
+        plateauScale_ = resume.plateauScale;
+        earlyStopping_.restore(resume.stopBest, resume.stopHasBest, resume.stopBad);
+        plateau_.restore(resume.plateauBest, resume.plateauHasBest, resume.plateauBad);
+        outcome_.epochsDone = resume.epoch;
+        callbacks_.message(QStringLiteral("resumed at step %1 (epoch %2, batch %3)")
+                               .arg(step_)
+                               .arg(resume.epoch + 1)
+                               .arg(resume.batchInEpoch));
+    }
+    callbacks_.message(QStringLiteral("model: %1 parameters; %2 training samples, %3 steps")
+                           .arg(built.parameters)
+                           .arg(data_.train.size())
+                           .arg(totalSteps_));
+
+    optimizer_->zero_grad();
+    bool running = true;
+    for (int epoch = resume.epoch; epoch < t_.epochs && running; ++epoch) {
+        const bool first = epoch == resume.epoch;
+        running = trainEpoch(epoch, first ? resume.batchInEpoch : 0, first ? resume.accumulated : 0);
+        if (outcome_.status == RunStatus::Cancelled)
+            break;
+        outcome_.epochsDone = epoch + 1;
+        if (!endEpoch(epoch))
+            running = false;
+        const int every = t_.checkpointEveryEpochs;
+        if (every > 0 && (epoch + 1) % every == 0)
+            saveLast(epoch + 1, 0, 0);
+    }
+    outcome_.steps = step_;
+    if (outcome_.status != RunStatus::Cancelled) {
+        saveLast(outcome_.epochsDone, 0, 0);
+        if (data_.test.size() > 0)
+            reportTest();
+        outcome_.status = RunStatus::Completed;
+    }
+    outcome_.seconds = secondsSince(started_);
+    return outcome_;
+}
+
+bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedAtStart) {
+    loader_->startEpoch(epoch, firstBatch);
+    int64_t accumulated = accumulatedAtStart;
+    for (int64_t b = firstBatch; b < batchesPerEpoch_; ++b) {
+        if (!waitWhilePaused()) {
+            outcome_.status = RunStatus::Cancelled;
+            // Resume repeats the unfinished accumulation window: its gradients are not saved.
+            saveLast(epoch, b - accumulated, 0);
+            return false;
+        }
+        const auto waitStart = Clock::now();
+        std::optional<Batch> batch = loader_->next();
+        const double waited = secondsSince(waitStart);
+        window_.waitSeconds += waited;
+        outcome_.dataWaitSeconds += waited;
+        if (!batch)
+            break;
+        if (accumulated == 0)
+            optimizer_->zero_grad();
+        const auto outputs = model_->forward(batch->inputs);
+        const auto lossTensor = (*loss_)(outputs, batch->targets);
+        const double lossValue = lossTensor.item<double>();
+        if (!std::isfinite(lossValue))
+            throw InputError(QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
+                                            "Try a lower learning rate (training.optimizer.lr = %4) "
+                                            "or gradient clipping (training.grad_clip_norm).")
+                                 .arg(lossValue)
+                                 .arg(step_)
+                                 .arg(epoch + 1)
+                                 .arg(t_.optimizer.lr));
+        // Each micro-batch weighs 1/n of its window, n being the window's size (shorter at the
+        // epoch's end), so a step follows the mean gradient as one large batch would.
+        const int64_t windowStart = b - accumulated;
+        const auto windowSize = std::min<int64_t>(t_.gradAccumulation, batchesPerEpoch_ - windowStart);
+        (windowSize > 1 ? lossTensor / double(windowSize) : lossTensor).backward();
+        const int64_t size = batch->targets.size(0);
+        window_.lossSum += lossValue * double(size);
+        if (classification_)
+            window_.correct += outputs.argmax(1).eq(batch->targets).sum().item<int64_t>();
+        window_.samples += size;
+        if (++accumulated < t_.gradAccumulation && b + 1 < batchesPerEpoch_)
+            continue;
+        accumulated = 0;
+        setLearningRate(*optimizer_, currentLr(epoch));
+        const double fractionalEpoch = double(epoch) + double(b + 1) / double(batchesPerEpoch_);
+        if (t_.gradClipNorm > 0) {
+            const double norm = torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
+            callbacks_.metric(step_ + 1, fractionalEpoch, QStringLiteral("grad_norm"), norm);
+        }
+        optimizer_->step();
+        ++step_;
+        if (step_ % t_.logEverySteps == 0 || b + 1 == batchesPerEpoch_)
+            logWindow(fractionalEpoch);
+        if ((t_.maxSteps > 0 && step_ >= t_.maxSteps) ||
+            (t_.maxWallTimeS > 0 && secondsSince(started_) >= t_.maxWallTimeS)) {
+            callbacks_.message(QStringLiteral("budget reached at step %1").arg(step_));
+            return false;
+        }
+    }
+    return true;
+}
+
+void TrainingRun::logWindow(double fractionalEpoch) {
+    const double seconds = secondsSince(window_.start);
+    auto log = [&](const char* name, double value) {
+        callbacks_.metric(step_, fractionalEpoch, QString::fromLatin1(name), value);
+    };
+    if (window_.samples > 0) {
+        log("train_loss", window_.lossSum / double(window_.samples));
+        if (classification_)
+            log("train_accuracy", double(window_.correct) / double(window_.samples));
+    }
+    log("lr", optimizer_->param_groups().front().options().get_lr());
+    if (seconds > 0) {
+        log("samples_per_s", double(window_.samples) / seconds);
+        log("data_wait_fraction", window_.waitSeconds / seconds);
+    }
+    window_ = Window();
+}
+
+bool TrainingRun::endEpoch(int epoch) {
+    QString line = QStringLiteral("epoch %1/%2  step %3").arg(epoch + 1).arg(t_.epochs).arg(step_);
+    bool keepGoing = true;
+    if (data_.validation.size() > 0) {
+        const auto metrics = Trainer::scalarMetrics(
+            Trainer::evaluate(model_, *loss_, data_, data_.validation), data_, QStringLiteral("val_"));
+        for (auto it = metrics.begin(); it != metrics.end(); ++it)
+            callbacks_.metric(step_, epoch + 1, it.key(), it.value());
+        const QString headline = classification_ ? QStringLiteral("val_accuracy") : QStringLiteral("val_mae");
+        line += QStringLiteral("  val_loss %1  %2 %3")
+                    .arg(metrics.value(QStringLiteral("val_loss")), 0, 'f', 4)
+                    .arg(headline)
+                    .arg(metrics.value(headline), 0, 'f', 4);
+        if (earlyStopping_.enabled() && earlyStopping_.update(metrics.value(earlyStopping_.metric()))) {
+            line += QStringLiteral("  (early stop: no improvement in %1 epochs)").arg(t_.earlyStopping.patience);
+            keepGoing = false;
+        }
+        if (plateau_.enabled() && plateau_.update(metrics.value(plateau_.metric()))) {
+            plateauScale_ *= t_.schedule.gamma;
+            plateau_.restore(plateau_.best(), true, 0);
+            line += QStringLiteral("  (lr reduced to %1)").arg(t_.optimizer.lr * plateauScale_);
+        }
+        const double tracked = metrics.value(bestTracker_.metric());
+        const bool improvedBefore = bestTracker_.hasBest();
+        const double previousBest = bestTracker_.best();
+        bestTracker_.update(tracked);
+        const bool improved = !improvedBefore || bestTracker_.best() != previousBest;
+        if (improved && !checkpoints_.directory.isEmpty()) {
+            const QString path = QDir(checkpoints_.directory).filePath(QStringLiteral("best.pt"));
+            saveWeights(path, model_);
+            if (callbacks_.checkpoint)
+                callbacks_.checkpoint(step_, epoch + 1, path, true, bestTracker_.metric(), tracked);
+        }
+    }
+    callbacks_.message(line);
+    return keepGoing;
+}
+
+void TrainingRun::reportTest() {
+    const Evaluation test = Trainer::evaluate(model_, *loss_, data_, data_.test);
+    const auto metrics = Trainer::scalarMetrics(test, data_, QStringLiteral("test_"));
+    QString line;
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        callbacks_.metric(step_, outcome_.epochsDone, it.key(), it.value());
+        line += QStringLiteral("%1 %2  ").arg(it.key()).arg(it.value(), 0, 'f', 4);
+    }
+    callbacks_.message(line.trimmed());
+    if (!classification_ || !callbacks_.artifact)
+        return;
+    const ClassificationReport report = classificationReport(test.outputs, test.targets, data_.numClasses, 5);
+    callbacks_.artifact(QStringLiteral("confusion_matrix"), confusionMatrixJson(report, data_.classNames));
+    callbacks_.artifact(QStringLiteral("roc"), rocJson(report, data_.classNames));
+    callbacks_.artifact(QStringLiteral("classification_report"),
+                        classificationReportJson(report, data_.classNames));
+}
+
+void TrainingRun::saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated) {
+    if (checkpoints_.directory.isEmpty())
+        return;
+    TrainerState state;
+    state.step = step_;
+    state.epoch = epoch;
+    state.batchInEpoch = batchInEpoch;
+    state.accumulated = accumulated;
+    state.plateauScale = plateauScale_;
+    state.stopBest = earlyStopping_.best();
+    state.stopHasBest = earlyStopping_.hasBest();
+    state.stopBad = earlyStopping_.badEvaluations();
+    state.plateauBest = plateau_.best();
+    state.plateauHasBest = plateau_.hasBest();
+    state.plateauBad = plateau_.badEvaluations();
+    const QString path = QDir(checkpoints_.directory).filePath(QStringLiteral("last.pt"));
+    saveCheckpoint(path, model_, *optimizer_, state, checkpoints_.specHash);
+    if (callbacks_.checkpoint)
+        callbacks_.checkpoint(step_, epoch, path, false, QString(), 0);
+}
+
+} // namespace trainlab

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "data/DataLoader.h"
+#include "train/Checkpoint.h"
+#include "train/EarlyStopping.h"
+#include "train/LossFunction.h"
+#include "train/Trainer.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace trainlab {
+
+/// The state and steps of one Trainer::run: set-up, the epoch loop, evaluation, checkpoints.
+/// Kept apart from Trainer so the public header stays small.
+class TrainingRun {
+public:
+    TrainingRun(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
+                const TrainerCallbacks& callbacks, const CheckpointOptions& checkpoints);
+    TrainOutcome execute();
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    /// Runs the batches of one epoch; false when the run must stop (cancel or budget).
+    bool trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedAtStart);
+    void logWindow(double fractionalEpoch);
+    /// Validation, early stopping, the plateau schedule and the best checkpoint.
+    bool endEpoch(int epoch);
+    void reportTest();
+    void saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated);
+    double currentLr(int epoch) const;
+    bool waitWhilePaused() const;
+
+    const ExperimentSpec& spec_;
+    const TrainingSpec& t_;
+    const DatasetSplits& data_;
+    RunControl& control_;
+    const TrainerCallbacks& callbacks_;
+    const CheckpointOptions& checkpoints_;
+    const bool classification_;
+
+    torch::nn::Sequential model_{nullptr};
+    std::unique_ptr<torch::optim::Optimizer> optimizer_;
+    std::unique_ptr<LossFunction> loss_;
+    std::unique_ptr<DataLoader> loader_;
+    EarlyStopping earlyStopping_;
+    EarlyStopping plateau_;
+    EarlyStopping bestTracker_;
+
+    Clock::time_point started_ = Clock::now();
+    int64_t batchesPerEpoch_ = 0;
+    int64_t totalSteps_ = 0;
+    int64_t step_ = 0;
+    double plateauScale_ = 1.0;
+    TrainOutcome outcome_;
+
+    struct Window {
+        double lossSum = 0;
+        int64_t correct = 0;
+        int64_t samples = 0;
+        double waitSeconds = 0;
+        Clock::time_point start = Clock::now();
+    } window_;
+};
+
+} // namespace trainlab
