@@ -178,9 +178,9 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
                                    const QString& metric, double value) {
             storeCheckpoint(writer, result.runId, step, epoch, path, best, metric, value);
         };
-        CheckpointOptions checkpoints{checkpointDirectory(writer.path(), result.runId), resumeFrom,
-                                      specHash(spec)};
-        outcome = Trainer(spec, data, control, std::move(callbacks), checkpoints).run();
+        TrainerOptions options{devices.first(), checkpointDirectory(writer.path(), result.runId),
+                               resumeFrom, specHash(spec)};
+        outcome = Trainer(spec, data, control, std::move(callbacks), options).run();
         result.status = outcome.status;
     } catch (const InputError& e) {
         result.status = RunStatus::Failed;

@@ -14,15 +14,16 @@ constexpr int64_t kEvalBatch = 1024;
 } // namespace
 
 Trainer::Trainer(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
-                 TrainerCallbacks callbacks, CheckpointOptions checkpoints)
+                 TrainerCallbacks callbacks, TrainerOptions options)
     : spec_(spec)
     , data_(data)
     , control_(control)
     , callbacks_(std::move(callbacks))
-    , checkpoints_(std::move(checkpoints)) {}
+    , options_(std::move(options)) {}
 
 Evaluation Trainer::evaluate(torch::nn::Sequential& model, const LossFunction& loss,
-                             const DatasetSplits& data, const TensorDataset& split) {
+                             const DatasetSplits& data, const TensorDataset& split,
+                             const torch::Device& device) {
     torch::NoGradGuard noGrad;
     model->eval();
     Evaluation result;
@@ -31,10 +32,11 @@ Evaluation Trainer::evaluate(torch::nn::Sequential& model, const LossFunction& l
     const int64_t n = split.size();
     for (int64_t begin = 0; begin < n; begin += kEvalBatch) {
         const int64_t end = std::min(n, begin + kEvalBatch);
-        const auto x = prepareFeatures(split.features.slice(0, begin, end), data);
-        const auto y = split.targets.slice(0, begin, end);
-        outputs.push_back(model->forward(x));
-        lossSum += loss.evaluationLoss(outputs.back(), y).item<double>() * double(end - begin);
+        const auto x = prepareFeatures(split.features.slice(0, begin, end), data).to(device);
+        const auto y = split.targets.slice(0, begin, end).to(device);
+        const auto out = model->forward(x);
+        lossSum += loss.evaluationLoss(out, y).item<double>() * double(end - begin);
+        outputs.push_back(out.to(torch::kCPU, torch::kFloat32));
     }
     model->train();
     if (n > 0) {
@@ -77,7 +79,7 @@ QMap<QString, double> Trainer::scalarMetrics(const Evaluation& evaluation, const
 }
 
 TrainOutcome Trainer::run() {
-    TrainingRun run(spec_, data_, control_, callbacks_, checkpoints_);
+    TrainingRun run(spec_, data_, control_, callbacks_, options_);
     return run.execute();
 }
 

@@ -27,9 +27,10 @@ struct TrainerCallbacks {
         checkpoint;
 };
 
-/// Where checkpoints go and where to resume from.
-struct CheckpointOptions {
-    QString directory;  ///< empty: no checkpoints
+/// Where a run trains, where its checkpoints go and where it resumes from.
+struct TrainerOptions {
+    QString device = QStringLiteral("cpu"); ///< "cpu" or "cuda:N"
+    QString checkpointDirectory;            ///< empty: no checkpoints
     QString resumeFrom; ///< a `last` checkpoint to continue from; empty: start fresh
     QString specHash;   ///< guards against resuming with another spec
 };
@@ -56,12 +57,14 @@ struct Evaluation {
 class Trainer {
 public:
     Trainer(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
-            TrainerCallbacks callbacks, CheckpointOptions checkpoints = {});
+            TrainerCallbacks callbacks, TrainerOptions options = {});
     TrainOutcome run();
 
-    /// Evaluates `model` on a split in batches, without gradients and in eval mode.
+    /// Evaluates `model` on a split in batches, without gradients and in eval mode, on the
+    /// model's device; outputs come back to the CPU.
     static Evaluation evaluate(torch::nn::Sequential& model, const LossFunction& loss,
-                               const DatasetSplits& data, const TensorDataset& split);
+                               const DatasetSplits& data, const TensorDataset& split,
+                               const torch::Device& device = torch::kCPU);
     /// The scalar metrics of an evaluation, named with `prefix` (val_, test_): loss and
     /// accuracy, top-5 accuracy, macro F1 and macro ROC-AUC; or loss (MSE), MAE and R^2.
     static QMap<QString, double> scalarMetrics(const Evaluation& evaluation,
@@ -74,7 +77,7 @@ private:
     const DatasetSplits& data_;
     RunControl& control_;
     TrainerCallbacks callbacks_;
-    CheckpointOptions checkpoints_;
+    TrainerOptions options_;
 };
 
 } // namespace trainlab

@@ -7,6 +7,7 @@
 #include "train/LrSchedule.h"
 #include "train/OptimizerFactory.h"
 
+#include <ATen/autocast_mode.h>
 #include <QDir>
 #include <QThread>
 #include <cmath>
@@ -22,7 +23,7 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data) {
+void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data, const torch::Device& device) {
     QStringList perEpoch;
     for (const QString& name : Trainer::metricNames(data.task, data.numClasses))
         perEpoch << QStringLiteral("val_") + name;
@@ -39,10 +40,9 @@ void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data) {
     checkMetric(spec.training.earlyStopping.metric, QStringLiteral("training.early_stopping.metric"));
     if (spec.training.schedule.type == QLatin1String("reduce_on_plateau"))
         checkMetric(spec.training.schedule.metric, QStringLiteral("training.schedule.metric"));
-    if (spec.training.precision != QLatin1String("fp32"))
-        throw InputError(QStringLiteral("training.precision: %1 needs mixed-precision support, "
-                                        "which this build does not have yet; use fp32")
-                             .arg(spec.training.precision));
+    if (spec.training.precision == QLatin1String("fp16") && !device.is_cuda())
+        throw InputError(QStringLiteral("training.precision: fp16 needs a CUDA device (its kernels "
+                                        "and loss scaling run on GPUs); on the CPU use bf16"));
     if (spec.dataset.imbalance.sampling == QLatin1String("balanced") &&
         data.task != TaskKind::Classification)
         throw InputError(QStringLiteral("dataset.imbalance.sampling: balanced sampling needs "
@@ -66,6 +66,44 @@ LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
     return loss;
 }
 
+// Mixed precision for the forward pass: bf16 or fp16 autocast on the run's device; fp32 is a
+// no-op. Restores the previous state so nothing leaks into evaluation or other code.
+class AutocastScope {
+public:
+    AutocastScope(const torch::Device& device, const QString& precision)
+        : cuda_(device.is_cuda())
+        , active_(precision != QLatin1String("fp32")) {
+        if (!active_)
+            return;
+        const auto dtype = precision == QLatin1String("fp16") ? at::kHalf : at::kBFloat16;
+        if (cuda_) {
+            previous_ = at::autocast::is_enabled();
+            at::autocast::set_autocast_gpu_dtype(dtype);
+            at::autocast::set_enabled(true);
+        } else {
+            previous_ = at::autocast::is_cpu_enabled();
+            at::autocast::set_autocast_cpu_dtype(dtype);
+            at::autocast::set_cpu_enabled(true);
+        }
+    }
+    ~AutocastScope() {
+        if (!active_)
+            return;
+        if (cuda_)
+            at::autocast::set_enabled(previous_);
+        else
+            at::autocast::set_cpu_enabled(previous_);
+        at::autocast::clear_cache();
+    }
+    AutocastScope(const AutocastScope&) = delete;
+    AutocastScope& operator=(const AutocastScope&) = delete;
+
+private:
+    bool cuda_;
+    bool active_;
+    bool previous_ = false;
+};
+
 EarlyStoppingSpec trackerSpec(const QString& metric, int patience) {
     EarlyStoppingSpec spec;
     spec.metric = metric;
@@ -76,13 +114,14 @@ EarlyStoppingSpec trackerSpec(const QString& metric, int patience) {
 } // namespace
 
 TrainingRun::TrainingRun(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
-                         const TrainerCallbacks& callbacks, const CheckpointOptions& checkpoints)
+                         const TrainerCallbacks& callbacks, const TrainerOptions& options)
     : spec_(spec)
     , t_(spec.training)
     , data_(data)
     , control_(control)
     , callbacks_(callbacks)
-    , checkpoints_(checkpoints)
+    , options_(options)
+    , device_(options.device.toStdString())
     , classification_(data.task == TaskKind::Classification)
     , earlyStopping_(spec.training.earlyStopping)
     , plateau_(trackerSpec(spec.training.schedule.type == QLatin1String("reduce_on_plateau")
@@ -105,12 +144,15 @@ double TrainingRun::currentLr(int epoch) const {
 }
 
 TrainOutcome TrainingRun::execute() {
-    checkSupported(spec_, data_);
+    checkSupported(spec_, data_, device_);
     torch::manual_seed(uint64_t(t_.seed));
     torch::set_num_threads(trainingThreads(t_));
     BuiltModel built = buildModel(spec_.model, data_.sampleShape, classification_ ? data_.numClasses : 1);
     model_ = built.net;
+    model_->to(device_);
     model_->train();
+    if (t_.precision == QLatin1String("fp16"))
+        scaler_ = std::make_unique<GradScaler>(device_);
     optimizer_ = makeOptimizer(t_.optimizer, model_->parameters());
     const DatasetSpec& d = spec_.dataset;
     loss_ = std::make_unique<LossFunction>(resolvedLoss(t_.loss, data_.task), data_.task,
@@ -125,6 +167,7 @@ TrainOutcome TrainingRun::execute() {
     options.prefetch = d.loader.prefetch;
     options.seed = uint64_t(t_.seed) + 1;
     options.augment = d.augment;
+    options.pinMemory = device_.is_cuda();
     loader_ = std::make_unique<DataLoader>(
         data_.train, data_.numClasses,
         [this](const torch::Tensor& raw) { return prepareFeatures(raw, data_); }, options);
@@ -140,8 +183,8 @@ TrainOutcome TrainingRun::execute() {
                                   : stepsPerEpoch * t_.epochs;
 
     TrainerState resume;
-    if (!checkpoints_.resumeFrom.isEmpty()) {
-        resume = loadCheckpoint(checkpoints_.resumeFrom, model_, *optimizer_, checkpoints_.specHash);
+    if (!options_.resumeFrom.isEmpty()) {
+        resume = loadCheckpoint(options_.resumeFrom, model_, *optimizer_, options_.specHash);
         step_ = resume.step;
         plateauScale_ = resume.plateauScale;
         earlyStopping_.restore(resume.stopBest, resume.stopHasBest, resume.stopBad);
@@ -201,8 +244,15 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
             break;
         if (accumulated == 0)
             optimizer_->zero_grad();
-        const auto outputs = model_->forward(batch->inputs);
-        const auto lossTensor = (*loss_)(outputs, batch->targets);
+        const auto inputs = batch->inputs.to(device_, /*non_blocking=*/true);
+        const auto targets = batch->targets.to(device_, /*non_blocking=*/true);
+        torch::Tensor outputs;
+        torch::Tensor lossTensor;
+        {
+            AutocastScope autocast(device_, t_.precision);
+            outputs = model_->forward(inputs);
+            lossTensor = (*loss_)(outputs, targets);
+        }
         const double lossValue = lossTensor.item<double>();
         if (!std::isfinite(lossValue))
             throw InputError(QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
@@ -216,22 +266,35 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
         // epoch's end), so a step follows the mean gradient as one large batch would.
         const int64_t windowStart = b - accumulated;
         const auto windowSize = std::min<int64_t>(t_.gradAccumulation, batchesPerEpoch_ - windowStart);
-        (windowSize > 1 ? lossTensor / double(windowSize) : lossTensor).backward();
+        const auto weighted = windowSize > 1 ? lossTensor / double(windowSize) : lossTensor;
+        (scaler_ ? scaler_->scale(weighted) : weighted).backward();
         const int64_t size = batch->targets.size(0);
         window_.lossSum += lossValue * double(size);
         if (classification_)
-            window_.correct += outputs.argmax(1).eq(batch->targets).sum().item<int64_t>();
+            window_.correct += outputs.argmax(1).eq(targets).sum().item<int64_t>();
         window_.samples += size;
         if (++accumulated < t_.gradAccumulation && b + 1 < batchesPerEpoch_)
             continue;
         accumulated = 0;
         setLearningRate(*optimizer_, currentLr(epoch));
         const double fractionalEpoch = double(epoch) + double(b + 1) / double(batchesPerEpoch_);
-        if (t_.gradClipNorm > 0) {
+        bool finite = true;
+        if (scaler_) {
+            std::vector<torch::Tensor> grads;
+            for (auto& p : model_->parameters()) {
+                if (p.grad().defined())
+                    grads.push_back(p.grad());
+            }
+            finite = scaler_->unscale(grads);
+        }
+        if (finite && t_.gradClipNorm > 0) {
             const double norm = torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
             callbacks_.metric(step_ + 1, fractionalEpoch, QStringLiteral("grad_norm"), norm);
         }
-        optimizer_->step();
+        if (finite)
+            optimizer_->step(); // a step with inf/NaN gradients is skipped, as GradScaler does
+        if (scaler_)
+            scaler_->update();
         ++step_;
         if (step_ % t_.logEverySteps == 0 || b + 1 == batchesPerEpoch_)
             logWindow(fractionalEpoch);
@@ -255,6 +318,10 @@ void TrainingRun::logWindow(double fractionalEpoch) {
             log("train_accuracy", double(window_.correct) / double(window_.samples));
     }
     log("lr", optimizer_->param_groups().front().options().get_lr());
+    if (scaler_) {
+        log("loss_scale", scaler_->currentScale());
+        log("skipped_steps", double(scaler_->skippedSteps()));
+    }
     if (seconds > 0) {
         log("samples_per_s", double(window_.samples) / seconds);
         log("data_wait_fraction", window_.waitSeconds / seconds);
@@ -267,7 +334,7 @@ bool TrainingRun::endEpoch(int epoch) {
     bool keepGoing = true;
     if (data_.validation.size() > 0) {
         const auto metrics = Trainer::scalarMetrics(
-            Trainer::evaluate(model_, *loss_, data_, data_.validation), data_, QStringLiteral("val_"));
+            Trainer::evaluate(model_, *loss_, data_, data_.validation, device_), data_, QStringLiteral("val_"));
         for (auto it = metrics.begin(); it != metrics.end(); ++it)
             callbacks_.metric(step_, epoch + 1, it.key(), it.value());
         const QString headline = classification_ ? QStringLiteral("val_accuracy") : QStringLiteral("val_mae");
@@ -289,8 +356,8 @@ bool TrainingRun::endEpoch(int epoch) {
         const double previousBest = bestTracker_.best();
         bestTracker_.update(tracked);
         const bool improved = !improvedBefore || bestTracker_.best() != previousBest;
-        if (improved && !checkpoints_.directory.isEmpty()) {
-            const QString path = QDir(checkpoints_.directory).filePath(QStringLiteral("best.pt"));
+        if (improved && !options_.checkpointDirectory.isEmpty()) {
+            const QString path = QDir(options_.checkpointDirectory).filePath(QStringLiteral("best.pt"));
             saveWeights(path, model_);
             if (callbacks_.checkpoint)
                 callbacks_.checkpoint(step_, epoch + 1, path, true, bestTracker_.metric(), tracked);
@@ -301,7 +368,7 @@ bool TrainingRun::endEpoch(int epoch) {
 }
 
 void TrainingRun::reportTest() {
-    const Evaluation test = Trainer::evaluate(model_, *loss_, data_, data_.test);
+    const Evaluation test = Trainer::evaluate(model_, *loss_, data_, data_.test, device_);
     const auto metrics = Trainer::scalarMetrics(test, data_, QStringLiteral("test_"));
     QString line;
     for (auto it = metrics.begin(); it != metrics.end(); ++it) {
@@ -319,7 +386,7 @@ void TrainingRun::reportTest() {
 }
 
 void TrainingRun::saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated) {
-    if (checkpoints_.directory.isEmpty())
+    if (options_.checkpointDirectory.isEmpty())
         return;
     TrainerState state;
     state.step = step_;
@@ -333,8 +400,8 @@ void TrainingRun::saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated)
     state.plateauBest = plateau_.best();
     state.plateauHasBest = plateau_.hasBest();
     state.plateauBad = plateau_.badEvaluations();
-    const QString path = QDir(checkpoints_.directory).filePath(QStringLiteral("last.pt"));
-    saveCheckpoint(path, model_, *optimizer_, state, checkpoints_.specHash);
+    const QString path = QDir(options_.checkpointDirectory).filePath(QStringLiteral("last.pt"));
+    saveCheckpoint(path, model_, *optimizer_, state, options_.specHash);
     if (callbacks_.checkpoint)
         callbacks_.checkpoint(step_, epoch, path, false, QString(), 0);
 }

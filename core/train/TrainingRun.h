@@ -3,6 +3,7 @@
 #include "data/DataLoader.h"
 #include "train/Checkpoint.h"
 #include "train/EarlyStopping.h"
+#include "train/GradScaler.h"
 #include "train/LossFunction.h"
 #include "train/Trainer.h"
 
@@ -17,7 +18,7 @@ namespace trainlab {
 class TrainingRun {
 public:
     TrainingRun(const ExperimentSpec& spec, const DatasetSplits& data, RunControl& control,
-                const TrainerCallbacks& callbacks, const CheckpointOptions& checkpoints);
+                const TrainerCallbacks& callbacks, const TrainerOptions& options);
     TrainOutcome execute();
 
 private:
@@ -38,13 +39,15 @@ private:
     const DatasetSplits& data_;
     RunControl& control_;
     const TrainerCallbacks& callbacks_;
-    const CheckpointOptions& checkpoints_;
+    const TrainerOptions& options_;
+    const torch::Device device_;
     const bool classification_;
 
     torch::nn::Sequential model_{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     std::unique_ptr<LossFunction> loss_;
     std::unique_ptr<DataLoader> loader_;
+    std::unique_ptr<GradScaler> scaler_; ///< fp16 only
     EarlyStopping earlyStopping_;
     EarlyStopping plateau_;
     EarlyStopping bestTracker_;

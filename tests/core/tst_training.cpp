@@ -205,6 +205,17 @@ private Q_SLOTS:
         QVERIFY2(run.result.status == RunStatus::Completed, qPrintable(run.result.error));
     }
 
+    void bf16AutocastTrainsOnCpuAndFp16IsRefused() {
+        const Finished bf16 = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=2"),
+                                                       QStringLiteral("training.precision=bf16")}),
+                                            {}});
+        QVERIFY2(bf16.result.status == RunStatus::Completed, qPrintable(bf16.result.error));
+        QVERIFY(std::isfinite(bf16.valLoss.last()));
+        const Finished fp16 = runOnce(db_, {smallSpec({QStringLiteral("training.precision=fp16")}), {}});
+        QCOMPARE(fp16.result.status, RunStatus::Failed);
+        QVERIFY(fp16.result.error.startsWith(QStringLiteral("training.precision: fp16 needs a CUDA device")));
+    }
+
     void testArtifactsAreStored() {
         const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=1")}), {}});
         Database db(db_, Database::Mode::ReadOnly);
