@@ -23,9 +23,10 @@ void ClassHistogramPlot::setInspection(const QJsonObject& info) {
     const QJsonArray classes = info.value(QStringLiteral("classes")).toArray();
     const QJsonObject histogram = info.value(QStringLiteral("histogram")).toObject();
     auto* group = new QCPBarsGroup(plot_);
-    const QList<QPair<QString, QColor>> splits = {{QStringLiteral("train"), QColor(0x1f, 0x77, 0xb4)},
-                                                  {QStringLiteral("validation"), QColor(0xff, 0x7f, 0x0e)},
-                                                  {QStringLiteral("test"), QColor(0x2c, 0xa0, 0x2c)}};
+    const QList<QPair<QString, QColor>> splits = {
+        {QStringLiteral("train"), QColor(0x1f, 0x77, 0xb4)},
+        {QStringLiteral("validation"), QColor(0xff, 0x7f, 0x0e)},
+        {QStringLiteral("test"), QColor(0x2c, 0xa0, 0x2c)}};
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (qsizetype k = 0; k < classes.size(); ++k)
         ticker->addTick(double(k), classes[k].toString());
@@ -52,6 +53,8 @@ void ClassHistogramPlot::setInspection(const QJsonObject& info) {
     plot_->replot();
 }
 
-int ClassHistogramPlot::barCount() const { return plot_->plottableCount(); }
+int ClassHistogramPlot::barCount() const {
+    return plot_->plottableCount();
+}
 
 } // namespace trainlab

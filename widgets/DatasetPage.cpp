@@ -42,9 +42,12 @@ struct SourceChoice {
 };
 
 constexpr SourceChoice kSources[] = {
-    {"fashion-mnist", "Fashion-MNIST"}, {"idx", "IDX files (MNIST format)"},
-    {"csv", "CSV / TSV table"},         {"image_folder", "Image folder (one folder per class)"},
-    {"cifar10", "CIFAR-10 binary batches"}, {"synthetic", "Synthetic"},
+    {"fashion-mnist", "Fashion-MNIST"},
+    {"idx", "IDX files (MNIST format)"},
+    {"csv", "CSV / TSV table"},
+    {"image_folder", "Image folder (one folder per class)"},
+    {"cifar10", "CIFAR-10 binary batches"},
+    {"synthetic", "Synthetic"},
 };
 
 QLineEdit* fileEdit(QWidget* parent, const QString& placeholder) {
@@ -264,7 +267,8 @@ void DatasetPage::load() {
          spec.source == QLatin1String("cifar10")) &&
         spec.path.isEmpty())
         problem = tr("dataset.path: choose the %1 to read").arg(source_->currentText());
-    else if (spec.source == QLatin1String("idx") && (spec.train.images.isEmpty() || spec.train.labels.isEmpty()))
+    else if (spec.source == QLatin1String("idx") &&
+             (spec.train.images.isEmpty() || spec.train.labels.isEmpty()))
         problem = tr("dataset.train: choose the training images and labels files");
     if (!problem.isEmpty()) {
         showError(problem);
@@ -324,7 +328,8 @@ void DatasetPage::showPreview(const DatasetPreview& preview) {
             .arg(shape.join(QStringLiteral(", ")))
             .arg(classes > 0 ? tr("%1 classes").arg(classes) : tr("numeric target"))
             .arg(info.value(QStringLiteral("load_seconds")).toDouble(), 0, 'f', 2)
-            .arg(info.value(QStringLiteral("from_cache")).toBool() ? tr(" (from cache)") : QString()));
+            .arg(info.value(QStringLiteral("from_cache")).toBool() ? tr(" (from cache)")
+                                                                   : QString()));
     histogram_->setInspection(info);
     tableModel_->setTable(preview.tableHeader, preview.tableRows);
     samples_->setCurrentIndex(preview.tableHeader.isEmpty() ? 0 : 1);
@@ -338,21 +343,27 @@ void DatasetPage::showImages() {
         delete item->widget();
         delete item;
     }
-    const QList<QImage>& images = showAugmented_->isChecked() ? preview_.augmented : preview_.images;
+    const QList<QImage>& images =
+        showAugmented_->isChecked() ? preview_.augmented : preview_.images;
     for (qsizetype i = 0; i < images.size(); ++i) {
         auto* cell = new QLabel;
-        cell->setPixmap(QPixmap::fromImage(images[i]).scaled(kThumbnailPx, kThumbnailPx,
-                                                               Qt::KeepAspectRatio,
-                                                               Qt::FastTransformation));
+        cell->setPixmap(QPixmap::fromImage(images[i]).scaled(
+            kThumbnailPx, kThumbnailPx, Qt::KeepAspectRatio, Qt::FastTransformation));
         cell->setToolTip(preview_.imageLabels.value(i));
         imageLayout_->addWidget(cell, int(i / kGridColumns), int(i % kGridColumns));
     }
 }
 
-int DatasetPage::shownImageCount() const { return imageLayout_->count(); }
+int DatasetPage::shownImageCount() const {
+    return imageLayout_->count();
+}
 
-QString DatasetPage::errorText() const { return error_->text(); }
+QString DatasetPage::errorText() const {
+    return error_->text();
+}
 
-QString DatasetPage::summaryText() const { return summary_->text(); }
+QString DatasetPage::summaryText() const {
+    return summary_->text();
+}
 
 } // namespace trainlab

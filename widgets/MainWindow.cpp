@@ -74,16 +74,22 @@ void MainWindow::buildActions() {
     openAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton),
                                      tr("Run spec…"), this, &MainWindow::chooseSpecFile);
     openAction_->setShortcut(QKeySequence::Open);
-    quickstartAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaPlay),
-                                           tr("Run quickstart"), this, [this] {
-                                               const QString spec = findQuickstartSpec();
-                                               if (spec.isEmpty())
-                                                   showError(tr("Quickstart"),
-                                                             tr("experiments/quickstart.json "
-                                                                "was not found."));
-                                               else
-                                                   startSpecFile(spec);
-                                           });
+    quickstartAction_ = toolbar->addAction(
+        style()->standardIcon(QStyle::SP_MediaPlay), tr("Run quickstart"), this, [this] {
+            const QString spec = findQuickstartSpec();
+            if (spec.isEmpty())
+                showError(tr("Quickstart"), tr("experiments/quickstart.json "
+                                               "was not found."));
+            else
+                startSpecFile(spec);
+        });
+    pauseAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
+    pauseAction_->setObjectName(QStringLiteral("pauseAction"));
+    pauseAction_->setCheckable(true);
+    connect(pauseAction_, &QAction::toggled, this, [this](bool paused) {
+        backend_->backend()->setPaused(paused);
+        statusLabel_->setText(paused ? tr("Paused between steps") : tr("Resumed"));
+    });
     cancelAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Cancel"),
                                        this, &MainWindow::cancelRun);
 }
@@ -107,7 +113,8 @@ void MainWindow::buildLayout() {
                     showRun(id);
             });
 
-    lossPlot_ = new MetricPlot(tr("Loss"), {QStringLiteral("train_loss"), QStringLiteral("val_loss")});
+    lossPlot_ =
+        new MetricPlot(tr("Loss"), {QStringLiteral("train_loss"), QStringLiteral("val_loss")});
     accuracyPlot_ = new MetricPlot(
         tr("Accuracy"), {QStringLiteral("train_accuracy"), QStringLiteral("val_accuracy")});
     auto* plots = new QSplitter(Qt::Vertical);
@@ -186,7 +193,8 @@ bool MainWindow::startSpecFile(const QString& path) {
 }
 
 void MainWindow::cancelRun() {
-    backend_->backend()->requestCancel();
+    backend_->backend()->requestCancel(); // first, so releasing the pause takes no extra step
+    pauseAction_->setChecked(false);
     statusLabel_->setText(tr("Cancelling after the current step…"));
 }
 
@@ -243,8 +251,15 @@ void MainWindow::showError(const QString& title, const QString& message) {
     box->open();
 }
 
-void MainWindow::appendLog(const QString& line) { log_->appendPlainText(line); }
+void MainWindow::appendLog(const QString& line) {
+    log_->appendPlainText(line);
+}
 
-void MainWindow::updateActions() { cancelAction_->setEnabled(queuedRuns_ > 0); }
+void MainWindow::updateActions() {
+    cancelAction_->setEnabled(queuedRuns_ > 0);
+    pauseAction_->setEnabled(queuedRuns_ > 0);
+    if (queuedRuns_ == 0 && pauseAction_->isChecked())
+        pauseAction_->setChecked(false);
+}
 
 } // namespace trainlab

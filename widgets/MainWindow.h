@@ -67,6 +67,7 @@ private:
     DatasetPage* datasetPage_ = nullptr;
     QAction* openAction_ = nullptr;
     QAction* quickstartAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
     QAction* cancelAction_ = nullptr;
     qint64 activeRunId_ = 0;
     int queuedRuns_ = 0;

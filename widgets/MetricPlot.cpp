@@ -23,7 +23,8 @@ MetricPlot::MetricPlot(const QString& title, const QStringList& metrics, QWidget
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), 10, QFont::Bold)));
+    plot_->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot_, title, QFont(font().family(), 10, QFont::Bold)));
     plot_->xAxis->setLabel(tr("step"));
     plot_->legend->setVisible(true);
     plot_->legend->setBrush(QColor(255, 255, 255, 200));

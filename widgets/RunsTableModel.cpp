@@ -103,11 +103,11 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
 }
 
 void RunsTableModel::setRuns(const QVector<RunListEntry>& runs) {
-    const bool sameIds = runs.size() == runs_.size() &&
-                         std::equal(runs.begin(), runs.end(), runs_.begin(),
-                                    [](const RunListEntry& a, const RunListEntry& b) {
-                                        return a.run.id == b.run.id;
-                                    });
+    const bool sameIds =
+        runs.size() == runs_.size() && std::equal(runs.begin(), runs.end(), runs_.begin(),
+                                                  [](const RunListEntry& a, const RunListEntry& b) {
+                                                      return a.run.id == b.run.id;
+                                                  });
     if (sameIds) {
         runs_ = runs;
         if (!runs_.isEmpty())

@@ -28,7 +28,8 @@ CliArgs parseCliArgs(const QStringList& arguments) {
         else if (arg == QLatin1String("--help") || arg == QLatin1String("-h"))
             args.help = true;
         else if (arg.startsWith(QLatin1String("--")))
-            throw InputError(QStringLiteral("unknown option %1 (see trainlab-cli --help)").arg(arg));
+            throw InputError(
+                QStringLiteral("unknown option %1 (see trainlab-cli --help)").arg(arg));
         else if (args.command.isEmpty())
             args.command = arg;
         else
@@ -51,7 +52,8 @@ QString usageText() {
         "                                           logged metric values\n"
         "  devices [--json]                         devices this machine can train on\n"
         "  data inspect SPEC [--json]               counts per split, classes, histogram, shapes\n"
-        "  model summary SPEC [--json]              per layer: output shape, params, FLOPs, memory\n"
+        "  model summary SPEC [--json]              per layer: output shape, params, FLOPs, "
+        "memory\n"
         "\n"
         "Exit codes: 0 success, 1 the run failed or was cancelled, 2 bad usage or bad input.\n"
         "The database defaults to $XDG_DATA_HOME/trainlab/trainlab.db.\n");

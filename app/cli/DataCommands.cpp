@@ -24,8 +24,9 @@ void printInspection(const QJsonObject& info) {
         shape << QString::number(d.toInteger());
     out << "sample      [" << shape.join(QStringLiteral(", ")) << "]"
         << (info.value(QStringLiteral("images")).toBool() ? " pixels" : " features") << "\n";
-    out << "loaded in   " << QString::number(info.value(QStringLiteral("load_seconds")).toDouble(), 'f', 3)
-        << " s" << (info.value(QStringLiteral("from_cache")).toBool() ? " (cache)" : "") << "\n";
+    out << "loaded in   "
+        << QString::number(info.value(QStringLiteral("load_seconds")).toDouble(), 'f', 3) << " s"
+        << (info.value(QStringLiteral("from_cache")).toBool() ? " (cache)" : "") << "\n";
     const QJsonArray classes = info.value(QStringLiteral("classes")).toArray();
     if (classes.isEmpty())
         return;

@@ -18,7 +18,8 @@ QString humanBytes(double bytes) {
         bytes /= 1024;
         ++unit;
     }
-    return QString::number(bytes, 'f', unit ? 1 : 0) + QLatin1Char(' ') + QLatin1String(units[unit]);
+    return QString::number(bytes, 'f', unit ? 1 : 0) + QLatin1Char(' ') +
+           QLatin1String(units[unit]);
 }
 
 QString shapeText(const QJsonArray& shape) {
@@ -61,7 +62,8 @@ int modelCommand(const CliArgs& args) {
         << summary.value(QStringLiteral("parameters")).toInteger() << " parameters ("
         << humanBytes(sizes.value(QStringLiteral("fp32")).toDouble()) << " fp32, "
         << humanBytes(sizes.value(QStringLiteral("bf16")).toDouble()) << " bf16/fp16), "
-        << QString::number(summary.value(QStringLiteral("flops_per_sample")).toDouble() / 1e6, 'f', 2)
+        << QString::number(summary.value(QStringLiteral("flops_per_sample")).toDouble() / 1e6, 'f',
+                           2)
         << " MFLOPs per sample, activations "
         << humanBytes(summary.value(QStringLiteral("activation_bytes")).toDouble()) << " at batch "
         << summary.value(QStringLiteral("batch_size")).toInt() << "\n";

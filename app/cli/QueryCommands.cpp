@@ -15,7 +15,9 @@ namespace trainlab::cli {
 
 namespace {
 
-QTextStream& out() { return standardOutput(); }
+QTextStream& out() {
+    return standardOutput();
+}
 
 QString formatValue(const QJsonValue& value) {
     return value.isDouble() ? QString::number(value.toDouble(), 'g', 5) : QStringLiteral("-");
@@ -38,8 +40,8 @@ qint64 runIdArgument(const CliArgs& args) {
     bool ok = false;
     const qint64 id = args.positional.first().toLongLong(&ok);
     if (!ok || id <= 0)
-        throw InputError(
-            QStringLiteral("'%1' is not a run id (a positive number)").arg(args.positional.first()));
+        throw InputError(QStringLiteral("'%1' is not a run id (a positive number)")
+                             .arg(args.positional.first()));
     return id;
 }
 
@@ -76,9 +78,10 @@ int runsCommand(const CliArgs& args) {
                  .arg(QStringLiteral("name"));
     for (const RunRecord& run : runs::list(db)) {
         const auto summary = runs::metricSummary(db, run.id);
-        const QJsonValue accuracy = summary.final.contains(QStringLiteral("val_accuracy"))
-                                        ? QJsonValue(summary.final.value(QStringLiteral("val_accuracy")))
-                                        : QJsonValue();
+        const QJsonValue accuracy =
+            summary.final.contains(QStringLiteral("val_accuracy"))
+                ? QJsonValue(summary.final.value(QStringLiteral("val_accuracy")))
+                : QJsonValue();
         out() << QStringLiteral("%1  %2  %3  %4  %5\n")
                      .arg(run.id, 5)
                      .arg(runStatusName(run.status), -11)

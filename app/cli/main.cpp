@@ -17,10 +17,10 @@ int main(int argc, char* argv[]) {
     QTextStream err(stderr);
     const std::map<QString, std::function<int(const CliArgs&)>> commands = {
         {QStringLiteral("validate"), validateCommand}, {QStringLiteral("run"), runCommand},
-        {QStringLiteral("resume"), resumeCommand},
-        {QStringLiteral("runs"), runsCommand},         {QStringLiteral("show"), showCommand},
-        {QStringLiteral("metrics"), metricsCommand},   {QStringLiteral("devices"), devicesCommand},
-        {QStringLiteral("data"), dataCommand},         {QStringLiteral("model"), modelCommand},
+        {QStringLiteral("resume"), resumeCommand},     {QStringLiteral("runs"), runsCommand},
+        {QStringLiteral("show"), showCommand},         {QStringLiteral("metrics"), metricsCommand},
+        {QStringLiteral("devices"), devicesCommand},   {QStringLiteral("data"), dataCommand},
+        {QStringLiteral("model"), modelCommand},
     };
     int code = kExitOk;
     try {
@@ -32,8 +32,8 @@ int main(int argc, char* argv[]) {
         }
         const auto command = commands.find(args.command);
         if (command == commands.end())
-            throw InputError(QStringLiteral("unknown command '%1' (see trainlab-cli --help)")
-                                 .arg(args.command));
+            throw InputError(
+                QStringLiteral("unknown command '%1' (see trainlab-cli --help)").arg(args.command));
         code = command->second(args);
     } catch (const InputError& e) {
         err << "trainlab-cli: " << e.message() << Qt::endl;

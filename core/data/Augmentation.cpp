@@ -33,16 +33,20 @@ torch::Tensor randomFlip(const torch::Tensor& x, at::Generator& gen) {
 
 torch::Tensor randomRotation(const torch::Tensor& x, double maxDegrees, at::Generator& gen) {
     const int64_t b = x.size(0);
-    const auto angles =
-        (torch::rand({b}, gen, torch::kFloat32) * 2.0 - 1.0) * (maxDegrees * std::numbers::pi / 180.0);
+    const auto angles = (torch::rand({b}, gen, torch::kFloat32) * 2.0 - 1.0) *
+                        (maxDegrees * std::numbers::pi / 180.0);
     const auto c = angles.cos();
     const auto s = angles.sin();
     const auto zero = torch::zeros_like(c);
     // Rows [cos -sin 0; sin cos 0] per sample: rotation about the image centre.
-    const auto theta = torch::stack({torch::stack({c, -s, zero}, 1), torch::stack({s, c, zero}, 1)}, 1);
+    const auto theta =
+        torch::stack({torch::stack({c, -s, zero}, 1), torch::stack({s, c, zero}, 1)}, 1);
     const auto grid = F::affine_grid(theta, x.sizes().vec(), false);
     return F::grid_sample(x, grid,
-                          F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false));
+                          F::GridSampleFuncOptions()
+                              .mode(torch::kBilinear)
+                              .padding_mode(torch::kZeros)
+                              .align_corners(false));
 }
 
 } // namespace

@@ -15,9 +15,13 @@ constexpr int kMaxCategories = 200;
 constexpr int kMaxClassificationLabels = 50;
 
 bool isMissing(const QString& cell) {
-    static const QSet<QString> missing = {QString(), QStringLiteral("na"), QStringLiteral("n/a"),
-                                          QStringLiteral("nan"), QStringLiteral("null"),
-                                          QStringLiteral("?"), QStringLiteral("none")};
+    static const QSet<QString> missing = {QString(),
+                                          QStringLiteral("na"),
+                                          QStringLiteral("n/a"),
+                                          QStringLiteral("nan"),
+                                          QStringLiteral("null"),
+                                          QStringLiteral("?"),
+                                          QStringLiteral("none")};
     return missing.contains(cell.trimmed().toLower());
 }
 
@@ -137,12 +141,12 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
     if (rows.size() <= firstData)
         throw InputError(QStringLiteral("%1: a header but no data rows").arg(name));
     if (width < 2)
-        throw InputError(QStringLiteral("%1:%2: one column found (delimiter '%3'); a table needs "
-                                        "features and a label")
-                             .arg(name)
-                             .arg(lines.front())
-                             .arg(delimiter == QLatin1Char('\t') ? QStringLiteral("\\t")
-                                                                 : QString(delimiter)));
+        throw InputError(
+            QStringLiteral("%1:%2: one column found (delimiter '%3'); a table needs "
+                           "features and a label")
+                .arg(name)
+                .arg(lines.front())
+                .arg(delimiter == QLatin1Char('\t') ? QStringLiteral("\\t") : QString(delimiter)));
     for (size_t r = 0; r < rows.size(); ++r) {
         if (rows[r].size() != width)
             throw InputError(QStringLiteral("%1:%2: %3 fields, expected %4 (as on line %5)")
@@ -207,8 +211,8 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
                                  .arg(columns[c], rows[firstText][c].trimmed()));
         std::map<QString, int64_t> categories;
         for (size_t r = firstData; r < rows.size(); ++r) {
-            const QString cell = isMissing(rows[r][c]) ? QStringLiteral("(missing)")
-                                                       : rows[r][c].trimmed();
+            const QString cell =
+                isMissing(rows[r][c]) ? QStringLiteral("(missing)") : rows[r][c].trimmed();
             categories.emplace(cell, 0);
         }
         if (categories.size() > size_t(kMaxCategories))
@@ -226,8 +230,8 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
         auto onehot = torch::zeros({dataRows, int64_t(categories.size())}, torch::kFloat32);
         auto a = onehot.accessor<float, 2>();
         for (size_t r = firstData; r < rows.size(); ++r) {
-            const QString cell = isMissing(rows[r][c]) ? QStringLiteral("(missing)")
-                                                       : rows[r][c].trimmed();
+            const QString cell =
+                isMissing(rows[r][c]) ? QStringLiteral("(missing)") : rows[r][c].trimmed();
             a[int64_t(r - firstData)][categories.at(cell)] = 1.0F;
         }
         blocks.push_back(onehot);
@@ -274,9 +278,8 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
     }
     QStringList classes(distinct.begin(), distinct.end());
     if (allNumeric)
-        std::sort(classes.begin(), classes.end(), [](const QString& a, const QString& b) {
-            return a.toDouble() < b.toDouble();
-        });
+        std::sort(classes.begin(), classes.end(),
+                  [](const QString& a, const QString& b) { return a.toDouble() < b.toDouble(); });
     else
         std::sort(classes.begin(), classes.end());
     if (classes.size() < 2)

@@ -32,7 +32,9 @@ DataLoader::DataLoader(const TensorDataset& data, int64_t numClasses, Prepare pr
         workers_.emplace_back([this] { workerLoop(); });
 }
 
-DataLoader::~DataLoader() { stopWorkers(); }
+DataLoader::~DataLoader() {
+    stopWorkers();
+}
 
 void DataLoader::stopWorkers() {
     {
@@ -81,7 +83,8 @@ std::vector<int64_t> DataLoader::epochOrder(int epoch) const {
     // Strided shard of an order shared by all ranks: disjoint, and equal in size.
     std::vector<int64_t> shard;
     shard.reserve(size_t(shardSize_));
-    for (int64_t i = options_.rank; i < n && int64_t(shard.size()) < shardSize_; i += options_.worldSize)
+    for (int64_t i = options_.rank; i < n && int64_t(shard.size()) < shardSize_;
+         i += options_.worldSize)
         shard.push_back(full[size_t(i)]);
     return shard;
 }
@@ -89,9 +92,9 @@ std::vector<int64_t> DataLoader::epochOrder(int epoch) const {
 Batch DataLoader::makeBatch(const Order& order, int epoch, int64_t index) const {
     const int64_t begin = index * options_.batchSize;
     const int64_t end = std::min<int64_t>(begin + options_.batchSize, int64_t(order->size()));
-    const auto indices = torch::from_blob(const_cast<int64_t*>(order->data()) + begin,
-                                          {end - begin}, torch::kInt64)
-                             .clone();
+    const auto indices =
+        torch::from_blob(const_cast<int64_t*>(order->data()) + begin, {end - begin}, torch::kInt64)
+            .clone();
     torch::Tensor inputs = prepare_(data_.features.index_select(0, indices));
     inputs = augmentBatch(inputs, options_.augment,
                           mix(mix(options_.seed, uint64_t(epoch)), uint64_t(index)));

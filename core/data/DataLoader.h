@@ -44,7 +44,8 @@ class DataLoader {
 public:
     using Prepare = std::function<torch::Tensor(const torch::Tensor&)>;
 
-    DataLoader(const TensorDataset& data, int64_t numClasses, Prepare prepare, LoaderOptions options);
+    DataLoader(const TensorDataset& data, int64_t numClasses, Prepare prepare,
+               LoaderOptions options);
     ~DataLoader();
     DataLoader(const DataLoader&) = delete;
     DataLoader& operator=(const DataLoader&) = delete;

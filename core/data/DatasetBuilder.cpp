@@ -48,8 +48,7 @@ Normalization imageNormalization(const torch::Tensor& pixels) {
     const auto levels = torch::arange(256, torch::kFloat64) / 255.0;
     for (int64_t c = 0; c < channels; ++c) {
         const auto counts =
-            torch::bincount(pixels.select(1, c).reshape({-1}), {}, 256)
-                .to(torch::kFloat64);
+            torch::bincount(pixels.select(1, c).reshape({-1}), {}, 256).to(torch::kFloat64);
         const double n = counts.sum().item<double>();
         const double m = (counts * levels).sum().item<double>() / n;
         const double var = std::max(0.0, (counts * levels.pow(2)).sum().item<double>() / n - m * m);
@@ -171,7 +170,8 @@ QJsonObject normalizationToJson(const Normalization& norm) {
     };
     if (!norm.enabled())
         return {};
-    return {{QStringLiteral("mean"), toArray(norm.mean)}, {QStringLiteral("std"), toArray(norm.std)}};
+    return {{QStringLiteral("mean"), toArray(norm.mean)},
+            {QStringLiteral("std"), toArray(norm.std)}};
 }
 
 SourceData loadSource(const DatasetSpec& spec, const DatasetCache* cache, bool* fromCache) {
@@ -217,7 +217,8 @@ SourceData loadSource(const DatasetSpec& spec, const DatasetCache* cache, bool* 
     return data;
 }
 
-DatasetSplits buildDataset(const DatasetSpec& spec, qint64 trainingSeed, const DatasetCache* cache) {
+DatasetSplits buildDataset(const DatasetSpec& spec, qint64 trainingSeed,
+                           const DatasetCache* cache) {
     const auto seed = uint64_t(spec.seed >= 0 ? spec.seed : trainingSeed);
     DatasetSpec resolved = spec;
     resolved.seed = qint64(seed);

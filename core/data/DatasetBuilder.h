@@ -12,7 +12,8 @@ class DatasetCache;
 
 /// Reads the source a spec names (through the cache when it has a key). `fromCache` tells
 /// whether the cache answered.
-SourceData loadSource(const DatasetSpec& spec, const DatasetCache* cache, bool* fromCache = nullptr);
+SourceData loadSource(const DatasetSpec& spec, const DatasetCache* cache,
+                      bool* fromCache = nullptr);
 
 /// Loads or generates the dataset a spec names and splits it into train / validation / test
 /// (stratified by class, seeded; the source's own test split when it has one), fills missing

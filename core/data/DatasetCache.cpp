@@ -25,7 +25,6 @@ void describeFile(QCryptographicHash& hash, const QString& path) {
     hash.addData(QByteArray::number(info.lastModified().toMSecsSinceEpoch()));
 }
 
-
 // Raw bytes in chunks: one writeRawData call takes at most 2 GiB.
 void writeTensor(QDataStream& out, const torch::Tensor& tensor) {
     const auto t = tensor.contiguous();
@@ -96,7 +95,8 @@ QString DatasetCache::keyFor(const DatasetSpec& spec) const {
     hash.addData(QByteArray::number(kFormatVersion));
     hash.addData(spec.source.toUtf8());
     if (spec.source == QLatin1String("fashion-mnist")) {
-        const QString root = spec.path.isEmpty() ? QString::fromLatin1(kFashionMnistDir) : spec.path;
+        const QString root =
+            spec.path.isEmpty() ? QString::fromLatin1(kFashionMnistDir) : spec.path;
         QDirIterator it(root, QDir::Files);
         QStringList files;
         while (it.hasNext())
@@ -105,7 +105,8 @@ QString DatasetCache::keyFor(const DatasetSpec& spec) const {
         for (const QString& f : files)
             describeFile(hash, f);
     } else if (spec.source == QLatin1String("idx")) {
-        for (const QString& f : {spec.train.images, spec.train.labels, spec.test.images, spec.test.labels})
+        for (const QString& f :
+             {spec.train.images, spec.train.labels, spec.test.images, spec.test.labels})
             if (!f.isEmpty())
                 describeFile(hash, f);
     } else if (spec.source == QLatin1String("csv")) {
@@ -182,8 +183,7 @@ void DatasetCache::store(const QString& key, const SourceData& data) const {
         return;
     QDataStream out(&file);
     out << kMagic << kFormatVersion << qint32(data.task) << data.images << data.classNames
-        << data.featureNames
-        << QList<bool>(data.numericFeature.begin(), data.numericFeature.end())
+        << data.featureNames << QList<bool>(data.numericFeature.begin(), data.numericFeature.end())
         << data.test.has_value();
     writeTensor(out, data.train.features);
     writeTensor(out, data.train.targets);

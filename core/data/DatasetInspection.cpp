@@ -35,8 +35,8 @@ QJsonObject inspectDataset(const DatasetSpec& spec, qint64 trainingSeed) {
                        {QStringLiteral("test"), qint64(data.test.size())}};
     QJsonObject result{
         {QStringLiteral("source"), spec.source},
-        {QStringLiteral("task"), classification ? QStringLiteral("classification")
-                                                : QStringLiteral("regression")},
+        {QStringLiteral("task"),
+         classification ? QStringLiteral("classification") : QStringLiteral("regression")},
         {QStringLiteral("counts"), counts},
         {QStringLiteral("sample_shape"), shape},
         {QStringLiteral("images"), data.images},
@@ -46,11 +46,12 @@ QJsonObject inspectDataset(const DatasetSpec& spec, qint64 trainingSeed) {
     };
     if (classification) {
         result.insert(QStringLiteral("classes"), QJsonArray::fromStringList(data.classNames));
-        result.insert(QStringLiteral("histogram"),
-                      QJsonObject{{QStringLiteral("train"), histogramJson(data.train, data.numClasses)},
-                                  {QStringLiteral("validation"),
-                                   histogramJson(data.validation, data.numClasses)},
-                                  {QStringLiteral("test"), histogramJson(data.test, data.numClasses)}});
+        result.insert(
+            QStringLiteral("histogram"),
+            QJsonObject{
+                {QStringLiteral("train"), histogramJson(data.train, data.numClasses)},
+                {QStringLiteral("validation"), histogramJson(data.validation, data.numClasses)},
+                {QStringLiteral("test"), histogramJson(data.test, data.numClasses)}});
     } else if (data.train.size() > 0) {
         const auto targets = data.train.targets.to(torch::kFloat64);
         result.insert(QStringLiteral("target"),

@@ -33,10 +33,12 @@ QImage toImage(const torch::Tensor& chw) {
 
 // Up to `count` training samples, round-robin over classes so every class shows.
 std::vector<int64_t> previewIndices(const DatasetSplits& data, int count) {
-    std::vector<std::vector<int64_t>> byClass(static_cast<size_t>(std::max<int64_t>(1, data.numClasses)));
+    std::vector<std::vector<int64_t>> byClass(
+        static_cast<size_t>(std::max<int64_t>(1, data.numClasses)));
     const auto targets = data.train.targets.contiguous();
     for (int64_t i = 0; i < data.train.size() && i < 20000; ++i) {
-        const size_t k = data.task == TaskKind::Classification ? size_t(targets[i].item<int64_t>()) : 0;
+        const size_t k =
+            data.task == TaskKind::Classification ? size_t(targets[i].item<int64_t>()) : 0;
         if (byClass[k].size() < size_t(count))
             byClass[k].push_back(i);
     }

@@ -22,8 +22,8 @@ QByteArray gunzip(const QByteArray& compressed, const QString& name) {
         if (qsizetype(stream.total_out) == out.size())
             out.resize(out.size() * 2);
         stream.next_out = reinterpret_cast<Bytef*>(out.data() + stream.total_out);
-        stream.avail_out = uInt(std::min<qsizetype>(out.size() - qsizetype(stream.total_out),
-                                                     qsizetype(1) << 30));
+        stream.avail_out =
+            uInt(std::min<qsizetype>(out.size() - qsizetype(stream.total_out), qsizetype(1) << 30));
         rc = inflate(&stream, Z_NO_FLUSH);
         if (rc == Z_STREAM_END) {
             // Concatenated gzip members are legal; continue with the next one if any.

@@ -27,7 +27,8 @@ constexpr IdxType kTypes[] = {
 torch::Tensor parseIdx(const QByteArray& bytes, const QString& name) {
     const auto* data = reinterpret_cast<const uchar*>(bytes.constData());
     if (bytes.size() < 4)
-        throw InputError(QStringLiteral("%1: too short for an IDX file (%2 bytes)").arg(name).arg(bytes.size()));
+        throw InputError(
+            QStringLiteral("%1: too short for an IDX file (%2 bytes)").arg(name).arg(bytes.size()));
     if (data[0] != 0 || data[1] != 0)
         throw InputError(QStringLiteral("%1: not an IDX file (magic bytes 0x%2%3 at offset 0, "
                                         "expected 0x0000)")
@@ -92,6 +93,8 @@ torch::Tensor parseIdx(const QByteArray& bytes, const QString& name) {
     return tensor;
 }
 
-torch::Tensor readIdxFile(const QString& path) { return parseIdx(readFileBytes(path), path); }
+torch::Tensor readIdxFile(const QString& path) {
+    return parseIdx(readFileBytes(path), path);
+}
 
 } // namespace trainlab

@@ -24,7 +24,8 @@ TensorDataset idxPair(const IdxPair& pair) {
                              .arg(pair.images)
                              .arg(images.dim()));
     if (labels.dim() != 1 || labels.is_floating_point())
-        throw InputError(QStringLiteral("%1: expected a 1-D list of integer labels").arg(pair.labels));
+        throw InputError(
+            QStringLiteral("%1: expected a 1-D list of integer labels").arg(pair.labels));
     if (images.size(0) != labels.size(0))
         throw InputError(QStringLiteral("%1 has %2 images but %3 has %4 labels")
                              .arg(pair.images)
@@ -79,8 +80,9 @@ SourceData readFashionMnist(const QString& dir) {
         const QString plain = root + QLatin1Char('/') + QLatin1String(base);
         return QFileInfo::exists(plain) ? plain : plain + QStringLiteral(".gz");
     };
-    SourceData out = readIdxDataset({file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte")},
-                                    {file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte")});
+    SourceData out =
+        readIdxDataset({file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte")},
+                       {file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte")});
     out.classNames = {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"),
                       QStringLiteral("Pullover"),    QStringLiteral("Dress"),
                       QStringLiteral("Coat"),        QStringLiteral("Sandal"),
@@ -99,9 +101,9 @@ SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
                                         "%2")
                              .arg(root)
                              .arg(classes.size()));
-    const QStringList patterns = {QStringLiteral("*.png"), QStringLiteral("*.jpg"),
+    const QStringList patterns = {QStringLiteral("*.png"),  QStringLiteral("*.jpg"),
                                   QStringLiteral("*.jpeg"), QStringLiteral("*.bmp"),
-                                  QStringLiteral("*.gif"), QStringLiteral("*.pgm"),
+                                  QStringLiteral("*.gif"),  QStringLiteral("*.pgm"),
                                   QStringLiteral("*.ppm")};
     std::vector<QString> files;
     std::vector<int64_t> labels;
@@ -136,9 +138,10 @@ SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
                     error = QStringLiteral("%1: cannot decode this image").arg(files[size_t(i)]);
                 return;
             }
-            image = image.convertToFormat(c == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888)
-                        .scaled(spec.width, spec.height, Qt::IgnoreAspectRatio,
-                                Qt::SmoothTransformation);
+            image =
+                image.convertToFormat(c == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888)
+                    .scaled(spec.width, spec.height, Qt::IgnoreAspectRatio,
+                            Qt::SmoothTransformation);
             uint8_t* out = base + i * c * plane;
             for (int y = 0; y < spec.height; ++y) {
                 const uchar* line = image.constScanLine(y);

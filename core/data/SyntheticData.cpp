@@ -45,8 +45,8 @@ TensorDataset spirals(const SyntheticSpec& spec, Gaussian& rng) {
         const int64_t cls = i % spec.classes;
         // Radius grows along the arm; each class is the same arm rotated by 2*pi/classes.
         const double r = rng.uniform();
-        const double theta =
-            r * kSpiralTurns * 2.0 * std::numbers::pi + 2.0 * std::numbers::pi * double(cls) / spec.classes;
+        const double theta = r * kSpiralTurns * 2.0 * std::numbers::pi +
+                             2.0 * std::numbers::pi * double(cls) / spec.classes;
         f[i][0] = float(r * std::cos(theta) + spec.noise * rng.normal());
         f[i][1] = float(r * std::sin(theta) + spec.noise * rng.normal());
         t[i] = cls;

@@ -34,7 +34,7 @@ struct DatasetSplits {
     TensorDataset validation;
     TensorDataset test;
     std::vector<int64_t> sampleShape; ///< one sample, without the batch dimension
-    int64_t numClasses = 0; ///< 0 for regression
+    int64_t numClasses = 0;           ///< 0 for regression
     QStringList classNames;
     TaskKind task = TaskKind::Classification;
     bool images = false; ///< features are uint8 pixels, scaled to [0, 1] when batched

@@ -103,20 +103,25 @@ std::vector<LayerTypeDef> buildCatalog() {
                       QStringLiteral("slope for negative inputs"))}},
         {QStringLiteral("maxpool1d"), QStringLiteral("Max over windows of [C, L]"), poolParams()},
         {QStringLiteral("avgpool1d"), QStringLiteral("Mean over windows of [C, L]"), poolParams()},
-        {QStringLiteral("maxpool2d"), QStringLiteral("Max over windows of [C, H, W]"), poolParams()},
-        {QStringLiteral("avgpool2d"), QStringLiteral("Mean over windows of [C, H, W]"), poolParams()},
+        {QStringLiteral("maxpool2d"), QStringLiteral("Max over windows of [C, H, W]"),
+         poolParams()},
+        {QStringLiteral("avgpool2d"), QStringLiteral("Mean over windows of [C, H, W]"),
+         poolParams()},
         {QStringLiteral("adaptive_avgpool1d"),
          QStringLiteral("Mean pooling of [C, L] to a fixed length"),
          {intParam(QStringLiteral("out"), 1, kPositive, QStringLiteral("output length"))}},
         {QStringLiteral("adaptive_avgpool2d"),
          QStringLiteral("Mean pooling of [C, H, W] to a fixed size"),
-         {intParam(QStringLiteral("out"), 1, kPositive, QStringLiteral("output height and width"))}},
+         {intParam(QStringLiteral("out"), 1, kPositive,
+                   QStringLiteral("output height and width"))}},
         simple("flatten", "Flattens all but the batch dimension"),
-        simple("to_sequence", "Images [C, H, W] to a sequence of rows [H, C*W]; features [F] to [F, 1]"),
+        simple("to_sequence",
+               "Images [C, H, W] to a sequence of rows [H, C*W]; features [F] to [F, 1]"),
         simple("sequence_mean", "Mean over the sequence: [L, E] to [E]"),
         {QStringLiteral("embedding"),
          QStringLiteral("Token ids [L] to vectors [L, dim]"),
-         {intParam(QStringLiteral("vocab"), kNone, kPositive, QStringLiteral("number of token ids")),
+         {intParam(QStringLiteral("vocab"), kNone, kPositive,
+                   QStringLiteral("number of token ids")),
           intParam(QStringLiteral("dim"), kNone, kPositive, QStringLiteral("vector size"))}},
         simple("positional_embedding", "Adds a learned vector per sequence position to [L, E]"),
         {QStringLiteral("lstm"), QStringLiteral("Long short-term memory over [L, F]"),
@@ -215,7 +220,8 @@ LayerSpec readLayerSpec(const QJsonValue& value, const QString& path, QStringLis
             layer.params.insert(param.name, result);
     }
     // Required parameters: those with no default that the builder cannot infer.
-    static const QStringList inferable = {QStringLiteral("linear.out"), QStringLiteral("linear.in"),
+    static const QStringList inferable = {QStringLiteral("linear.out"),
+                                          QStringLiteral("linear.in"),
                                           QStringLiteral("maxpool1d.stride"),
                                           QStringLiteral("avgpool1d.stride"),
                                           QStringLiteral("maxpool2d.stride"),
@@ -230,7 +236,8 @@ LayerSpec readLayerSpec(const QJsonValue& value, const QString& path, QStringLis
         const QJsonValue inner = reader.raw(QStringLiteral("layers"));
         if (!inner.isArray() || inner.toArray().isEmpty()) {
             reader.error(QStringLiteral("layers"),
-                         QStringLiteral("must be a non-empty list of layers, got ") + describeJson(inner));
+                         QStringLiteral("must be a non-empty list of layers, got ") +
+                             describeJson(inner));
         } else {
             QJsonArray checked;
             const QJsonArray array = inner.toArray();
@@ -295,18 +302,33 @@ std::vector<LayerSpec> expandPreset(const QString& preset) {
         return layer("linear", {{QStringLiteral("out"), out}, {QStringLiteral("bias"), true}});
     };
     if (preset == QLatin1String("mlp"))
-        return {layer("flatten"), dense(128), layer("relu"), dense(128), layer("relu"),
-                layer("linear", bias)};
+        return {layer("flatten"), dense(128),    layer("relu"),
+                dense(128),       layer("relu"), layer("linear", bias)};
     if (preset == QLatin1String("lenet5"))
-        return {layer("conv2d", conv(6, 5, 1, 2)), layer("relu"), layer("avgpool2d", pool(2)),
-                layer("conv2d", conv(16, 5, 1, 0)), layer("relu"), layer("avgpool2d", pool(2)),
-                layer("flatten"), dense(120), layer("relu"), dense(84), layer("relu"),
+        return {layer("conv2d", conv(6, 5, 1, 2)),
+                layer("relu"),
+                layer("avgpool2d", pool(2)),
+                layer("conv2d", conv(16, 5, 1, 0)),
+                layer("relu"),
+                layer("avgpool2d", pool(2)),
+                layer("flatten"),
+                dense(120),
+                layer("relu"),
+                dense(84),
+                layer("relu"),
                 layer("linear", bias)};
     if (preset == QLatin1String("cnn2"))
-        return {layer("conv2d", conv(32, 5, 1, 2)), layer("relu"), layer("maxpool2d", pool(2)),
-                layer("conv2d", conv(64, 5, 1, 2)), layer("relu"), layer("maxpool2d", pool(2)),
-                layer("flatten"), dense(1024), layer("relu"),
-                layer("dropout", {{QStringLiteral("p"), 0.4}}), layer("linear", bias)};
+        return {layer("conv2d", conv(32, 5, 1, 2)),
+                layer("relu"),
+                layer("maxpool2d", pool(2)),
+                layer("conv2d", conv(64, 5, 1, 2)),
+                layer("relu"),
+                layer("maxpool2d", pool(2)),
+                layer("flatten"),
+                dense(1024),
+                layer("relu"),
+                layer("dropout", {{QStringLiteral("p"), 0.4}}),
+                layer("linear", bias)};
     if (preset == QLatin1String("resnet20")) {
         std::vector<LayerSpec> layers = {layer("conv2d", conv(16, 3, 1, 1, false)),
                                          layer("batchnorm2d", kBatchNorm), layer("relu")};
@@ -327,9 +349,13 @@ std::vector<LayerSpec> expandPreset(const QString& preset) {
                                   {QStringLiteral("ff"), 128},
                                   {QStringLiteral("dropout"), 0.1},
                                   {QStringLiteral("activation"), QStringLiteral("gelu")}};
-        return {layer("to_sequence"), dense(64), layer("positional_embedding"),
-                layer("transformer_encoder", encoder), layer("transformer_encoder", encoder),
-                layer("layernorm", {{QStringLiteral("eps"), 1e-5}}), layer("sequence_mean"),
+        return {layer("to_sequence"),
+                dense(64),
+                layer("positional_embedding"),
+                layer("transformer_encoder", encoder),
+                layer("transformer_encoder", encoder),
+                layer("layernorm", {{QStringLiteral("eps"), 1e-5}}),
+                layer("sequence_mean"),
                 layer("linear", bias)};
     }
     return {};

@@ -58,7 +58,8 @@ torch::Tensor RecurrentImpl::forward(const torch::Tensor& x) {
         return out.select(1, -1);
     // The forward direction ends at the last step, the backward one at the first.
     const int64_t hidden = out.size(2) / 2;
-    return torch::cat({out.select(1, -1).narrow(1, 0, hidden), out.select(1, 0).narrow(1, hidden, hidden)}, 1);
+    return torch::cat(
+        {out.select(1, -1).narrow(1, 0, hidden), out.select(1, 0).narrow(1, hidden, hidden)}, 1);
 }
 
 SelfAttentionImpl::SelfAttentionImpl(int64_t dim, int64_t heads, double dropout)

@@ -3,11 +3,11 @@
 // Modules the model builder needs beyond LibTorch's own: each takes and returns one batch
 // tensor, so any of them fits in a Sequential.
 #include <torch/nn/module.h>
+#include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/rnn.h>
-#include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/transformerlayer.h>
 #include <torch/nn/pimpl.h>
 

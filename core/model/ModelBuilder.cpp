@@ -40,7 +40,8 @@ void initialize(torch::nn::Module& module, const QString& scheme) {
     torch::NoGradGuard noGrad;
     for (auto& named : module.named_parameters(/*recurse=*/true)) {
         auto& p = named.value();
-        const bool isBias = named.key().size() >= 4 && named.key().substr(named.key().size() - 4) == "bias";
+        const bool isBias =
+            named.key().size() >= 4 && named.key().substr(named.key().size() - 4) == "bias";
         if (isBias) {
             p.zero_();
         } else if (p.dim() >= 2) {
@@ -69,7 +70,8 @@ public:
             torch::nn::AnyModule module = buildLayer(layers[i], path, shape, depth, rows, info);
             initialize(*module.ptr(), init_);
             rows[row].outputShape = shape;
-            rows[row].parameters = info.parameters >= 0 ? info.parameters : countParameters(*module.ptr());
+            rows[row].parameters =
+                info.parameters >= 0 ? info.parameters : countParameters(*module.ptr());
             rows[row].flops = info.flops;
             rows[row].activationElements = product(shape);
             net->push_back(module);
@@ -78,7 +80,8 @@ public:
     }
 
 private:
-    [[noreturn]] static void fail(const QString& path, const QString& type, const QString& message) {
+    [[noreturn]] static void fail(const QString& path, const QString& type,
+                                  const QString& message) {
         throw InputError(path + QStringLiteral(": ") + type + QLatin1Char(' ') + message);
     }
 
@@ -98,19 +101,21 @@ private:
     }
 
     static int64_t slidingOutput(const QString& path, const QString& type, int64_t size,
-                                 int64_t kernel, int64_t stride, int64_t padding, int64_t dilation) {
+                                 int64_t kernel, int64_t stride, int64_t padding,
+                                 int64_t dilation) {
         const int64_t span = dilation * (kernel - 1) + 1;
         const int64_t out = (size + 2 * padding - span) / stride + 1;
         if (size + 2 * padding < span || out <= 0)
-            fail(path, type, QStringLiteral("kernel %1 does not fit the input size %2 (padding %3)")
-                                 .arg(span)
-                                 .arg(size)
-                                 .arg(padding));
+            fail(path, type,
+                 QStringLiteral("kernel %1 does not fit the input size %2 (padding %3)")
+                     .arg(span)
+                     .arg(size)
+                     .arg(padding));
         return out;
     }
 
     torch::nn::AnyModule buildLayer(const LayerSpec& layer, const QString& path, Shape& shape,
-                                     int depth, std::vector<LayerShape>& rows, LayerShape& info) {
+                                    int depth, std::vector<LayerShape>& rows, LayerShape& info) {
         const QString& type = layer.type;
         info.parameters = -1; // counted from the module unless set here
         const int64_t elements = product(shape);
@@ -120,23 +125,27 @@ private:
         };
         if (type == QLatin1String("linear")) {
             if (shape.empty() || shape.size() > 2)
-                fail(path, type, QStringLiteral("expects [features] or [sequence, features], gets %1 "
-                                                "(add a flatten layer first)")
-                                     .arg(shapeText(shape)));
+                fail(path, type,
+                     QStringLiteral("expects [features] or [sequence, features], gets %1 "
+                                    "(add a flatten layer first)")
+                         .arg(shapeText(shape)));
             const int64_t in = shape.back();
             const int64_t expected = intParam(layer, "in", in);
             if (expected != in)
-                fail(path, type, QStringLiteral("expects %1 inputs, gets %2").arg(expected).arg(in));
+                fail(path, type,
+                     QStringLiteral("expects %1 inputs, gets %2").arg(expected).arg(in));
             const int64_t out = intParam(layer, "out", outputSize_);
             const bool bias = layer.params.value(QStringLiteral("bias")).toBool(true);
             shape.back() = out;
             info.flops = 2.0 * double(in) * double(out) * double(elements / in);
-            return torch::nn::AnyModule(torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias)));
+            return torch::nn::AnyModule(
+                torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias)));
         }
         if (type == QLatin1String("conv2d") || type == QLatin1String("conv1d")) {
             const bool twoD = type == QLatin1String("conv2d");
             requireRank(path, type, shape, {twoD ? size_t(3) : size_t(2)},
-                        twoD ? QStringLiteral("[channels, height, width]") : QStringLiteral("[channels, length]"));
+                        twoD ? QStringLiteral("[channels, height, width]")
+                             : QStringLiteral("[channels, length]"));
             const int64_t in = shape[0];
             const int64_t out = intParam(layer, "out");
             const int64_t k = intParam(layer, "kernel", 3);
@@ -145,11 +154,12 @@ private:
             const int64_t d = intParam(layer, "dilation", 1);
             const int64_t g = intParam(layer, "groups", 1);
             if (in % g != 0 || out % g != 0)
-                fail(path, type, QStringLiteral("groups %1 must divide the input channels %2 and the "
-                                                "output channels %3")
-                                     .arg(g)
-                                     .arg(in)
-                                     .arg(out));
+                fail(path, type,
+                     QStringLiteral("groups %1 must divide the input channels %2 and the "
+                                    "output channels %3")
+                         .arg(g)
+                         .arg(in)
+                         .arg(out));
             const bool bias = layer.params.value(QStringLiteral("bias")).toBool(true);
             Shape next = {out};
             for (size_t i = 1; i < shape.size(); ++i)
@@ -158,17 +168,26 @@ private:
             info.flops = 2.0 * double(in / g) * double(kernelArea) * double(product(next));
             shape = next;
             if (twoD)
-                return torch::nn::AnyModule(torch::nn::Conv2d(
-                    torch::nn::Conv2dOptions(in, out, k).stride(s).padding(p).dilation(d).groups(g).bias(bias)));
-            return torch::nn::AnyModule(torch::nn::Conv1d(
-                torch::nn::Conv1dOptions(in, out, k).stride(s).padding(p).dilation(d).groups(g).bias(bias)));
+                return torch::nn::AnyModule(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k)
+                                                                  .stride(s)
+                                                                  .padding(p)
+                                                                  .dilation(d)
+                                                                  .groups(g)
+                                                                  .bias(bias)));
+            return torch::nn::AnyModule(torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, k)
+                                                              .stride(s)
+                                                              .padding(p)
+                                                              .dilation(d)
+                                                              .groups(g)
+                                                              .bias(bias)));
         }
         if (type == QLatin1String("batchnorm2d") || type == QLatin1String("batchnorm1d")) {
             const bool twoD = type == QLatin1String("batchnorm2d");
             if (twoD)
                 requireRank(path, type, shape, {3}, QStringLiteral("[channels, height, width]"));
             else
-                requireRank(path, type, shape, {1, 2}, QStringLiteral("[features] or [channels, length]"));
+                requireRank(path, type, shape, {1, 2},
+                            QStringLiteral("[features] or [channels, length]"));
             const double eps = numberParam(layer, "eps", 1e-5);
             const double momentum = numberParam(layer, "momentum", 0.1);
             info.flops = 4.0 * double(elements);
@@ -204,32 +223,40 @@ private:
         if (type.endsWith(QLatin1String("pool2d")) || type.endsWith(QLatin1String("pool1d"))) {
             const bool twoD = type.endsWith(QLatin1String("2d"));
             requireRank(path, type, shape, {twoD ? size_t(3) : size_t(2)},
-                        twoD ? QStringLiteral("[channels, height, width]") : QStringLiteral("[channels, length]"));
+                        twoD ? QStringLiteral("[channels, height, width]")
+                             : QStringLiteral("[channels, length]"));
             if (type.startsWith(QLatin1String("adaptive"))) {
                 const int64_t out = intParam(layer, "out", 1);
                 for (size_t i = 1; i < shape.size(); ++i)
                     shape[i] = out;
                 info.flops = double(elements);
                 if (twoD)
-                    return torch::nn::AnyModule(torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(out)));
-                return torch::nn::AnyModule(torch::nn::AdaptiveAvgPool1d(torch::nn::AdaptiveAvgPool1dOptions(out)));
+                    return torch::nn::AnyModule(
+                        torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(out)));
+                return torch::nn::AnyModule(
+                    torch::nn::AdaptiveAvgPool1d(torch::nn::AdaptiveAvgPool1dOptions(out)));
             }
             const int64_t k = intParam(layer, "kernel", 2);
             const int64_t s = intParam(layer, "stride", k);
             const int64_t p = intParam(layer, "padding", 0);
             if (2 * p > k)
-                fail(path, type, QStringLiteral("padding %1 must be at most half the kernel %2").arg(p).arg(k));
+                fail(path, type,
+                     QStringLiteral("padding %1 must be at most half the kernel %2").arg(p).arg(k));
             for (size_t i = 1; i < shape.size(); ++i)
                 shape[i] = slidingOutput(path, type, shape[i], k, s, p, 1);
             info.flops = double(product(shape)) * double(twoD ? k * k : k);
             const bool max = type.startsWith(QLatin1String("max"));
             if (twoD && max)
-                return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(k).stride(s).padding(p)));
+                return torch::nn::AnyModule(
+                    torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(k).stride(s).padding(p)));
             if (twoD)
-                return torch::nn::AnyModule(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(k).stride(s).padding(p)));
+                return torch::nn::AnyModule(
+                    torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(k).stride(s).padding(p)));
             if (max)
-                return torch::nn::AnyModule(torch::nn::MaxPool1d(torch::nn::MaxPool1dOptions(k).stride(s).padding(p)));
-            return torch::nn::AnyModule(torch::nn::AvgPool1d(torch::nn::AvgPool1dOptions(k).stride(s).padding(p)));
+                return torch::nn::AnyModule(
+                    torch::nn::MaxPool1d(torch::nn::MaxPool1dOptions(k).stride(s).padding(p)));
+            return torch::nn::AnyModule(
+                torch::nn::AvgPool1d(torch::nn::AvgPool1dOptions(k).stride(s).padding(p)));
         }
         if (type == QLatin1String("flatten")) {
             shape = {elements};
@@ -241,7 +268,9 @@ private:
             else if (shape.size() == 1)
                 shape = {shape[0], 1};
             else if (shape.size() != 2)
-                fail(path, type, QStringLiteral("expects [C, H, W], [F] or [L, E], gets %1").arg(shapeText(shape)));
+                fail(path, type,
+                     QStringLiteral("expects [C, H, W], [F] or [L, E], gets %1")
+                         .arg(shapeText(shape)));
             return torch::nn::AnyModule(ToSequence());
         }
         if (type == QLatin1String("sequence_mean")) {
@@ -266,19 +295,22 @@ private:
             const int64_t hidden = intParam(layer, "hidden");
             const int64_t stacked = intParam(layer, "layers", 1);
             const bool bidirectional = layer.params.value(QStringLiteral("bidirectional")).toBool();
-            const bool last = layer.params.value(QStringLiteral("output")).toString() != QLatin1String("sequence");
+            const bool last = layer.params.value(QStringLiteral("output")).toString() !=
+                              QLatin1String("sequence");
             const int64_t dirs = bidirectional ? 2 : 1;
             const bool lstm = type == QLatin1String("lstm");
             const double gates = lstm ? 4.0 : 3.0;
             double flops = 0;
             int64_t in = shape[1];
             for (int64_t l = 0; l < stacked; ++l) {
-                flops += 2.0 * gates * double(in + hidden) * double(hidden) * double(shape[0]) * double(dirs);
+                flops += 2.0 * gates * double(in + hidden) * double(hidden) * double(shape[0]) *
+                         double(dirs);
                 in = hidden * dirs;
             }
             info.flops = flops;
-            RecurrentOptions options{lstm, shape[1], hidden, stacked, bidirectional,
-                                     numberParam(layer, "dropout"), last};
+            RecurrentOptions options{lstm,    shape[1],      hidden,
+                                     stacked, bidirectional, numberParam(layer, "dropout"),
+                                     last};
             shape = last ? Shape{hidden * dirs} : Shape{shape[0], hidden * dirs};
             return torch::nn::AnyModule(Recurrent(options));
         }
@@ -288,8 +320,12 @@ private:
             const int64_t dim = shape[1];
             const int64_t heads = intParam(layer, "heads", 4);
             if (dim % heads != 0)
-                fail(path, type, QStringLiteral("needs features (%1) divisible by heads (%2)").arg(dim).arg(heads));
-            const double attentionFlops = 2.0 * 4.0 * double(length * dim * dim) + 2.0 * 2.0 * double(length * length * dim);
+                fail(path, type,
+                     QStringLiteral("needs features (%1) divisible by heads (%2)")
+                         .arg(dim)
+                         .arg(heads));
+            const double attentionFlops =
+                2.0 * 4.0 * double(length * dim * dim) + 2.0 * 2.0 * double(length * length * dim);
             const double dropout = numberParam(layer, "dropout");
             if (type == QLatin1String("attention")) {
                 info.flops = attentionFlops;
@@ -297,8 +333,11 @@ private:
             }
             const int64_t ff = intParam(layer, "ff", 4 * dim);
             info.flops = attentionFlops + 2.0 * 2.0 * double(length * dim * ff);
-            auto options = torch::nn::TransformerEncoderLayerOptions(dim, heads).dim_feedforward(ff).dropout(dropout);
-            if (layer.params.value(QStringLiteral("activation")).toString() == QLatin1String("gelu"))
+            auto options = torch::nn::TransformerEncoderLayerOptions(dim, heads)
+                               .dim_feedforward(ff)
+                               .dropout(dropout);
+            if (layer.params.value(QStringLiteral("activation")).toString() ==
+                QLatin1String("gelu"))
                 options.activation(torch::kGELU);
             return torch::nn::AnyModule(EncoderLayer(options));
         }
@@ -311,15 +350,18 @@ private:
             }
             const Shape input = shape;
             const size_t firstChild = rows.size();
-            torch::nn::Sequential body = build(inner, path + QStringLiteral(".layers"), shape, depth + 1, rows);
+            torch::nn::Sequential body =
+                build(inner, path + QStringLiteral(".layers"), shape, depth + 1, rows);
             torch::nn::Sequential projection;
             double projectionFlops = 0;
             if (shape != input) {
                 if (input.size() == 3 && shape.size() == 3 && input[1] % shape[1] == 0 &&
                     input[2] % shape[2] == 0 && input[1] / shape[1] == input[2] / shape[2]) {
                     const int64_t stride = input[1] / shape[1];
-                    projection->push_back(torch::nn::Conv2d(
-                        torch::nn::Conv2dOptions(input[0], shape[0], 1).stride(stride).bias(false)));
+                    projection->push_back(
+                        torch::nn::Conv2d(torch::nn::Conv2dOptions(input[0], shape[0], 1)
+                                              .stride(stride)
+                                              .bias(false)));
                     projection->push_back(torch::nn::BatchNorm2d(shape[0]));
                     projectionFlops = 2.0 * double(input[0]) * double(product(shape));
                 } else if (input.size() == shape.size() && input.size() <= 2 &&
@@ -327,8 +369,9 @@ private:
                     projection->push_back(torch::nn::Linear(input.back(), shape.back()));
                     projectionFlops = 2.0 * double(input.back()) * double(product(shape));
                 } else {
-                    fail(path, type, QStringLiteral("output %1 cannot be added to its input %2")
-                                         .arg(shapeText(shape), shapeText(input)));
+                    fail(path, type,
+                         QStringLiteral("output %1 cannot be added to its input %2")
+                             .arg(shapeText(shape), shapeText(input)));
                 }
                 initialize(*projection, init_);
             }
@@ -366,7 +409,8 @@ BuiltModel buildModel(const ModelSpec& spec, const std::vector<int64_t>& inputSh
     BuiltModel built;
     Shape shape = inputShape;
     Builder builder(spec.init, outputSize);
-    built.net = builder.build(resolveLayers(spec), QStringLiteral("model.layers"), shape, 0, built.layers);
+    built.net =
+        builder.build(resolveLayers(spec), QStringLiteral("model.layers"), shape, 0, built.layers);
     if (shape != Shape{outputSize})
         throw InputError(QStringLiteral("model: the last layer outputs %1, the task needs [%2] "
                                         "(end with a linear layer without \"out\")")

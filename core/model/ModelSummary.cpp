@@ -32,7 +32,8 @@ QJsonObject modelSummaryJson(const ModelSpec& model, const std::vector<int64_t>&
             {QStringLiteral("output_shape"), shapeJson(row.outputShape)},
             {QStringLiteral("parameters"), qint64(row.parameters)},
             {QStringLiteral("flops"), row.flops},
-            {QStringLiteral("activation_bytes"), qint64(row.activationElements * kFloatBytes * batchSize)},
+            {QStringLiteral("activation_bytes"),
+             qint64(row.activationElements * kFloatBytes * batchSize)},
         });
     return {
         {QStringLiteral("input_shape"), shapeJson(inputShape)},
@@ -42,7 +43,8 @@ QJsonObject modelSummaryJson(const ModelSpec& model, const std::vector<int64_t>&
         {QStringLiteral("parameters"), qint64(built.parameters)},
         {QStringLiteral("flops_per_sample"), built.flops},
         // Forward activations kept for the backward pass, at fp32.
-        {QStringLiteral("activation_bytes"), qint64(built.activationElements * kFloatBytes * batchSize)},
+        {QStringLiteral("activation_bytes"),
+         qint64(built.activationElements * kFloatBytes * batchSize)},
         {QStringLiteral("size_bytes"),
          QJsonObject{{QStringLiteral("fp32"), qint64(built.parameters * 4)},
                      {QStringLiteral("bf16"), qint64(built.parameters * 2)},

@@ -78,7 +78,8 @@ void HistoryReaderHost::loadRuns() {
 
 void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {
     QMetaObject::invokeMethod(
-        reader_, [reader = reader_, runId, names, maxPoints] {
+        reader_,
+        [reader = reader_, runId, names, maxPoints] {
             reader->loadSeries(runId, names, maxPoints);
         },
         Qt::QueuedConnection);

@@ -21,7 +21,9 @@ namespace trainlab {
 
 namespace {
 
-double nowSeconds() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+double nowSeconds() {
+    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
 
 void storeArtifact(StoreWriter& writer, qint64 run, const QString& kind,
                    const QJsonObject& payload) {
@@ -38,7 +40,8 @@ void storeArtifact(StoreWriter& writer, qint64 run, const QString& kind,
 }
 
 QString checkpointDirectory(const QString& databasePath, qint64 runId) {
-    return QFileInfo(databasePath).absolutePath() + QStringLiteral("/checkpoints/run-%1").arg(runId);
+    return QFileInfo(databasePath).absolutePath() +
+           QStringLiteral("/checkpoints/run-%1").arg(runId);
 }
 
 QString lastCheckpoint(Database& db, qint64 runId) {
@@ -113,7 +116,8 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
     try {
         if (request.resumeRun > 0) {
             result.runId = request.resumeRun;
-            resumeFrom = writer.call([&](Database& db) { return lastCheckpoint(db, request.resumeRun); });
+            resumeFrom =
+                writer.call([&](Database& db) { return lastCheckpoint(db, request.resumeRun); });
         } else {
             RunRecord record;
             record.name = spec.name;
@@ -155,12 +159,12 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
                                            .arg(spec.name, devices.join(QLatin1Char(','))));
         const DatasetCache cache;
         const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed, &cache);
-        observer.message(result.runId, QStringLiteral("data: %1 train, %2 validation, %3 test%4")
-                                           .arg(data.train.size())
-                                           .arg(data.validation.size())
-                                           .arg(data.test.size())
-                                           .arg(data.fromCache ? QStringLiteral(" (cached)")
-                                                               : QString()));
+        observer.message(result.runId,
+                         QStringLiteral("data: %1 train, %2 validation, %3 test%4")
+                             .arg(data.train.size())
+                             .arg(data.validation.size())
+                             .arg(data.test.size())
+                             .arg(data.fromCache ? QStringLiteral(" (cached)") : QString()));
         if (data.normalization.enabled())
             storeArtifact(writer, result.runId, QStringLiteral("normalization"),
                           normalizationToJson(data.normalization));
@@ -192,8 +196,7 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
     }
 
     const double hours =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
-        3600.0;
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 3600.0;
     RunRecord final;
     final.id = result.runId;
     final.status = result.status;
@@ -210,11 +213,12 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
         result.error += QStringLiteral(" (and its final state could not be stored: %1)")
                             .arg(QString::fromUtf8(e.what()));
     }
-    observer.message(result.runId,
-                     QStringLiteral("run %1 %2%3")
-                         .arg(result.runId)
-                         .arg(runStatusName(result.status),
-                              result.error.isEmpty() ? QString() : QStringLiteral(": ") + result.error));
+    observer.message(
+        result.runId,
+        QStringLiteral("run %1 %2%3")
+            .arg(result.runId)
+            .arg(runStatusName(result.status),
+                 result.error.isEmpty() ? QString() : QStringLiteral(": ") + result.error));
     return result;
 }
 

@@ -26,7 +26,7 @@ struct IdxPair {
 };
 
 struct CsvSpec {
-    QString label;      ///< column name, or its 0-based index as text; empty: the last column
+    QString label; ///< column name, or its 0-based index as text; empty: the last column
     QString delimiter = QStringLiteral("auto"); ///< auto | , | ; | \t
     QString header = QStringLiteral("auto");    ///< auto | yes | no
     QString task = QStringLiteral("auto");      ///< auto | classification | regression
@@ -49,7 +49,7 @@ struct AugmentSpec {
 };
 
 struct ImbalanceSpec {
-    bool classWeights = false;               ///< weight the loss by inverse class frequency
+    bool classWeights = false;                 ///< weight the loss by inverse class frequency
     QString sampling = QStringLiteral("none"); ///< none | balanced
 };
 
@@ -62,9 +62,9 @@ struct LoaderSpec {
 struct DatasetSpec {
     /// synthetic | fashion-mnist | idx | csv | image_folder | cifar10
     QString source;
-    QString path;     ///< csv file, image folder, cifar10 folder, fashion-mnist folder
-    IdxPair train;    ///< idx
-    IdxPair test;     ///< idx, optional
+    QString path;  ///< csv file, image folder, cifar10 folder, fashion-mnist folder
+    IdxPair train; ///< idx
+    IdxPair test;  ///< idx, optional
     SyntheticSpec synthetic;
     CsvSpec csv;
     ImageSpec image;
@@ -87,8 +87,8 @@ struct LayerSpec {
 };
 
 struct ModelSpec {
-    QString preset;                ///< mlp, ... ; empty when layers are given
-    std::vector<LayerSpec> layers; ///< empty when a preset is given
+    QString preset;                           ///< mlp, ... ; empty when layers are given
+    std::vector<LayerSpec> layers;            ///< empty when a preset is given
     QString init = QStringLiteral("default"); ///< default | kaiming | xavier
 };
 
@@ -107,14 +107,14 @@ struct ScheduleSpec {
     /// constant | cosine | step | multistep | exponential | one_cycle | reduce_on_plateau
     QString type = QStringLiteral("constant");
     int warmupSteps = 0;
-    double minLr = 0.0;     ///< cosine floor
-    int stepEpochs = 10;    ///< step: decay every N epochs
-    QList<int> milestones;  ///< multistep: decay at these epochs
-    double gamma = 0.1;     ///< step, multistep, exponential (per epoch), reduce_on_plateau factor
-    double pctStart = 0.3;  ///< one_cycle: share of steps spent rising
-    double divFactor = 25;  ///< one_cycle: start at lr / div_factor
+    double minLr = 0.0;    ///< cosine floor
+    int stepEpochs = 10;   ///< step: decay every N epochs
+    QList<int> milestones; ///< multistep: decay at these epochs
+    double gamma = 0.1;    ///< step, multistep, exponential (per epoch), reduce_on_plateau factor
+    double pctStart = 0.3; ///< one_cycle: share of steps spent rising
+    double divFactor = 25; ///< one_cycle: start at lr / div_factor
     double finalDivFactor = 1e4; ///< one_cycle: end at lr / (div_factor * final_div_factor)
-    int patience = 2;       ///< reduce_on_plateau: epochs without improvement
+    int patience = 2;            ///< reduce_on_plateau: epochs without improvement
     QString metric = QStringLiteral("val_loss"); ///< reduce_on_plateau: the metric watched
 };
 
@@ -143,9 +143,9 @@ struct TrainingSpec {
     int checkpointEveryEpochs = 1; ///< 0: only at the end
     qint64 seed = 42;
     int logEverySteps = 20;
-    qint64 maxSteps = 0;      ///< 0: no limit
+    qint64 maxSteps = 0;     ///< 0: no limit
     double maxWallTimeS = 0; ///< 0: no limit
-    int threads = 0;          ///< CPU threads for this run; 0: all cores
+    int threads = 0;         ///< CPU threads for this run; 0: all cores
 };
 
 /// The experiment spec of DESIGN.md: what to train, on what, how and where.

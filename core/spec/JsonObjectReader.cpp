@@ -8,7 +8,9 @@ namespace trainlab {
 
 namespace {
 
-QString formatNumber(double value) { return QString::number(value, 'g', 10); }
+QString formatNumber(double value) {
+    return QString::number(value, 'g', 10);
+}
 
 QString rangeText(const JsonObjectReader::Range& range) {
     const bool hasMin = std::isfinite(range.min);

@@ -23,9 +23,9 @@ private:
 class SpecError : public InputError {
 public:
     SpecError(const QString& source, const QStringList& problems)
-        : InputError(source.isEmpty() ? problems.join(QLatin1Char('\n'))
-                                      : source + QStringLiteral(":\n  ") +
-                                            problems.join(QStringLiteral("\n  ")))
+        : InputError(source.isEmpty()
+                         ? problems.join(QLatin1Char('\n'))
+                         : source + QStringLiteral(":\n  ") + problems.join(QStringLiteral("\n  ")))
         , problems_(problems) {}
     const QStringList& problems() const { return problems_; }
 

@@ -50,7 +50,8 @@ void readSynthetic(JsonObjectReader s, SyntheticSpec& syn) {
         s.error(QStringLiteral("features"),
                 QStringLiteral("%1 are 2-D, got %2").arg(syn.kind).arg(syn.features));
     if (syn.kind == QLatin1String("moons") && s.has(QStringLiteral("classes")) && syn.classes != 2)
-        s.error(QStringLiteral("classes"), QStringLiteral("moons have 2 classes, got %1").arg(syn.classes));
+        s.error(QStringLiteral("classes"),
+                QStringLiteral("moons have 2 classes, got %1").arg(syn.classes));
     if (syn.kind == QLatin1String("moons"))
         syn.classes = 2;
     s.finish();
@@ -69,10 +70,10 @@ void readDataset(JsonObjectReader r, DatasetSpec& d) {
                            d.source == QLatin1String("image_folder") ||
                            d.source == QLatin1String("cifar10");
     if (needsPath && d.path.isEmpty())
-        r.error(QStringLiteral("path"), QStringLiteral("missing (the %1 to read)")
-                                            .arg(d.source == QLatin1String("csv")
-                                                     ? QStringLiteral("CSV file")
-                                                     : QStringLiteral("folder")));
+        r.error(QStringLiteral("path"),
+                QStringLiteral("missing (the %1 to read)")
+                    .arg(d.source == QLatin1String("csv") ? QStringLiteral("CSV file")
+                                                          : QStringLiteral("folder")));
     if (d.source == QLatin1String("idx") && d.train.isEmpty())
         r.error(QStringLiteral("train"),
                 QStringLiteral("missing: {\"images\": FILE, \"labels\": FILE}"));
@@ -92,7 +93,8 @@ void readDataset(JsonObjectReader r, DatasetSpec& d) {
     {
         JsonObjectReader c = r.child(QStringLiteral("csv"));
         const QJsonValue label = c.raw(QStringLiteral("label"));
-        if (label.isDouble() && label.toDouble() >= 0 && label.toDouble() == std::floor(label.toDouble()))
+        if (label.isDouble() && label.toDouble() >= 0 &&
+            label.toDouble() == std::floor(label.toDouble()))
             d.csv.label = QString::number(qint64(label.toDouble()));
         else if (label.isString() && !label.toString().isEmpty())
             d.csv.label = label.toString();
@@ -116,7 +118,8 @@ void readDataset(JsonObjectReader r, DatasetSpec& d) {
         i.integer(QStringLiteral("width"), d.image.width, Range{4, 4096});
         i.integer(QStringLiteral("channels"), d.image.channels, Range{1, 3});
         if (d.image.channels == 2)
-            i.error(QStringLiteral("channels"), QStringLiteral("must be 1 (grayscale) or 3 (RGB), got 2"));
+            i.error(QStringLiteral("channels"),
+                    QStringLiteral("must be 1 (grayscale) or 3 (RGB), got 2"));
         i.finish();
     }
     {
@@ -205,7 +208,8 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
             int previous = 0;
             for (qsizetype i = 0; i < list.size(); ++i) {
                 const double v = list[i].toDouble(-1);
-                if (!milestones.isArray() || !list[i].isDouble() || v != std::floor(v) || v <= previous) {
+                if (!milestones.isArray() || !list[i].isDouble() || v != std::floor(v) ||
+                    v <= previous) {
                     s.error(QStringLiteral("milestones"),
                             QStringLiteral("must be increasing positive epoch numbers, got ") +
                                 describeJson(milestones));
@@ -215,8 +219,9 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
                 sch.milestones.append(int(v));
             }
             if (!milestones.isArray())
-                s.error(QStringLiteral("milestones"), QStringLiteral("must be a list of epochs, got ") +
-                                                          describeJson(milestones));
+                s.error(QStringLiteral("milestones"),
+                        QStringLiteral("must be a list of epochs, got ") +
+                            describeJson(milestones));
         }
         s.number(QStringLiteral("gamma"), sch.gamma, Range{0, 1, true, false});
         s.number(QStringLiteral("pct_start"), sch.pctStart, Range{0, 1, true, true});
@@ -225,7 +230,8 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
         s.integer(QStringLiteral("patience"), sch.patience, kAtLeastOne);
         s.string(QStringLiteral("metric"), sch.metric);
         if (sch.type == QLatin1String("multistep") && sch.milestones.isEmpty())
-            s.error(QStringLiteral("milestones"), QStringLiteral("missing (multistep needs the epochs to decay at)"));
+            s.error(QStringLiteral("milestones"),
+                    QStringLiteral("missing (multistep needs the epochs to decay at)"));
         s.finish();
     }
     {
@@ -233,7 +239,8 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
         l.string(QStringLiteral("type"), t.loss.type,
                  {QStringLiteral("cross_entropy"), QStringLiteral("bce"), QStringLiteral("mse"),
                   QStringLiteral("l1"), QStringLiteral("huber")});
-        l.number(QStringLiteral("label_smoothing"), t.loss.labelSmoothing, Range{0, 1, false, true});
+        l.number(QStringLiteral("label_smoothing"), t.loss.labelSmoothing,
+                 Range{0, 1, false, true});
         l.finish();
     }
     r.string(QStringLiteral("precision"), t.precision,
@@ -268,8 +275,9 @@ void readDevices(const QJsonValue& value, QStringList& devices, QStringList& err
     if (value.isString()) {
         const QString name = value.toString();
         if (name != QLatin1String("auto") && !isDeviceName(name))
-            errors << path + QStringLiteral(": must be \"auto\", \"cpu\", \"cuda:N\" or a list "
-                                            "of devices, got ") +
+            errors << path +
+                          QStringLiteral(": must be \"auto\", \"cpu\", \"cuda:N\" or a list "
+                                         "of devices, got ") +
                           describeJson(value);
         else
             devices = {name};
@@ -311,7 +319,8 @@ ExperimentSpec specFromJson(const QJsonObject& json, const QString& sourceName) 
 
     int version = 0;
     if (!json.contains(QStringLiteral("trainlab")))
-        errors << QStringLiteral("trainlab: missing (the spec format version, %1)").arg(kSpecVersion);
+        errors
+            << QStringLiteral("trainlab: missing (the spec format version, %1)").arg(kSpecVersion);
     root.integer(QStringLiteral("trainlab"), version, Range{1, kInf});
     if (version > kSpecVersion)
         errors << QStringLiteral("trainlab: spec version %1 is newer than this TrainLab reads (%2)")
@@ -407,10 +416,9 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
         {QStringLiteral("imbalance"),
          QJsonObject{{QStringLiteral("class_weights"), d.imbalance.classWeights},
                      {QStringLiteral("sampling"), d.imbalance.sampling}}},
-        {QStringLiteral("loader"),
-         QJsonObject{{QStringLiteral("workers"), d.loader.workers},
-                     {QStringLiteral("prefetch"), d.loader.prefetch},
-                     {QStringLiteral("drop_last"), d.loader.dropLast}}},
+        {QStringLiteral("loader"), QJsonObject{{QStringLiteral("workers"), d.loader.workers},
+                                               {QStringLiteral("prefetch"), d.loader.prefetch},
+                                               {QStringLiteral("drop_last"), d.loader.dropLast}}},
     };
     if (!d.path.isEmpty())
         dataset.insert(QStringLiteral("path"), d.path);
@@ -457,15 +465,14 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
     QJsonObject training{
         {QStringLiteral("epochs"), t.epochs},
         {QStringLiteral("batch_size"), t.batchSize},
-        {QStringLiteral("optimizer"),
-         QJsonObject{{QStringLiteral("type"), o.type},
-                     {QStringLiteral("lr"), o.lr},
-                     {QStringLiteral("weight_decay"), o.weightDecay},
-                     {QStringLiteral("momentum"), o.momentum},
-                     {QStringLiteral("nesterov"), o.nesterov},
-                     {QStringLiteral("beta1"), o.beta1},
-                     {QStringLiteral("beta2"), o.beta2},
-                     {QStringLiteral("eps"), o.eps}}},
+        {QStringLiteral("optimizer"), QJsonObject{{QStringLiteral("type"), o.type},
+                                                  {QStringLiteral("lr"), o.lr},
+                                                  {QStringLiteral("weight_decay"), o.weightDecay},
+                                                  {QStringLiteral("momentum"), o.momentum},
+                                                  {QStringLiteral("nesterov"), o.nesterov},
+                                                  {QStringLiteral("beta1"), o.beta1},
+                                                  {QStringLiteral("beta2"), o.beta2},
+                                                  {QStringLiteral("eps"), o.eps}}},
         {QStringLiteral("schedule"),
          QJsonObject{{QStringLiteral("type"), s.type},
                      {QStringLiteral("warmup_steps"), s.warmupSteps},
@@ -493,16 +500,13 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
         {QStringLiteral("max_wall_time_s"), t.maxWallTimeS},
         {QStringLiteral("threads"), t.threads},
     };
-    QJsonValue devices = spec.devices.size() == 1 &&
-                                 spec.devices.first() == QLatin1String("auto")
+    QJsonValue devices = spec.devices.size() == 1 && spec.devices.first() == QLatin1String("auto")
                              ? QJsonValue(QStringLiteral("auto"))
                              : QJsonValue(QJsonArray::fromStringList(spec.devices));
-    return QJsonObject{{QStringLiteral("trainlab"), kSpecVersion},
-                       {QStringLiteral("name"), spec.name},
-                       {QStringLiteral("dataset"), dataset},
-                       {QStringLiteral("model"), model},
-                       {QStringLiteral("training"), training},
-                       {QStringLiteral("devices"), devices}};
+    return QJsonObject{
+        {QStringLiteral("trainlab"), kSpecVersion}, {QStringLiteral("name"), spec.name},
+        {QStringLiteral("dataset"), dataset},       {QStringLiteral("model"), model},
+        {QStringLiteral("training"), training},     {QStringLiteral("devices"), devices}};
 }
 
 } // namespace trainlab

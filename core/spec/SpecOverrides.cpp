@@ -50,8 +50,8 @@ QString prefixText(const QList<SpecPathElement>& elements, qsizetype count) {
 
 // Returns `container` with the value at elements[at..] replaced; recursion rebuilds the
 // copy-on-write JSON containers on the way back up.
-QJsonValue assign(const QJsonValue& container, const QList<SpecPathElement>& elements,
-                  qsizetype at, const QJsonValue& value) {
+QJsonValue assign(const QJsonValue& container, const QList<SpecPathElement>& elements, qsizetype at,
+                  const QJsonValue& value) {
     if (at == elements.size())
         return value;
     const SpecPathElement& element = elements[at];

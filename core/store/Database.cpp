@@ -48,7 +48,9 @@ Statement::Statement(Database& db, const char* sql)
         db_.fail(QStringLiteral("cannot prepare a query"));
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, qint64 value) {
     sqlite3_bind_int64(stmt_, index, value);
@@ -112,9 +114,13 @@ bool Statement::isNull(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-qint64 Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+qint64 Statement::int64(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::real(int column) const {
+    return sqlite3_column_double(stmt_, column);
+}
 
 QString Statement::text(int column) const {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -146,8 +152,8 @@ Database::Database(const QString& path, Mode mode)
         if (!QDir().mkpath(dir))
             throw StoreError(QStringLiteral("%1: cannot create the folder %2").arg(path, dir));
     }
-    const int flags = readOnly ? SQLITE_OPEN_READONLY
-                               : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int flags =
+        readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc =
         sqlite3_open_v2(path.toUtf8().constData(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
@@ -188,12 +194,13 @@ Database::Database(const QString& path, Mode mode)
     }
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+    sqlite3_close(db_);
+}
 
 void Database::fail(const QString& what) const {
     const int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_ERROR;
-    throw StoreError(
-        QStringLiteral("%1: %2: %3").arg(path_, what, describeSqliteError(code, db_)));
+    throw StoreError(QStringLiteral("%1: %2: %3").arg(path_, what, describeSqliteError(code, db_)));
 }
 
 void Database::exec(const char* sql) {
@@ -214,9 +221,13 @@ int Database::schemaVersion() {
     return version.step() ? int(version.int64(0)) : 0;
 }
 
-qint64 Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+qint64 Database::lastInsertId() const {
+    return sqlite3_last_insert_rowid(db_);
+}
 
-int Database::latestSchemaVersion() { return schemaMigrations().back().version; }
+int Database::latestSchemaVersion() {
+    return schemaMigrations().back().version;
+}
 
 QString Database::defaultPath() {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

@@ -29,8 +29,10 @@ QString processStartTime(qint64 pid) {
 
 QString currentProcessToken() {
     const qint64 pid = ::getpid();
-    return QStringLiteral("%1:%2:%3").arg(QSysInfo::machineHostName()).arg(pid).arg(
-        processStartTime(pid));
+    return QStringLiteral("%1:%2:%3")
+        .arg(QSysInfo::machineHostName())
+        .arg(pid)
+        .arg(processStartTime(pid));
 }
 
 bool isProcessAlive(const QString& token) {

@@ -11,7 +11,9 @@ namespace trainlab::runs {
 
 namespace {
 
-QString nowText() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
+QString nowText() {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
 
 QVariant optionalReal(const std::optional<double>& value) {
     return value ? QVariant(*value) : QVariant();
@@ -127,8 +129,7 @@ QStringList metricNames(Database& db, qint64 run) {
     return names;
 }
 
-QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name,
-                                  int maxPoints) {
+QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints) {
     Statement select(db, "SELECT step, epoch, value, wall_time FROM metrics WHERE run = ? AND "
                          "name = ? ORDER BY step, rowid");
     select.bind(1, run).bind(2, name);

@@ -28,8 +28,7 @@ std::optional<RunRecord> find(Database& db, qint64 run);
 QStringList metricNames(Database& db, qint64 run);
 /// The series of one metric, at most `maxPoints` long: longer series are reduced to each
 /// bucket's first, min, max and last points so spikes survive the downsampling.
-QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name,
-                                  int maxPoints = 0);
+QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints = 0);
 RunMetricSummary metricSummary(Database& db, qint64 run);
 
 } // namespace runs

@@ -47,9 +47,9 @@ bool isFinalStatus(RunStatus status) {
 std::optional<bool> metricHigherIsBetter(const QString& name) {
     static const QStringList lower = {QStringLiteral("loss"), QStringLiteral("mse"),
                                       QStringLiteral("mae"), QStringLiteral("error")};
-    static const QStringList higher = {QStringLiteral("accuracy"), QStringLiteral("f1"),
+    static const QStringList higher = {QStringLiteral("accuracy"),  QStringLiteral("f1"),
                                        QStringLiteral("precision"), QStringLiteral("recall"),
-                                       QStringLiteral("auc"), QStringLiteral("r2")};
+                                       QStringLiteral("auc"),       QStringLiteral("r2")};
     for (const auto& word : lower) {
         if (name.endsWith(word))
             return false;

@@ -9,7 +9,16 @@
 
 namespace trainlab {
 
-enum class RunStatus { Invalid, Queued, Running, Completed, Failed, Cancelled, Pruned, Interrupted };
+enum class RunStatus {
+    Invalid,
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+    Pruned,
+    Interrupted
+};
 
 QString runStatusName(RunStatus status);
 RunStatus runStatusFromName(const QString& name);

@@ -13,7 +13,9 @@ namespace trainlab {
 
 namespace {
 
-torch::Tensor scalarTensor(double value) { return torch::tensor(value, torch::kFloat64); }
+torch::Tensor scalarTensor(double value) {
+    return torch::tensor(value, torch::kFloat64);
+}
 
 double readScalar(torch::serialize::InputArchive& archive, const char* key) {
     torch::Tensor t;
@@ -23,7 +25,8 @@ double readScalar(torch::serialize::InputArchive& archive, const char* key) {
 
 torch::Tensor hashTensor(const QString& hash) {
     const QByteArray bytes = hash.toLatin1();
-    return torch::from_blob(const_cast<char*>(bytes.constData()), {bytes.size()}, torch::kUInt8).clone();
+    return torch::from_blob(const_cast<char*>(bytes.constData()), {bytes.size()}, torch::kUInt8)
+        .clone();
 }
 
 void writeAtomically(const QString& path, const std::function<void(const std::string&)>& write) {
@@ -52,10 +55,11 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
     archive.write("batch_in_epoch", scalarTensor(double(state.batchInEpoch)));
     archive.write("accumulated", scalarTensor(double(state.accumulated)));
     archive.write("plateau_scale", scalarTensor(state.plateauScale));
-    archive.write("trackers", torch::tensor({state.stopBest, double(state.stopHasBest), double(state.stopBad),
-                                             state.plateauBest, double(state.plateauHasBest),
-                                             double(state.plateauBad)},
-                                            torch::kFloat64));
+    archive.write(
+        "trackers",
+        torch::tensor({state.stopBest, double(state.stopHasBest), double(state.stopBad),
+                       state.plateauBest, double(state.plateauHasBest), double(state.plateauBad)},
+                      torch::kFloat64));
     {
         auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
@@ -78,9 +82,10 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
         const QString stored = QString::fromLatin1(
             QByteArray(static_cast<const char*>(hash.data_ptr()), int(hash.numel())));
         if (stored != specHash)
-            throw InputError(QStringLiteral("%1: written for a different spec (hash %2, this run's is "
-                                            "%3); it cannot be resumed with this spec")
-                                 .arg(path, stored, specHash));
+            throw InputError(
+                QStringLiteral("%1: written for a different spec (hash %2, this run's is "
+                               "%3); it cannot be resumed with this spec")
+                    .arg(path, stored, specHash));
         torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
         model->load(modelArchive);
@@ -110,8 +115,9 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
     } catch (const InputError&) {
         throw;
     } catch (const std::exception& e) {
-        throw InputError(QStringLiteral("%1: not a readable checkpoint (%2)")
-                             .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+        throw InputError(
+            QStringLiteral("%1: not a readable checkpoint (%2)")
+                .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
     }
     return state;
 }

@@ -8,7 +8,9 @@ namespace trainlab {
 
 namespace {
 
-double safeDivide(double a, double b) { return b > 0 ? a / b : 0.0; }
+double safeDivide(double a, double b) {
+    return b > 0 ? a / b : 0.0;
+}
 
 } // namespace
 
@@ -127,7 +129,8 @@ QJsonObject confusionMatrixJson(const ClassificationReport& report, const QStrin
             {QStringLiteral("columns"), QStringLiteral("predicted class")}};
 }
 
-QJsonObject rocJson(const ClassificationReport& report, const QStringList& classNames, int maxPoints) {
+QJsonObject rocJson(const ClassificationReport& report, const QStringList& classNames,
+                    int maxPoints) {
     QJsonArray curves;
     for (size_t k = 0; k < report.roc.size(); ++k) {
         const RocCurve& roc = report.roc[k];
@@ -153,7 +156,8 @@ QJsonObject rocJson(const ClassificationReport& report, const QStringList& class
     return {{QStringLiteral("macro_auc"), report.macroAuc}, {QStringLiteral("curves"), curves}};
 }
 
-QJsonObject classificationReportJson(const ClassificationReport& report, const QStringList& classNames) {
+QJsonObject classificationReportJson(const ClassificationReport& report,
+                                     const QStringList& classNames) {
     QJsonArray perClass;
     for (size_t k = 0; k < report.precision.size(); ++k)
         perClass.append(QJsonObject{{QStringLiteral("class"), classNames.value(qsizetype(k))},
@@ -161,16 +165,18 @@ QJsonObject classificationReportJson(const ClassificationReport& report, const Q
                                     {QStringLiteral("recall"), report.recall[k]},
                                     {QStringLiteral("f1"), report.f1[k]},
                                     {QStringLiteral("support"), qint64(report.support[k])}});
-    return {{QStringLiteral("accuracy"), report.accuracy},
-            {QStringLiteral("top_k"), report.topKUsed},
-            {QStringLiteral("top_k_accuracy"), report.topK},
-            {QStringLiteral("macro"), QJsonObject{{QStringLiteral("precision"), report.macroPrecision},
-                                                  {QStringLiteral("recall"), report.macroRecall},
-                                                  {QStringLiteral("f1"), report.macroF1}}},
-            {QStringLiteral("weighted"), QJsonObject{{QStringLiteral("precision"), report.weightedPrecision},
-                                                     {QStringLiteral("recall"), report.weightedRecall},
-                                                     {QStringLiteral("f1"), report.weightedF1}}},
-            {QStringLiteral("per_class"), perClass}};
+    return {
+        {QStringLiteral("accuracy"), report.accuracy},
+        {QStringLiteral("top_k"), report.topKUsed},
+        {QStringLiteral("top_k_accuracy"), report.topK},
+        {QStringLiteral("macro"), QJsonObject{{QStringLiteral("precision"), report.macroPrecision},
+                                              {QStringLiteral("recall"), report.macroRecall},
+                                              {QStringLiteral("f1"), report.macroF1}}},
+        {QStringLiteral("weighted"),
+         QJsonObject{{QStringLiteral("precision"), report.weightedPrecision},
+                     {QStringLiteral("recall"), report.weightedRecall},
+                     {QStringLiteral("f1"), report.weightedF1}}},
+        {QStringLiteral("per_class"), perClass}};
 }
 
 } // namespace trainlab

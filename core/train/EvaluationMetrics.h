@@ -20,7 +20,7 @@ struct ClassificationReport {
     int topKUsed = 0;
     double macroPrecision = 0, macroRecall = 0, macroF1 = 0;
     double weightedPrecision = 0, weightedRecall = 0, weightedF1 = 0;
-    double macroAuc = 0; ///< mean one-vs-rest ROC-AUC over classes where it is defined
+    double macroAuc = 0;     ///< mean one-vs-rest ROC-AUC over classes where it is defined
     torch::Tensor confusion; ///< [true class, predicted class] counts, int64
     std::vector<double> precision, recall, f1;
     std::vector<int64_t> support;
@@ -47,7 +47,9 @@ RegressionReport regressionReport(const torch::Tensor& predictions, const torch:
 /// Artifacts for storage: the confusion matrix with class names, and ROC curves reduced to at
 /// most `maxPoints` points each.
 QJsonObject confusionMatrixJson(const ClassificationReport& report, const QStringList& classNames);
-QJsonObject rocJson(const ClassificationReport& report, const QStringList& classNames, int maxPoints = 101);
-QJsonObject classificationReportJson(const ClassificationReport& report, const QStringList& classNames);
+QJsonObject rocJson(const ClassificationReport& report, const QStringList& classNames,
+                    int maxPoints = 101);
+QJsonObject classificationReportJson(const ClassificationReport& report,
+                                     const QStringList& classNames);
 
 } // namespace trainlab

@@ -6,7 +6,8 @@ namespace trainlab {
 
 GradScaler::GradScaler(const torch::Device& device, double initialScale, double growthFactor,
                        double backoffFactor, int64_t growthInterval)
-    : scale_(torch::full({1}, initialScale, torch::TensorOptions().dtype(torch::kFloat32).device(device)))
+    : scale_(torch::full({1}, initialScale,
+                         torch::TensorOptions().dtype(torch::kFloat32).device(device)))
     , growth_(torch::zeros({1}, torch::TensorOptions().dtype(torch::kInt32).device(device)))
     , foundInf_(torch::zeros({1}, torch::TensorOptions().dtype(torch::kFloat32).device(device)))
     , growthFactor_(growthFactor)
@@ -33,7 +34,8 @@ bool GradScaler::unscale(std::vector<torch::Tensor>& grads) {
 
 void GradScaler::update() {
     if (scale_.is_cuda()) {
-        at::_amp_update_scale_(scale_, growth_, foundInf_, growthFactor_, backoffFactor_, growthInterval_);
+        at::_amp_update_scale_(scale_, growth_, foundInf_, growthFactor_, backoffFactor_,
+                               growthInterval_);
         return;
     }
     // _amp_update_scale_'s rule: back off and reset on inf; else grow every interval steps.

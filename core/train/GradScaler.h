@@ -27,8 +27,8 @@ public:
     int64_t skippedSteps() const { return skipped_; }
 
 private:
-    torch::Tensor scale_;   ///< [1] float32
-    torch::Tensor growth_;  ///< [1] int32, good steps in a row
+    torch::Tensor scale_;    ///< [1] float32
+    torch::Tensor growth_;   ///< [1] int32, good steps in a row
     torch::Tensor foundInf_; ///< [1] float32, 1 when the last unscale saw inf/NaN
     double growthFactor_;
     double backoffFactor_;

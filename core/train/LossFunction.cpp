@@ -12,8 +12,8 @@ LossFunction::LossFunction(const LossSpec& spec, TaskKind task, torch::Tensor cl
     : spec_(spec)
     , task_(task)
     , classWeights_(std::move(classWeights)) {
-    const bool classification = spec.type == QLatin1String("cross_entropy") ||
-                                spec.type == QLatin1String("bce");
+    const bool classification =
+        spec.type == QLatin1String("cross_entropy") || spec.type == QLatin1String("bce");
     if (classification && task != TaskKind::Classification)
         throw InputError(QStringLiteral("training.loss.type: %1 needs class labels, but the "
                                         "dataset is a regression task (use mse, l1 or huber)")

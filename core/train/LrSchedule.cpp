@@ -9,7 +9,8 @@ namespace trainlab {
 namespace {
 
 double cosineBetween(double from, double to, double progress) {
-    return to + (from - to) * 0.5 * (1.0 + std::cos(std::numbers::pi * std::clamp(progress, 0.0, 1.0)));
+    return to +
+           (from - to) * 0.5 * (1.0 + std::cos(std::numbers::pi * std::clamp(progress, 0.0, 1.0)));
 }
 
 } // namespace

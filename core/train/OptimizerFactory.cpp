@@ -14,29 +14,29 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSpec& spec
                                                        std::vector<torch::Tensor> parameters) {
     const QString& type = spec.type;
     if (type == QLatin1String("sgd"))
-        return std::make_unique<torch::optim::SGD>(
-            std::move(parameters), torch::optim::SGDOptions(spec.lr)
-                                       .momentum(spec.momentum)
-                                       .nesterov(spec.nesterov)
-                                       .weight_decay(spec.weightDecay));
+        return std::make_unique<torch::optim::SGD>(std::move(parameters),
+                                                   torch::optim::SGDOptions(spec.lr)
+                                                       .momentum(spec.momentum)
+                                                       .nesterov(spec.nesterov)
+                                                       .weight_decay(spec.weightDecay));
     if (type == QLatin1String("adam"))
-        return std::make_unique<torch::optim::Adam>(
-            std::move(parameters), torch::optim::AdamOptions(spec.lr)
-                                       .betas({spec.beta1, spec.beta2})
-                                       .eps(spec.eps)
-                                       .weight_decay(spec.weightDecay));
+        return std::make_unique<torch::optim::Adam>(std::move(parameters),
+                                                    torch::optim::AdamOptions(spec.lr)
+                                                        .betas({spec.beta1, spec.beta2})
+                                                        .eps(spec.eps)
+                                                        .weight_decay(spec.weightDecay));
     if (type == QLatin1String("adamw"))
-        return std::make_unique<torch::optim::AdamW>(
-            std::move(parameters), torch::optim::AdamWOptions(spec.lr)
-                                       .betas({spec.beta1, spec.beta2})
-                                       .eps(spec.eps)
-                                       .weight_decay(spec.weightDecay));
+        return std::make_unique<torch::optim::AdamW>(std::move(parameters),
+                                                     torch::optim::AdamWOptions(spec.lr)
+                                                         .betas({spec.beta1, spec.beta2})
+                                                         .eps(spec.eps)
+                                                         .weight_decay(spec.weightDecay));
     if (type == QLatin1String("rmsprop"))
-        return std::make_unique<torch::optim::RMSprop>(
-            std::move(parameters), torch::optim::RMSpropOptions(spec.lr)
-                                       .momentum(spec.momentum)
-                                       .eps(spec.eps)
-                                       .weight_decay(spec.weightDecay));
+        return std::make_unique<torch::optim::RMSprop>(std::move(parameters),
+                                                       torch::optim::RMSpropOptions(spec.lr)
+                                                           .momentum(spec.momentum)
+                                                           .eps(spec.eps)
+                                                           .weight_decay(spec.weightDecay));
     if (type == QLatin1String("adagrad"))
         return std::make_unique<torch::optim::Adagrad>(
             std::move(parameters),

@@ -57,8 +57,8 @@ QStringList Trainer::metricNames(TaskKind task, int64_t numClasses) {
     return names;
 }
 
-QMap<QString, double> Trainer::scalarMetrics(const Evaluation& evaluation, const DatasetSplits& data,
-                                             const QString& prefix) {
+QMap<QString, double> Trainer::scalarMetrics(const Evaluation& evaluation,
+                                             const DatasetSplits& data, const QString& prefix) {
     QMap<QString, double> metrics{{prefix + QStringLiteral("loss"), evaluation.loss}};
     if (!evaluation.outputs.defined())
         return metrics;

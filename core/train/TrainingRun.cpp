@@ -23,7 +23,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data, const torch::Device& device) {
+void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data,
+                    const torch::Device& device) {
     QStringList perEpoch;
     for (const QString& name : Trainer::metricNames(data.task, data.numClasses))
         perEpoch << QStringLiteral("val_") + name;
@@ -34,10 +35,12 @@ void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data, const
             throw InputError(QStringLiteral("%1: '%2' is not evaluated per epoch (use one of %3)")
                                  .arg(field, metric, perEpoch.join(QStringLiteral(", "))));
         if (data.validation.size() == 0)
-            throw InputError(QStringLiteral("%1: needs a validation split (dataset.validation_split is 0)")
-                                 .arg(field));
+            throw InputError(
+                QStringLiteral("%1: needs a validation split (dataset.validation_split is 0)")
+                    .arg(field));
     };
-    checkMetric(spec.training.earlyStopping.metric, QStringLiteral("training.early_stopping.metric"));
+    checkMetric(spec.training.earlyStopping.metric,
+                QStringLiteral("training.early_stopping.metric"));
     if (spec.training.schedule.type == QLatin1String("reduce_on_plateau"))
         checkMetric(spec.training.schedule.metric, QStringLiteral("training.schedule.metric"));
     if (spec.training.precision == QLatin1String("fp16") && !device.is_cuda())
@@ -62,7 +65,8 @@ int trainingThreads(const TrainingSpec& t) {
 LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
     LossSpec loss = spec;
     if (loss.type.isEmpty())
-        loss.type = task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
+        loss.type =
+            task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
     return loss;
 }
 
@@ -147,7 +151,8 @@ TrainOutcome TrainingRun::execute() {
     checkSupported(spec_, data_, device_);
     torch::manual_seed(uint64_t(t_.seed));
     torch::set_num_threads(trainingThreads(t_));
-    BuiltModel built = buildModel(spec_.model, data_.sampleShape, classification_ ? data_.numClasses : 1);
+    BuiltModel built =
+        buildModel(spec_.model, data_.sampleShape, classification_ ? data_.numClasses : 1);
     model_ = built.net;
     model_->to(device_);
     model_->train();
@@ -155,10 +160,11 @@ TrainOutcome TrainingRun::execute() {
         scaler_ = std::make_unique<GradScaler>(device_);
     optimizer_ = makeOptimizer(t_.optimizer, model_->parameters());
     const DatasetSpec& d = spec_.dataset;
-    loss_ = std::make_unique<LossFunction>(resolvedLoss(t_.loss, data_.task), data_.task,
-                                           d.imbalance.classWeights && classification_
-                                               ? inverseFrequencyWeights(data_.train, data_.numClasses)
-                                               : torch::Tensor());
+    loss_ =
+        std::make_unique<LossFunction>(resolvedLoss(t_.loss, data_.task), data_.task,
+                                       d.imbalance.classWeights && classification_
+                                           ? inverseFrequencyWeights(data_.train, data_.numClasses)
+                                           : torch::Tensor());
     LoaderOptions options;
     options.batchSize = t_.batchSize;
     options.dropLast = d.loader.dropLast;
@@ -178,7 +184,8 @@ TrainOutcome TrainingRun::execute() {
                              .arg(t_.batchSize)
                              .arg(data_.train.size()));
     // An epoch's last, shorter accumulation window still takes a step.
-    const int64_t stepsPerEpoch = (batchesPerEpoch_ + t_.gradAccumulation - 1) / t_.gradAccumulation;
+    const int64_t stepsPerEpoch =
+        (batchesPerEpoch_ + t_.gradAccumulation - 1) / t_.gradAccumulation;
     totalSteps_ = t_.maxSteps > 0 ? std::min<int64_t>(t_.maxSteps, stepsPerEpoch * t_.epochs)
                                   : stepsPerEpoch * t_.epochs;
 
@@ -204,7 +211,8 @@ TrainOutcome TrainingRun::execute() {
     bool running = true;
     for (int epoch = resume.epoch; epoch < t_.epochs && running; ++epoch) {
         const bool first = epoch == resume.epoch;
-        running = trainEpoch(epoch, first ? resume.batchInEpoch : 0, first ? resume.accumulated : 0);
+        running =
+            trainEpoch(epoch, first ? resume.batchInEpoch : 0, first ? resume.accumulated : 0);
         if (outcome_.status == RunStatus::Cancelled)
             break;
         outcome_.epochsDone = epoch + 1;
@@ -255,17 +263,19 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
         }
         const double lossValue = lossTensor.item<double>();
         if (!std::isfinite(lossValue))
-            throw InputError(QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
-                                            "Try a lower learning rate (training.optimizer.lr = %4) "
-                                            "or gradient clipping (training.grad_clip_norm).")
-                                 .arg(lossValue)
-                                 .arg(step_)
-                                 .arg(epoch + 1)
-                                 .arg(t_.optimizer.lr));
+            throw InputError(
+                QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
+                               "Try a lower learning rate (training.optimizer.lr = %4) "
+                               "or gradient clipping (training.grad_clip_norm).")
+                    .arg(lossValue)
+                    .arg(step_)
+                    .arg(epoch + 1)
+                    .arg(t_.optimizer.lr));
         // Each micro-batch weighs 1/n of its window, n being the window's size (shorter at the
         // epoch's end), so a step follows the mean gradient as one large batch would.
         const int64_t windowStart = b - accumulated;
-        const auto windowSize = std::min<int64_t>(t_.gradAccumulation, batchesPerEpoch_ - windowStart);
+        const auto windowSize =
+            std::min<int64_t>(t_.gradAccumulation, batchesPerEpoch_ - windowStart);
         const auto weighted = windowSize > 1 ? lossTensor / double(windowSize) : lossTensor;
         (scaler_ ? scaler_->scale(weighted) : weighted).backward();
         const int64_t size = batch->targets.size(0);
@@ -288,7 +298,8 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
             finite = scaler_->unscale(grads);
         }
         if (finite && t_.gradClipNorm > 0) {
-            const double norm = torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
+            const double norm =
+                torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
             callbacks_.metric(step_ + 1, fractionalEpoch, QStringLiteral("grad_norm"), norm);
         }
         if (finite)
@@ -296,6 +307,7 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
         if (scaler_)
             scaler_->update();
         ++step_;
+        ++window_.steps;
         if (step_ % t_.logEverySteps == 0 || b + 1 == batchesPerEpoch_)
             logWindow(fractionalEpoch);
         if ((t_.maxSteps > 0 && step_ >= t_.maxSteps) ||
@@ -322,8 +334,9 @@ void TrainingRun::logWindow(double fractionalEpoch) {
         log("loss_scale", scaler_->currentScale());
         log("skipped_steps", double(scaler_->skippedSteps()));
     }
-    if (seconds > 0) {
+    if (seconds > 0 && window_.steps > 0) {
         log("samples_per_s", double(window_.samples) / seconds);
+        log("step_time_ms", 1000.0 * seconds / double(window_.steps));
         log("data_wait_fraction", window_.waitSeconds / seconds);
     }
     window_ = Window();
@@ -334,16 +347,20 @@ bool TrainingRun::endEpoch(int epoch) {
     bool keepGoing = true;
     if (data_.validation.size() > 0) {
         const auto metrics = Trainer::scalarMetrics(
-            Trainer::evaluate(model_, *loss_, data_, data_.validation, device_), data_, QStringLiteral("val_"));
+            Trainer::evaluate(model_, *loss_, data_, data_.validation, device_), data_,
+            QStringLiteral("val_"));
         for (auto it = metrics.begin(); it != metrics.end(); ++it)
             callbacks_.metric(step_, epoch + 1, it.key(), it.value());
-        const QString headline = classification_ ? QStringLiteral("val_accuracy") : QStringLiteral("val_mae");
+        const QString headline =
+            classification_ ? QStringLiteral("val_accuracy") : QStringLiteral("val_mae");
         line += QStringLiteral("  val_loss %1  %2 %3")
                     .arg(metrics.value(QStringLiteral("val_loss")), 0, 'f', 4)
                     .arg(headline)
                     .arg(metrics.value(headline), 0, 'f', 4);
-        if (earlyStopping_.enabled() && earlyStopping_.update(metrics.value(earlyStopping_.metric()))) {
-            line += QStringLiteral("  (early stop: no improvement in %1 epochs)").arg(t_.earlyStopping.patience);
+        if (earlyStopping_.enabled() &&
+            earlyStopping_.update(metrics.value(earlyStopping_.metric()))) {
+            line += QStringLiteral("  (early stop: no improvement in %1 epochs)")
+                        .arg(t_.earlyStopping.patience);
             keepGoing = false;
         }
         if (plateau_.enabled() && plateau_.update(metrics.value(plateau_.metric()))) {
@@ -357,7 +374,8 @@ bool TrainingRun::endEpoch(int epoch) {
         bestTracker_.update(tracked);
         const bool improved = !improvedBefore || bestTracker_.best() != previousBest;
         if (improved && !options_.checkpointDirectory.isEmpty()) {
-            const QString path = QDir(options_.checkpointDirectory).filePath(QStringLiteral("best.pt"));
+            const QString path =
+                QDir(options_.checkpointDirectory).filePath(QStringLiteral("best.pt"));
             saveWeights(path, model_);
             if (callbacks_.checkpoint)
                 callbacks_.checkpoint(step_, epoch + 1, path, true, bestTracker_.metric(), tracked);
@@ -378,8 +396,10 @@ void TrainingRun::reportTest() {
     callbacks_.message(line.trimmed());
     if (!classification_ || !callbacks_.artifact)
         return;
-    const ClassificationReport report = classificationReport(test.outputs, test.targets, data_.numClasses, 5);
-    callbacks_.artifact(QStringLiteral("confusion_matrix"), confusionMatrixJson(report, data_.classNames));
+    const ClassificationReport report =
+        classificationReport(test.outputs, test.targets, data_.numClasses, 5);
+    callbacks_.artifact(QStringLiteral("confusion_matrix"),
+                        confusionMatrixJson(report, data_.classNames));
     callbacks_.artifact(QStringLiteral("roc"), rocJson(report, data_.classNames));
     callbacks_.artifact(QStringLiteral("classification_report"),
                         classificationReportJson(report, data_.classNames));

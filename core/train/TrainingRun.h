@@ -63,6 +63,7 @@ private:
         double lossSum = 0;
         int64_t correct = 0;
         int64_t samples = 0;
+        int64_t steps = 0;
         double waitSeconds = 0;
         Clock::time_point start = Clock::now();
     } window_;

@@ -88,8 +88,9 @@ int main(int argc, char* argv[]) {
     options.augment.gaussianNoise = 0.05;
     for (int workers : {0, 1, 2}) {
         options.workers = workers;
-        DataLoader loader(data.train, data.numClasses,
-                          [&](const torch::Tensor& raw) { return prepareFeatures(raw, data); }, options);
+        DataLoader loader(
+            data.train, data.numClasses,
+            [&](const torch::Tensor& raw) { return prepareFeatures(raw, data); }, options);
         loader.startEpoch(0);
         start = Clock::now();
         int64_t samples = 0;
@@ -100,9 +101,10 @@ int main(int argc, char* argv[]) {
             samples += batch->inputs.size(0);
         }
         const double rate = double(samples) / since(start);
-        out << "loader, " << workers << " workers, crop+flip+rotate+noise: "
-            << QString::number(rate, 'f', 0) << " samples/s = "
-            << QString::number(rate / trainRate, 'f', 1) << "x what training consumes\n";
+        out << "loader, " << workers
+            << " workers, crop+flip+rotate+noise: " << QString::number(rate, 'f', 0)
+            << " samples/s = " << QString::number(rate / trainRate, 'f', 1)
+            << "x what training consumes\n";
         out.flush();
     }
     return 0;

@@ -52,10 +52,12 @@ double cppSamplesPerSecond(const QString& preset, int64_t batch, int steps) {
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < steps; ++i)
         step();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (qEnvironmentVariableIsSet("TRAINLAB_BENCH_PROFILE"))
-        QTextStream(stderr) << preset << " " << batch << ": forward " << forwardS / (steps + 5) * 1e3
-                            << " ms, backward " << backwardS / (steps + 5) * 1e3 << " ms, step "
+        QTextStream(stderr) << preset << " " << batch << ": forward "
+                            << forwardS / (steps + 5) * 1e3 << " ms, backward "
+                            << backwardS / (steps + 5) * 1e3 << " ms, step "
                             << stepS / (steps + 5) * 1e3 << " ms\n";
     return double(batch) * steps / seconds;
 }
@@ -82,7 +84,8 @@ for _ in range(steps): step()
 print(batch * steps / (time.perf_counter() - t))
 )py";
 
-double pythonSamplesPerSecond(const QString& python, const QString& preset, int64_t batch, int steps) {
+double pythonSamplesPerSecond(const QString& python, const QString& preset, int64_t batch,
+                              int steps) {
     QProcess process;
     process.start(python, {QStringLiteral("-c"), QString::fromUtf8(kPythonScript), preset,
                            QString::number(batch), QString::number(steps)});
@@ -106,12 +109,14 @@ int main(int argc, char* argv[]) {
     }
     torch::set_num_threads(2);
     QProcess check;
-    check.start(python, {QStringLiteral("-c"), QStringLiteral("import torch; print(torch.__version__)")});
+    check.start(python,
+                {QStringLiteral("-c"), QStringLiteral("import torch; print(torch.__version__)")});
     check.waitForFinished(60000);
     const bool hasPython = check.exitCode() == 0;
     QTextStream out(stdout);
     out << "threads 2, " << steps << " timed steps per case (mlp: 10x), best of 3 rounds; PyTorch: "
-        << (hasPython ? QString::fromUtf8(check.readAllStandardOutput().trimmed()) : QStringLiteral("not installed"))
+        << (hasPython ? QString::fromUtf8(check.readAllStandardOutput().trimmed())
+                      : QStringLiteral("not installed"))
         << "\n";
     out << QStringLiteral("%1 %2 %3 %4 %5\n")
                .arg(QStringLiteral("model"), -6)

@@ -53,48 +53,64 @@ private Q_SLOTS:
         const CliResult result = runCli({QStringLiteral("validate"), bad});
         QCOMPARE(result.exitCode, 2);
         QVERIFY(result.out.isEmpty());
-        QVERIFY2(result.err.contains("training.epochs: must be >= 1 and <= 1000000, got 0"), result.err);
+        QVERIFY2(result.err.contains("training.epochs: must be >= 1 and <= 1000000, got 0"),
+                 result.err);
         QVERIFY2(result.err.contains("training.optimizer.lr: must be > 0, got 0"), result.err);
         QVERIFY(result.err.contains(bad.toUtf8()));
     }
 
     void badUsageExitsTwo() {
         QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
-        QCOMPARE(runCli({QStringLiteral("show"), QStringLiteral("abc"), QStringLiteral("--db"), db_}).exitCode, 2);
+        QCOMPARE(
+            runCli({QStringLiteral("show"), QStringLiteral("abc"), QStringLiteral("--db"), db_})
+                .exitCode,
+            2);
         QCOMPARE(runCli({QStringLiteral("runs"), QStringLiteral("--bogus")}).exitCode, 2);
-        const CliResult missing = runCli({QStringLiteral("run"), QStringLiteral("/nope.json"), QStringLiteral("--db"), db_});
+        const CliResult missing = runCli(
+            {QStringLiteral("run"), QStringLiteral("/nope.json"), QStringLiteral("--db"), db_});
         QCOMPARE(missing.exitCode, 2);
         QVERIFY(missing.err.contains("/nope.json: no such file"));
     }
 
     void corruptDatabaseIsNamedAndLeftAlone() {
         test::writeFile(db_, QByteArray(2048, 'z'));
-        const CliResult result = runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_});
+        const CliResult result =
+            runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(db_.toUtf8()), result.err);
         QCOMPARE(test::readFile(db_), QByteArray(2048, 'z'));
     }
 
     void runThenRunsShowsItCompleted() {
-        const CliResult run = runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
-                                      QStringLiteral("--set"), QStringLiteral("training.epochs=25"),
-                                      QStringLiteral("--json")});
+        const CliResult run =
+            runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
+                    QStringLiteral("--set"), QStringLiteral("training.epochs=25"),
+                    QStringLiteral("--json")});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject report = parseJson(run.out).object();
         QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
-        QCOMPARE(report.value(QStringLiteral("params")).toObject().value(QStringLiteral("training.epochs")).toInt(), 25);
-        QVERIFY(report.value(QStringLiteral("final")).toObject().value(QStringLiteral("val_accuracy")).toDouble() >= 0.9);
+        QCOMPARE(report.value(QStringLiteral("params"))
+                     .toObject()
+                     .value(QStringLiteral("training.epochs"))
+                     .toInt(),
+                 25);
+        QVERIFY(report.value(QStringLiteral("final"))
+                    .toObject()
+                    .value(QStringLiteral("val_accuracy"))
+                    .toDouble() >= 0.9);
         QVERIFY(run.err.contains("epoch 25/25")); // progress on stderr
 
-        const CliResult runs = runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        const CliResult runs =
+            runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_, QStringLiteral("--json")});
         QCOMPARE(runs.exitCode, 0);
         const QJsonArray list = parseJson(runs.out).array();
         QCOMPARE(list.size(), 1);
         QCOMPARE(list.first().toObject(), report);
 
-        const CliResult csv = runCli({QStringLiteral("metrics"), QString::number(report.value(QStringLiteral("id")).toInt()),
-                                      QStringLiteral("--name"), QStringLiteral("val_loss"), QStringLiteral("--csv"),
-                                      QStringLiteral("--db"), db_});
+        const CliResult csv = runCli({QStringLiteral("metrics"),
+                                      QString::number(report.value(QStringLiteral("id")).toInt()),
+                                      QStringLiteral("--name"), QStringLiteral("val_loss"),
+                                      QStringLiteral("--csv"), QStringLiteral("--db"), db_});
         QCOMPARE(csv.exitCode, 0);
         QCOMPARE(csv.out.count('\n'), 26); // header + one row per epoch
     }
@@ -119,12 +135,14 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 1);
         const QJsonObject report = parseJson(process.readAllStandardOutput()).object();
         QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
-        QVERIFY(report.value(QStringLiteral("final")).toObject().contains(QStringLiteral("val_loss")));
+        QVERIFY(
+            report.value(QStringLiteral("final")).toObject().contains(QStringLiteral("val_loss")));
     }
 
     void showUnknownRunIsBadInput() {
         runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_});
-        const CliResult result = runCli({QStringLiteral("show"), QStringLiteral("42"), QStringLiteral("--db"), db_});
+        const CliResult result =
+            runCli({QStringLiteral("show"), QStringLiteral("42"), QStringLiteral("--db"), db_});
         QCOMPARE(result.exitCode, 2);
         QVERIFY(result.err.contains("no run 42"));
     }

@@ -11,7 +11,9 @@ inline QString sourcePath(const QString& relative) {
     return QStringLiteral(TRAINLAB_SOURCE_DIR "/") + relative;
 }
 
-inline QString quickstartSpec() { return sourcePath(QStringLiteral("experiments/quickstart.json")); }
+inline QString quickstartSpec() {
+    return sourcePath(QStringLiteral("experiments/quickstart.json"));
+}
 
 inline void writeFile(const QString& path, const QByteArray& bytes) {
     QFile file(path);

@@ -28,7 +28,8 @@ QByteArray mutate(const QByteArray& input, std::mt19937& rng) {
             out.truncate(qsizetype(rng() % (out.size() + 1)));
             break;
         case 2: // insert random bytes
-            out.insert(qsizetype(rng() % (out.size() + 1)), QByteArray(int(rng() % 8) + 1, char(rng() % 256)));
+            out.insert(qsizetype(rng() % (out.size() + 1)),
+                       QByteArray(int(rng() % 8) + 1, char(rng() % 256)));
             break;
         case 3: // delete a range
             if (!out.isEmpty())
@@ -43,7 +44,8 @@ QByteArray mutate(const QByteArray& input, std::mt19937& rng) {
     return out;
 }
 
-template <typename Parse> int fuzz(const QByteArray& seed, int iterations, unsigned rngSeed, Parse parse) {
+template <typename Parse>
+int fuzz(const QByteArray& seed, int iterations, unsigned rngSeed, Parse parse) {
     std::mt19937 rng(rngSeed);
     int errors = 0;
     for (int i = 0; i < iterations; ++i) {
@@ -68,14 +70,17 @@ class TestDataFuzz : public QObject {
 private Q_SLOTS:
     void idxMutations() {
         const QByteArray idx = test::idxBytes({6, 5, 4});
-        const int errors = fuzz(idx, 3000, 1, [](const QByteArray& b) { parseIdx(b, QStringLiteral("f.idx")); });
+        const int errors =
+            fuzz(idx, 3000, 1, [](const QByteArray& b) { parseIdx(b, QStringLiteral("f.idx")); });
         QVERIFY(errors > 1000); // most mutations must be caught
     }
 
     void gzipIdxMutations() {
         const QByteArray gz = test::gzipBytes(test::idxBytes({6, 5, 4}));
         fuzz(gz, 2000, 2, [](const QByteArray& b) {
-            parseIdx(b.size() >= 2 && uchar(b[0]) == 0x1f && uchar(b[1]) == 0x8b ? gunzip(b, QStringLiteral("f.gz")) : b,
+            parseIdx(b.size() >= 2 && uchar(b[0]) == 0x1f && uchar(b[1]) == 0x8b
+                         ? gunzip(b, QStringLiteral("f.gz"))
+                         : b,
                      QStringLiteral("f.gz"));
         });
     }
@@ -95,7 +100,8 @@ private Q_SLOTS:
 
     void cifarMutations() {
         const QByteArray cifar = test::cifarBytes(3);
-        fuzz(cifar, 600, 4, [](const QByteArray& b) { parseCifarBatch(b, QStringLiteral("f.bin")); });
+        fuzz(cifar, 600, 4,
+             [](const QByteArray& b) { parseCifarBatch(b, QStringLiteral("f.bin")); });
     }
 };
 

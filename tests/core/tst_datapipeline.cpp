@@ -73,7 +73,8 @@ private Q_SLOTS:
         test::writeFile(images, test::idxBytes({100, 4, 4}));
         test::writeFile(labels, test::idxBytes({100}, 0x08, [](size_t i) { return uchar(i % 4); }));
         test::writeFile(testImages, test::idxBytes({12, 4, 4}));
-        test::writeFile(testLabels, test::idxBytes({12}, 0x08, [](size_t i) { return uchar(i % 4); }));
+        test::writeFile(testLabels,
+                        test::idxBytes({12}, 0x08, [](size_t i) { return uchar(i % 4); }));
         DatasetSpec spec;
         spec.source = QStringLiteral("idx");
         spec.train = {images, labels};
@@ -98,7 +99,11 @@ private Q_SLOTS:
         QVERIFY(mean.abs().max().item<double>() < 1e-5);
         QVERIFY((std - 1).abs().max().item<double>() < 1e-4);
         QVERIFY(splits.validation.features.mean(0).abs().max().item<double>() > 1e-4);
-        QCOMPARE(normalizationToJson(splits.normalization).value(QStringLiteral("mean")).toArray().size(), 4);
+        QCOMPARE(normalizationToJson(splits.normalization)
+                     .value(QStringLiteral("mean"))
+                     .toArray()
+                     .size(),
+                 4);
     }
 
     void maxSamplesTakesStratifiedSubset() {
@@ -121,7 +126,8 @@ private Q_SLOTS:
             options.worldSize = 3;
             options.seed = 11;
             options.workers = 0;
-            DataLoader loader(data, 4, [](const torch::Tensor& t) { return t; }, options);
+            DataLoader loader(
+                data, 4, [](const torch::Tensor& t) { return t; }, options);
             const auto order = loaderIndices(loader, data, 2);
             if (rank == 0)
                 perRank = order.size();
@@ -137,8 +143,10 @@ private Q_SLOTS:
         const TensorDataset data = imageData(50, 5);
         LoaderOptions options;
         options.seed = 4;
-        DataLoader a(data, 5, [](const torch::Tensor& t) { return t; }, options);
-        DataLoader b(data, 5, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader a(
+            data, 5, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader b(
+            data, 5, [](const torch::Tensor& t) { return t; }, options);
         QCOMPARE(a.epochOrder(0), b.epochOrder(0));
         QVERIFY(a.epochOrder(0) != a.epochOrder(1));
         std::vector<int64_t> sorted = a.epochOrder(1);
@@ -190,7 +198,8 @@ private Q_SLOTS:
         flipOnly.hflip = true;
         const auto flipped = augmentBatch(batch, flipOnly, 3);
         for (int64_t i = 0; i < 8; ++i)
-            QVERIFY(torch::equal(flipped[i], batch[i]) || torch::equal(flipped[i], batch[i].flip({2})));
+            QVERIFY(torch::equal(flipped[i], batch[i]) ||
+                    torch::equal(flipped[i], batch[i].flip({2})));
     }
 
     void dropLastDropsThePartialBatch() {
@@ -198,7 +207,8 @@ private Q_SLOTS:
         LoaderOptions options;
         options.batchSize = 16;
         options.dropLast = true;
-        DataLoader loader(data, 2, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader loader(
+            data, 2, [](const torch::Tensor& t) { return t; }, options);
         QCOMPARE(loader.batchesPerEpoch(), 4);
         loader.startEpoch(0);
         int count = 0;
@@ -217,7 +227,8 @@ private Q_SLOTS:
         LoaderOptions options;
         options.balanced = true;
         options.seed = 5;
-        DataLoader loader(data, 2, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader loader(
+            data, 2, [](const torch::Tensor& t) { return t; }, options);
         const auto order = loader.epochOrder(0);
         int64_t minority = 0;
         for (int64_t i : order)
@@ -247,7 +258,8 @@ private Q_SLOTS:
         // New content (and so a new size and time): the old entry no longer matches.
         QTest::qWait(20);
         test::writeFile(labels, test::idxBytes({40}, 0x08, [](size_t i) { return uchar(i % 4); }));
-        QFile(labels).setFileTime(QDateTime::currentDateTime().addSecs(5), QFileDevice::FileModificationTime);
+        QFile(labels).setFileTime(QDateTime::currentDateTime().addSecs(5),
+                                  QFileDevice::FileModificationTime);
         const SourceData third = loadSource(spec, &cache, &fromCache);
         QVERIFY(!fromCache);
         QCOMPARE(third.classNames.size(), 4);
@@ -262,7 +274,8 @@ private Q_SLOTS:
         const QString images = dir_->filePath(QStringLiteral("i.idx"));
         const QString labels = dir_->filePath(QStringLiteral("l.idx"));
         test::writeFile(images, test::idxBytes({6, 2, 2}));
-        test::writeFile(labels, test::idxBytes({6}, 0x08, [](size_t i) { return uchar(i % 2 == 0 ? 0 : 2); }));
+        test::writeFile(
+            labels, test::idxBytes({6}, 0x08, [](size_t i) { return uchar(i % 2 == 0 ? 0 : 2); }));
         DatasetSpec spec;
         spec.source = QStringLiteral("idx");
         spec.train = {images, labels};

@@ -66,31 +66,38 @@ private Q_SLOTS:
         QByteArray wrongMagic = test::idxBytes({4});
         wrongMagic[0] = char(0x12);
         QVERIFY(errorOf([&] { parseIdx(wrongMagic, QStringLiteral("m.idx")); })
-                    .startsWith(QStringLiteral("m.idx: not an IDX file (magic bytes 0x1200 at offset 0")));
+                    .startsWith(
+                        QStringLiteral("m.idx: not an IDX file (magic bytes 0x1200 at offset 0")));
         QByteArray badType = test::idxBytes({4});
         badType[2] = char(0x42);
         QCOMPARE(errorOf([&] { parseIdx(badType, QStringLiteral("t.idx")); }),
                  QStringLiteral("t.idx: unknown IDX element type 0x42 at byte 2"));
         const QByteArray cut = test::idxBytes({10, 10}).left(50);
-        QVERIFY(errorOf([&] { parseIdx(cut, QStringLiteral("c.idx")); })
-                    .contains(QStringLiteral("c.idx: IDX dimension 1")));
+        QVERIFY(errorOf([&] {
+                    parseIdx(cut, QStringLiteral("c.idx"));
+                }).contains(QStringLiteral("c.idx: IDX dimension 1")));
         QByteArray longer = test::idxBytes({4});
         longer.append("xx");
-        QVERIFY(errorOf([&] { parseIdx(longer, QStringLiteral("l.idx")); })
-                    .contains(QStringLiteral("needs 4 bytes")));
+        QVERIFY(errorOf([&] {
+                    parseIdx(longer, QStringLiteral("l.idx"));
+                }).contains(QStringLiteral("needs 4 bytes")));
     }
 
     void corruptAndTruncatedGzipAreNamed() {
         QByteArray gz = test::gzipBytes(test::idxBytes({100, 10}));
         const QString truncated = dir_->filePath(QStringLiteral("t.gz"));
         test::writeFile(truncated, gz.left(gz.size() / 2));
-        QVERIFY2(errorOf([&] { readFileBytes(truncated); }).startsWith(truncated + QStringLiteral(": truncated gzip")),
+        QVERIFY2(errorOf([&] {
+                     readFileBytes(truncated);
+                 }).startsWith(truncated + QStringLiteral(": truncated gzip")),
                  qPrintable(errorOf([&] { readFileBytes(truncated); })));
         for (qsizetype i = 12; i < gz.size() - 8; ++i)
             gz[i] = char(gz[i] ^ 0x5a);
         const QString corrupt = dir_->filePath(QStringLiteral("c.gz"));
         test::writeFile(corrupt, gz);
-        QVERIFY2(errorOf([&] { readFileBytes(corrupt); }).startsWith(corrupt + QStringLiteral(": corrupt gzip data near byte")),
+        QVERIFY2(errorOf([&] {
+                     readFileBytes(corrupt);
+                 }).startsWith(corrupt + QStringLiteral(": corrupt gzip data near byte")),
                  qPrintable(errorOf([&] { readFileBytes(corrupt); })));
     }
 
@@ -99,7 +106,9 @@ private Q_SLOTS:
         const QString labels = dir_->filePath(QStringLiteral("lab.idx"));
         test::writeFile(images, test::idxBytes({5, 4, 4}));
         test::writeFile(labels, test::idxBytes({4}, 0x08, [](size_t i) { return uchar(i % 2); }));
-        QCOMPARE(errorOf([&] { readIdxDataset({images, labels}, {}); }),
+        QCOMPARE(errorOf([&] {
+                     readIdxDataset({images, labels}, {});
+                 }),
                  QStringLiteral("%1 has 5 images but %2 has 4 labels").arg(images, labels));
         test::writeFile(labels, test::idxBytes({5}, 0x08, [](size_t i) { return uchar(i % 3); }));
         const SourceData data = readIdxDataset({images, labels}, {});
@@ -128,7 +137,8 @@ private Q_SLOTS:
                                "NA,berlin,2.5,no\n"
                                "45,\"paris\",,yes\n"
                                "29,,3.0,no\n";
-        const SourceData data = parseCsv(csv, QStringLiteral("people.csv"), csvSpec(QStringLiteral("label")));
+        const SourceData data =
+            parseCsv(csv, QStringLiteral("people.csv"), csvSpec(QStringLiteral("label")));
         QCOMPARE(data.task, TaskKind::Classification);
         QCOMPARE(data.classNames, (QStringList{QStringLiteral("no"), QStringLiteral("yes")}));
         QCOMPARE(data.featureNames,
@@ -136,10 +146,10 @@ private Q_SLOTS:
                               QStringLiteral("city=berlin"), QStringLiteral("city=paris"),
                               QStringLiteral("income")}));
         QCOMPARE(data.train.features.sizes().vec(), (std::vector<int64_t>{4, 5}));
-        QVERIFY(std::isnan(data.train.features[1][0].item<float>()));   // NA in a numeric column
-        QVERIFY(std::isnan(data.train.features[2][4].item<float>()));   // empty in a numeric column
-        QCOMPARE(data.train.features[3][1].item<float>(), 1.0F);        // missing category
-        QCOMPARE(data.train.features[0][3].item<float>(), 1.0F);        // paris
+        QVERIFY(std::isnan(data.train.features[1][0].item<float>())); // NA in a numeric column
+        QVERIFY(std::isnan(data.train.features[2][4].item<float>())); // empty in a numeric column
+        QCOMPARE(data.train.features[3][1].item<float>(), 1.0F);      // missing category
+        QCOMPARE(data.train.features[0][3].item<float>(), 1.0F);      // paris
         QCOMPARE(data.train.targets[0].item<int64_t>(), 1);
         QCOMPARE(data.numericFeature, (std::vector<bool>{true, false, false, false, true}));
     }
@@ -155,7 +165,9 @@ private Q_SLOTS:
         QCOMPARE(data.train.targets[2].item<float>(), 1.25F);
         CsvSpec byIndex = csvSpec(QStringLiteral("0"));
         byIndex.task = QStringLiteral("regression");
-        QCOMPARE(parseCsv(tsv, QStringLiteral("values.tsv"), byIndex).train.targets[3].item<float>(), 3.0F);
+        QCOMPARE(
+            parseCsv(tsv, QStringLiteral("values.tsv"), byIndex).train.targets[3].item<float>(),
+            3.0F);
     }
 
     void csvBadInputNamesLineAndColumn() {
@@ -167,24 +179,29 @@ private Q_SLOTS:
             typo += QByteArray::number(i) + "," + QByteArray::number(i % 2) + "\n";
         typo += "12a,1\n";
         QCOMPARE(errorOf([&] { parseCsv(typo, name, csvSpec()); }),
-                 QStringLiteral("bad.csv:22: column 'x': '12a' is not a number (the rest of the column is numeric)"));
+                 QStringLiteral("bad.csv:22: column 'x': '12a' is not a number (the rest of the "
+                                "column is numeric)"));
         QCOMPARE(errorOf([&] { parseCsv("a,b\n1,2\n", name, csvSpec(QStringLiteral("label"))); }),
                  QStringLiteral("dataset.csv.label: no column 'label' in bad.csv (columns: a, b)"));
         QCOMPARE(errorOf([&] { parseCsv("a,b\n1,x\n2,\n", name, csvSpec()); }),
                  QStringLiteral("bad.csv:3: missing label in column 'b'"));
         QCOMPARE(errorOf([&] { parseCsv("a,b\n1,\"x\n", name, csvSpec()); }),
                  QStringLiteral("bad.csv:2: a quoted field is never closed"));
-        QCOMPARE(errorOf([&] { parseCsv("a,b\n1,x\n2,x\n", name, csvSpec()); }),
-                 QStringLiteral("bad.csv: column 'b' has a single class ('x'); classification needs at least two"));
-        QVERIFY(errorOf([&] { parseCsv(QByteArray("\xff\xfe\x00\x01", 4), name, csvSpec()); })
-                    .contains(QStringLiteral("not UTF-8")));
+        QCOMPARE(
+            errorOf([&] { parseCsv("a,b\n1,x\n2,x\n", name, csvSpec()); }),
+            QStringLiteral(
+                "bad.csv: column 'b' has a single class ('x'); classification needs at least two"));
+        QVERIFY(errorOf([&] {
+                    parseCsv(QByteArray("\xff\xfe\x00\x01", 4), name, csvSpec());
+                }).contains(QStringLiteral("not UTF-8")));
     }
 
     void csvQuotedFieldsKeepDelimiters() {
         const auto rows = splitCsvRows(QStringLiteral("a,\"b, c\",\"say \"\"hi\"\"\"\n1,2,3\n"),
                                        QLatin1Char(','), QStringLiteral("q"));
         QCOMPARE(rows.size(), size_t(2));
-        QCOMPARE(rows[0], (QStringList{QStringLiteral("a"), QStringLiteral("b, c"), QStringLiteral("say \"hi\"")}));
+        QCOMPARE(rows[0], (QStringList{QStringLiteral("a"), QStringLiteral("b, c"),
+                                       QStringLiteral("say \"hi\"")}));
     }
 
     void imageFolderDecodesAndResizes() {
@@ -213,9 +230,11 @@ private Q_SLOTS:
         QDir().mkpath(root + QStringLiteral("/c"));
         QFile::remove(root + QStringLiteral("/b/broken.png"));
         QCOMPARE(errorOf([&] { readImageFolder(root, ImageSpec()); }),
-                 QStringLiteral("%1/c: class folder has no images (png, jpg, bmp, gif, pgm, ppm)").arg(root));
-        QCOMPARE(errorOf([&] { readImageFolder(dir_->filePath(QStringLiteral("none")), ImageSpec()); }),
-                 QStringLiteral("%1: no such folder").arg(dir_->filePath(QStringLiteral("none"))));
+                 QStringLiteral("%1/c: class folder has no images (png, jpg, bmp, gif, pgm, ppm)")
+                     .arg(root));
+        QCOMPARE(
+            errorOf([&] { readImageFolder(dir_->filePath(QStringLiteral("none")), ImageSpec()); }),
+            QStringLiteral("%1: no such folder").arg(dir_->filePath(QStringLiteral("none"))));
     }
 
     void cifarBatchesAndErrors() {
@@ -233,11 +252,16 @@ private Q_SLOTS:
 
         QByteArray badLabel = test::cifarBytes(3);
         badLabel[3073 * 2] = char(12);
-        QCOMPARE(errorOf([&] { parseCifarBatch(badLabel, QStringLiteral("b.bin")); }),
-                 QStringLiteral("b.bin: record 2 (byte 6146) has label 12; CIFAR-10 labels are 0-9"));
-        QVERIFY(errorOf([&] { parseCifarBatch(test::cifarBytes(3).left(5000), QStringLiteral("s.bin")); })
-                    .startsWith(QStringLiteral("s.bin: 5000 bytes is not a whole number of 3073-byte")));
-        QVERIFY(errorOf([&] { readCifar10(dir_->filePath(QStringLiteral("x"))); }).contains(QStringLiteral("no such folder")));
+        QCOMPARE(
+            errorOf([&] { parseCifarBatch(badLabel, QStringLiteral("b.bin")); }),
+            QStringLiteral("b.bin: record 2 (byte 6146) has label 12; CIFAR-10 labels are 0-9"));
+        QVERIFY(
+            errorOf([&] {
+                parseCifarBatch(test::cifarBytes(3).left(5000), QStringLiteral("s.bin"));
+            }).startsWith(QStringLiteral("s.bin: 5000 bytes is not a whole number of 3073-byte")));
+        QVERIFY(errorOf([&] {
+                    readCifar10(dir_->filePath(QStringLiteral("x")));
+                }).contains(QStringLiteral("no such folder")));
     }
 
 private:

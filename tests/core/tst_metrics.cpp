@@ -10,7 +10,9 @@ using namespace trainlab;
 
 namespace {
 
-bool near(double a, double b) { return std::abs(a - b) < 1e-9; }
+bool near(double a, double b) {
+    return std::abs(a - b) < 1e-9;
+}
 
 } // namespace
 
@@ -19,8 +21,8 @@ class TestMetrics : public QObject {
 private Q_SLOTS:
     void classificationByHand() {
         // Predictions 0,1,1,1,2,0 for labels 0,0,1,1,2,2.
-        const auto scores = torch::tensor({0.9, 0.05, 0.05, 0.3, 0.6, 0.1, 0.2, 0.7, 0.1,
-                                           0.1, 0.8, 0.1, 0.1, 0.1, 0.8, 0.5, 0.1, 0.4},
+        const auto scores = torch::tensor({0.9, 0.05, 0.05, 0.3, 0.6, 0.1, 0.2, 0.7, 0.1, 0.1, 0.8,
+                                           0.1, 0.1, 0.1, 0.8, 0.5, 0.1, 0.4},
                                           torch::kFloat64)
                                 .view({6, 3});
         const auto targets = torch::tensor({0, 0, 1, 1, 2, 2}, torch::kInt64);
@@ -51,7 +53,8 @@ private Q_SLOTS:
 
     void weightedAveragesUseSupport() {
         // Labels 0,0,0,1 all predicted 0: class 0 P=0.75 R=1; class 1 P=0 (no predictions) R=0.
-        const auto scores = torch::tensor({1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0}, torch::kFloat64).view({4, 2});
+        const auto scores =
+            torch::tensor({1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0}, torch::kFloat64).view({4, 2});
         const auto targets = torch::tensor({0, 0, 0, 1}, torch::kInt64);
         const ClassificationReport r = classificationReport(scores, targets, 2, 5);
         QCOMPARE(r.topKUsed, 2);
@@ -70,7 +73,8 @@ private Q_SLOTS:
     }
 
     void regressionByHand() {
-        const RegressionReport r = regressionReport(torch::tensor({1.0, 2.0, 3.0}), torch::tensor({1.0, 2.0, 4.0}));
+        const RegressionReport r =
+            regressionReport(torch::tensor({1.0, 2.0, 3.0}), torch::tensor({1.0, 2.0, 4.0}));
         QVERIFY(near(r.mse, 1.0 / 3.0));
         QVERIFY(near(r.mae, 1.0 / 3.0));
         QVERIFY(near(r.r2, 1.0 - 1.0 / (42.0 / 9.0)));
@@ -78,7 +82,8 @@ private Q_SLOTS:
 
     void artifactsCarryClassNames() {
         const auto scores = torch::eye(3, torch::kFloat64);
-        const ClassificationReport r = classificationReport(scores, torch::tensor({0, 1, 2}, torch::kInt64), 3);
+        const ClassificationReport r =
+            classificationReport(scores, torch::tensor({0, 1, 2}, torch::kInt64), 3);
         const QStringList names = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
         const QJsonObject confusion = confusionMatrixJson(r, names);
         QCOMPARE(confusion.value(QStringLiteral("classes")).toArray().size(), 3);

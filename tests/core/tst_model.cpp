@@ -17,8 +17,9 @@ using namespace trainlab;
 namespace {
 
 ModelSpec modelFromJson(const char* layersJson) {
-    const QByteArray spec = QByteArray(R"({"trainlab": 1, "dataset": {"source": "synthetic"}, "model": {"layers": )") +
-                            layersJson + "}}";
+    const QByteArray spec =
+        QByteArray(R"({"trainlab": 1, "dataset": {"source": "synthetic"}, "model": {"layers": )") +
+        layersJson + "}}";
     return parseSpec(spec, QStringLiteral("model")).model;
 }
 
@@ -32,7 +33,8 @@ QString buildError(const ModelSpec& model, std::vector<int64_t> input, int64_t o
 }
 
 // Forward and backward through the net; every parameter gets a gradient.
-void checkTrains(BuiltModel& built, const std::vector<int64_t>& input, int64_t outputs, bool tokens = false) {
+void checkTrains(BuiltModel& built, const std::vector<int64_t>& input, int64_t outputs,
+                 bool tokens = false) {
     std::vector<int64_t> shape = {3};
     shape.insert(shape.end(), input.begin(), input.end());
     const auto x = tokens ? torch::randint(0, 10, shape).to(torch::kFloat32) : torch::randn(shape);
@@ -57,22 +59,25 @@ private Q_SLOTS:
         QTest::addColumn<QString>("layers");
         QTest::addColumn<QString>("input");
         QTest::addColumn<bool>("tokens");
-        QTest::newRow("conv2d bn pools") << R"([{"type": "conv2d", "out": 4, "kernel": 3, "padding": 1},
+        QTest::newRow("conv2d bn pools")
+            << R"([{"type": "conv2d", "out": 4, "kernel": 3, "padding": 1},
             {"type": "batchnorm2d"}, {"type": "relu"}, {"type": "maxpool2d", "kernel": 2},
             {"type": "conv2d", "out": 6, "kernel": 3, "stride": 2, "groups": 2}, {"type": "avgpool2d", "kernel": 1},
             {"type": "adaptive_avgpool2d", "out": 2}, {"type": "flatten"}, {"type": "linear"}])"
-                                         << "1,12,12" << false;
+            << "1,12,12" << false;
         QTest::newRow("conv1d") << R"([{"type": "conv1d", "out": 5, "kernel": 3, "dilation": 2},
             {"type": "batchnorm1d"}, {"type": "maxpool1d", "kernel": 2}, {"type": "avgpool1d", "kernel": 2},
             {"type": "adaptive_avgpool1d", "out": 1}, {"type": "flatten"}, {"type": "linear"}])"
                                 << "2,20" << false;
-        QTest::newRow("activations") << R"([{"type": "linear", "out": 8}, {"type": "gelu"}, {"type": "silu"},
+        QTest::newRow("activations")
+            << R"([{"type": "linear", "out": 8}, {"type": "gelu"}, {"type": "silu"},
             {"type": "tanh"}, {"type": "sigmoid"}, {"type": "leaky_relu", "slope": 0.2}, {"type": "layernorm"},
             {"type": "dropout", "p": 0.1}, {"type": "batchnorm1d"}, {"type": "linear"}])"
-                                     << "6" << false;
-        QTest::newRow("lstm last") << R"([{"type": "to_sequence"}, {"type": "lstm", "hidden": 7, "layers": 2,
+            << "6" << false;
+        QTest::newRow("lstm last")
+            << R"([{"type": "to_sequence"}, {"type": "lstm", "hidden": 7, "layers": 2,
             "bidirectional": true}, {"type": "linear"}])"
-                                   << "5,4" << false;
+            << "5,4" << false;
         QTest::newRow("gru sequence") << R"([{"type": "gru", "hidden": 6, "output": "sequence"},
             {"type": "sequence_mean"}, {"type": "linear"}])"
                                       << "5,4" << false;
@@ -100,17 +105,37 @@ private Q_SLOTS:
     }
 
     void catalogTypesAreAllCovered() {
-        // Each catalogued type appears in a row of everyLayerTypeBuildsAndTrains (or is linear/flatten).
-        const QStringList covered = {
-            QStringLiteral("linear"), QStringLiteral("conv1d"), QStringLiteral("conv2d"), QStringLiteral("batchnorm1d"),
-            QStringLiteral("batchnorm2d"), QStringLiteral("layernorm"), QStringLiteral("dropout"), QStringLiteral("relu"),
-            QStringLiteral("gelu"), QStringLiteral("silu"), QStringLiteral("tanh"), QStringLiteral("sigmoid"),
-            QStringLiteral("leaky_relu"), QStringLiteral("maxpool1d"), QStringLiteral("avgpool1d"),
-            QStringLiteral("maxpool2d"), QStringLiteral("avgpool2d"), QStringLiteral("adaptive_avgpool1d"),
-            QStringLiteral("adaptive_avgpool2d"), QStringLiteral("flatten"), QStringLiteral("to_sequence"),
-            QStringLiteral("sequence_mean"), QStringLiteral("embedding"), QStringLiteral("positional_embedding"),
-            QStringLiteral("lstm"), QStringLiteral("gru"), QStringLiteral("attention"),
-            QStringLiteral("transformer_encoder"), QStringLiteral("residual")};
+        // Each catalogued type appears in a row of everyLayerTypeBuildsAndTrains (or is
+        // linear/flatten).
+        const QStringList covered = {QStringLiteral("linear"),
+                                     QStringLiteral("conv1d"),
+                                     QStringLiteral("conv2d"),
+                                     QStringLiteral("batchnorm1d"),
+                                     QStringLiteral("batchnorm2d"),
+                                     QStringLiteral("layernorm"),
+                                     QStringLiteral("dropout"),
+                                     QStringLiteral("relu"),
+                                     QStringLiteral("gelu"),
+                                     QStringLiteral("silu"),
+                                     QStringLiteral("tanh"),
+                                     QStringLiteral("sigmoid"),
+                                     QStringLiteral("leaky_relu"),
+                                     QStringLiteral("maxpool1d"),
+                                     QStringLiteral("avgpool1d"),
+                                     QStringLiteral("maxpool2d"),
+                                     QStringLiteral("avgpool2d"),
+                                     QStringLiteral("adaptive_avgpool1d"),
+                                     QStringLiteral("adaptive_avgpool2d"),
+                                     QStringLiteral("flatten"),
+                                     QStringLiteral("to_sequence"),
+                                     QStringLiteral("sequence_mean"),
+                                     QStringLiteral("embedding"),
+                                     QStringLiteral("positional_embedding"),
+                                     QStringLiteral("lstm"),
+                                     QStringLiteral("gru"),
+                                     QStringLiteral("attention"),
+                                     QStringLiteral("transformer_encoder"),
+                                     QStringLiteral("residual")};
         for (const auto& def : layerCatalog())
             QVERIFY2(covered.contains(def.type), qPrintable(def.type));
     }
@@ -133,25 +158,43 @@ private Q_SLOTS:
     }
 
     void shapeErrorsNameLayerAndShapes() {
-        QCOMPARE(buildError(modelFromJson(R"([{"type": "flatten"}, {"type": "linear", "in": 3136, "out": 10}, {"type": "linear"}])"),
-                            {2, 28, 28}, 10),
-                 QStringLiteral("model.layers[1]: linear expects 3136 inputs, gets 1568"));
+        QCOMPARE(
+            buildError(
+                modelFromJson(
+                    R"([{"type": "flatten"}, {"type": "linear", "in": 3136, "out": 10}, {"type": "linear"}])"),
+                {2, 28, 28}, 10),
+            QStringLiteral("model.layers[1]: linear expects 3136 inputs, gets 1568"));
         QCOMPARE(buildError(modelFromJson(R"([{"type": "linear"}])"), {1, 28, 28}, 10),
-                 QStringLiteral("model.layers[0]: linear expects [features] or [sequence, features], gets "
-                                "[1, 28, 28] (add a flatten layer first)"));
-        QCOMPARE(buildError(modelFromJson(R"([{"type": "conv2d", "out": 4, "kernel": 5}, {"type": "flatten"}, {"type": "linear"}])"),
-                            {1, 3, 3}, 2),
-                 QStringLiteral("model.layers[0]: conv2d kernel 5 does not fit the input size 3 (padding 0)"));
-        QCOMPARE(buildError(modelFromJson(R"([{"type": "conv2d", "out": 4}])"), {8}, 2),
-                 QStringLiteral("model.layers[0]: conv2d expects [channels, height, width], gets [8]"));
-        QCOMPARE(buildError(modelFromJson(R"([{"type": "to_sequence"}, {"type": "attention", "heads": 3}, {"type": "sequence_mean"}, {"type": "linear"}])"),
-                            {1, 4, 4}, 2),
-                 QStringLiteral("model.layers[1]: attention needs features (4) divisible by heads (3)"));
-        QCOMPARE(buildError(modelFromJson(R"([{"type": "flatten"}, {"type": "residual", "layers": [{"type": "to_sequence"}]}, {"type": "linear"}])"),
+                 QStringLiteral(
+                     "model.layers[0]: linear expects [features] or [sequence, features], gets "
+                     "[1, 28, 28] (add a flatten layer first)"));
+        QCOMPARE(
+            buildError(
+                modelFromJson(
+                    R"([{"type": "conv2d", "out": 4, "kernel": 5}, {"type": "flatten"}, {"type": "linear"}])"),
+                {1, 3, 3}, 2),
+            QStringLiteral(
+                "model.layers[0]: conv2d kernel 5 does not fit the input size 3 (padding 0)"));
+        QCOMPARE(
+            buildError(modelFromJson(R"([{"type": "conv2d", "out": 4}])"), {8}, 2),
+            QStringLiteral("model.layers[0]: conv2d expects [channels, height, width], gets [8]"));
+        QCOMPARE(
+            buildError(
+                modelFromJson(
+                    R"([{"type": "to_sequence"}, {"type": "attention", "heads": 3}, {"type": "sequence_mean"}, {"type": "linear"}])"),
+                {1, 4, 4}, 2),
+            QStringLiteral("model.layers[1]: attention needs features (4) divisible by heads (3)"));
+        QCOMPARE(
+            buildError(
+                modelFromJson(
+                    R"([{"type": "flatten"}, {"type": "residual", "layers": [{"type": "to_sequence"}]}, {"type": "linear"}])"),
+                {4}, 2),
+            QStringLiteral(
+                "model.layers[1]: residual output [4, 1] cannot be added to its input [4]"));
+        QCOMPARE(buildError(modelFromJson(R"([{"type": "flatten"}, {"type": "linear", "out": 7}])"),
                             {4}, 2),
-                 QStringLiteral("model.layers[1]: residual output [4, 1] cannot be added to its input [4]"));
-        QCOMPARE(buildError(modelFromJson(R"([{"type": "flatten"}, {"type": "linear", "out": 7}])"), {4}, 2),
-                 QStringLiteral("model: the last layer outputs [7], the task needs [2] (end with a linear layer without \"out\")"));
+                 QStringLiteral("model: the last layer outputs [7], the task needs [2] (end with a "
+                                "linear layer without \"out\")"));
     }
 
     void missingRequiredParametersAreSpecErrors() {
@@ -159,13 +202,16 @@ private Q_SLOTS:
             modelFromJson(R"([{"type": "conv2d"}, {"type": "lstm", "hidden": 0}])");
             QFAIL("expected an error");
         } catch (const SpecError& e) {
-            QVERIFY(e.problems().contains(QStringLiteral("model.layers[0].out: missing (output channels)")));
-            QVERIFY(e.problems().contains(QStringLiteral("model.layers[1].hidden: must be >= 1, got 0")));
+            QVERIFY(e.problems().contains(
+                QStringLiteral("model.layers[0].out: missing (output channels)")));
+            QVERIFY(e.problems().contains(
+                QStringLiteral("model.layers[1].hidden: must be >= 1, got 0")));
         }
     }
 
     void summaryCountsFlopsAndMemory() {
-        const ModelSpec model = modelFromJson(R"([{"type": "conv2d", "out": 4, "kernel": 3, "padding": 1},
+        const ModelSpec model =
+            modelFromJson(R"([{"type": "conv2d", "out": 4, "kernel": 3, "padding": 1},
             {"type": "relu"}, {"type": "flatten"}, {"type": "linear"}])");
         const QJsonObject summary = modelSummaryJson(model, {2, 5, 5}, 3, 16);
         const QJsonArray layers = summary.value(QStringLiteral("layers")).toArray();
@@ -175,11 +221,16 @@ private Q_SLOTS:
         QCOMPARE(layers[1].toObject().value(QStringLiteral("flops")).toDouble(), 100.0);
         QCOMPARE(layers[3].toObject().value(QStringLiteral("flops")).toDouble(), 600.0);
         QCOMPARE(summary.value(QStringLiteral("flops_per_sample")).toDouble(), 4300.0);
-        QCOMPARE(layers[0].toObject().value(QStringLiteral("parameters")).toInteger(), 2 * 9 * 4 + 4);
+        QCOMPARE(layers[0].toObject().value(QStringLiteral("parameters")).toInteger(),
+                 2 * 9 * 4 + 4);
         // 100 conv outputs * 4 bytes * batch 16
         QCOMPARE(layers[0].toObject().value(QStringLiteral("activation_bytes")).toInteger(), 6400);
         QCOMPARE(summary.value(QStringLiteral("parameters")).toInteger(), 76 + 303);
-        QCOMPARE(summary.value(QStringLiteral("size_bytes")).toObject().value(QStringLiteral("bf16")).toInteger(), 2 * 379);
+        QCOMPARE(summary.value(QStringLiteral("size_bytes"))
+                     .toObject()
+                     .value(QStringLiteral("bf16"))
+                     .toInteger(),
+                 2 * 379);
     }
 
     void initializationSchemes() {

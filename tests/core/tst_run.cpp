@@ -69,9 +69,8 @@ private Q_SLOTS:
     }
 
     void sameSeedGivesSameLosses() {
-        RunRequest request{loadSpecFile(test::quickstartSpec(),
-                                        {QStringLiteral("training.epochs=2")}),
-                           {}};
+        RunRequest request{
+            loadSpecFile(test::quickstartSpec(), {QStringLiteral("training.epochs=2")}), {}};
         QVector<double> losses[2];
         for (int i = 0; i < 2; ++i) {
             RunControl control;
@@ -90,9 +89,8 @@ private Q_SLOTS:
     }
 
     void cancelStopsAfterTheCurrentStepAndKeepsMetrics() {
-        RunRequest request{loadSpecFile(test::quickstartSpec(),
-                                        {QStringLiteral("training.epochs=500")}),
-                           {}};
+        RunRequest request{
+            loadSpecFile(test::quickstartSpec(), {QStringLiteral("training.epochs=500")}), {}};
         RunControl control;
         RecordingObserver observer;
         observer.control = &control;
@@ -117,12 +115,11 @@ private Q_SLOTS:
 
     void failuresAreStoredWithTheirMessage() {
         // A model whose last layer cannot produce the 3 class scores.
-        RunRequest request{
-            parseSpec(R"({"trainlab": 1, "dataset": {"source": "synthetic"},
+        RunRequest request{parseSpec(R"({"trainlab": 1, "dataset": {"source": "synthetic"},
                           "model": {"layers": [{"type": "linear", "out": 7}]},
                           "training": {"epochs": 1}, "devices": "cpu"})",
-                      QStringLiteral("inline")),
-            {}};
+                                     QStringLiteral("inline")),
+                           {}};
         RunControl control;
         RecordingObserver observer;
         RunResult result;
@@ -138,7 +135,8 @@ private Q_SLOTS:
     }
 
     void missingDeviceFailsClearly() {
-        RunRequest request{loadSpecFile(test::quickstartSpec(), {QStringLiteral("devices=[\"cuda:7\"]")}), {}};
+        RunRequest request{
+            loadSpecFile(test::quickstartSpec(), {QStringLiteral("devices=[\"cuda:7\"]")}), {}};
         RunControl control;
         RecordingObserver observer;
         StoreWriter writer(path_);
@@ -159,7 +157,8 @@ private Q_SLOTS:
         StoreWriter writer(path_);
         const RunResult result = executeRun(request, writer, control, observer);
         QCOMPARE(result.status, RunStatus::Failed);
-        QVERIFY2(result.error.contains(QStringLiteral("training diverged")), qPrintable(result.error));
+        QVERIFY2(result.error.contains(QStringLiteral("training diverged")),
+                 qPrintable(result.error));
         QVERIFY(result.error.contains(QStringLiteral("at step")));
     }
 

@@ -80,7 +80,8 @@ private Q_SLOTS:
 
     void requiredFieldsAreNamed() {
         const QStringList problems = problemsOf(R"({"dataset": {}})");
-        QVERIFY(problems.contains(QStringLiteral("trainlab: missing (the spec format version, 1)")));
+        QVERIFY(
+            problems.contains(QStringLiteral("trainlab: missing (the spec format version, 1)")));
         QVERIFY(problems.filter(QStringLiteral("dataset.source: missing")).size() == 1);
         QVERIFY(problems.filter(QStringLiteral("model: missing")).size() == 1);
     }
@@ -101,8 +102,9 @@ private Q_SLOTS:
             parseSpec("{\n  \"trainlab\": 1,\n  oops\n}", QStringLiteral("broken.json"));
             QFAIL("expected an error");
         } catch (const InputError& e) {
-            QVERIFY2(e.message().startsWith(QStringLiteral("broken.json: not valid JSON at line 3")),
-                     qPrintable(e.message()));
+            QVERIFY2(
+                e.message().startsWith(QStringLiteral("broken.json: not valid JSON at line 3")),
+                qPrintable(e.message()));
         }
     }
 
@@ -152,17 +154,23 @@ private Q_SLOTS:
     void overrideValuesAreValidatedLikeTheFile() {
         const QStringList problems =
             problemsOf(kMinimal, {QStringLiteral("training.optimizer.lr=-3")});
-        QCOMPARE(problems, QStringList{QStringLiteral("training.optimizer.lr: must be > 0, got -3")});
+        QCOMPARE(problems,
+                 QStringList{QStringLiteral("training.optimizer.lr: must be > 0, got -3")});
     }
 
     void badOverridesNameTheAssignment_data() {
         QTest::addColumn<QString>("assignment");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no equals") << "training.lr" << "expected path=value";
-        QTest::newRow("index out of range") << "model.layers[5].out=3" << "no [5]";
-        QTest::newRow("index into object") << "training[0]=3" << "not a list";
-        QTest::newRow("malformed path") << "training..lr=3" << "malformed spec path";
-        QTest::newRow("into a number") << "training.epochs.x=3" << "not an object";
+        QTest::newRow("no equals") << "training.lr"
+                                   << "expected path=value";
+        QTest::newRow("index out of range") << "model.layers[5].out=3"
+                                            << "no [5]";
+        QTest::newRow("index into object") << "training[0]=3"
+                                           << "not a list";
+        QTest::newRow("malformed path") << "training..lr=3"
+                                        << "malformed spec path";
+        QTest::newRow("into a number") << "training.epochs.x=3"
+                                       << "not an object";
     }
     void badOverridesNameTheAssignment() {
         QFETCH(QString, assignment);

@@ -85,14 +85,16 @@ private Q_SLOTS:
 
     void refusesNewerSchemaWithoutModifyingIt() {
         { Database db(path_, Database::Mode::ReadWrite); }
-        rawExec(path_, "PRAGMA journal_mode = DELETE; INSERT INTO schema_version VALUES(99, 'future')");
+        rawExec(path_,
+                "PRAGMA journal_mode = DELETE; INSERT INTO schema_version VALUES(99, 'future')");
         const QByteArray before = test::readFile(path_);
         try {
             Database db(path_, Database::Mode::ReadWrite);
             QFAIL("a newer schema must be refused");
         } catch (const StoreError& e) {
             QVERIFY2(e.message().startsWith(path_), qPrintable(e.message()));
-            QVERIFY2(e.message().contains(QStringLiteral("newer TrainLab")), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QStringLiteral("newer TrainLab")),
+                     qPrintable(e.message()));
             QVERIFY(e.message().contains(QStringLiteral("99")));
         }
         QCOMPARE(test::readFile(path_), before);
@@ -130,7 +132,8 @@ private Q_SLOTS:
             run = writer.call([](Database& db) { return addRun(db, QStringLiteral("batched")); });
             const int rows = 5000;
             for (int i = 0; i < rows; ++i)
-                writer.appendMetric({run, i, i / 100.0, QStringLiteral("train_loss"), 1.0 / (i + 1), 0});
+                writer.appendMetric(
+                    {run, i, i / 100.0, QStringLiteral("train_loss"), 1.0 / (i + 1), 0});
             writer.flush();
             // 5000 rows at up to kBatchRows per transaction: a handful of commits, not 5000.
             QVERIFY2(writer.committedBatches() <= 2 * (rows / StoreWriter::kBatchRows + 1),
@@ -145,7 +148,8 @@ private Q_SLOTS:
 
     void callsSeeEarlierMetrics() {
         StoreWriter writer(path_);
-        const qint64 run = writer.call([](Database& db) { return addRun(db, QStringLiteral("order")); });
+        const qint64 run =
+            writer.call([](Database& db) { return addRun(db, QStringLiteral("order")); });
         writer.appendMetric({run, 1, 0, QStringLiteral("val_loss"), 0.25, 0});
         // No flush: the call must still see the row appended before it.
         const int count = writer.call([run](Database& db) {
@@ -219,8 +223,9 @@ private Q_SLOTS:
         runs::appendMetrics(db, points);
         const auto reduced = runs::metricSeries(db, run, QStringLiteral("train_loss"), 400);
         QVERIFY(reduced.size() <= 400);
-        QVERIFY(std::any_of(reduced.begin(), reduced.end(),
-                            [](const MetricPoint& p) { return p.value == 100.0 && p.step == 6789; }));
+        QVERIFY(std::any_of(reduced.begin(), reduced.end(), [](const MetricPoint& p) {
+            return p.value == 100.0 && p.step == 6789;
+        }));
         QCOMPARE(reduced.first().step, 0);
         QCOMPARE(reduced.last().step, 9999);
     }

@@ -31,7 +31,8 @@ public:
 
 // A small, fast blobs problem with dropout, so RNG state matters for resume.
 ExperimentSpec smallSpec(const QStringList& overrides = {}) {
-    QStringList all = {QStringLiteral("training.epochs=4"), QStringLiteral("training.batch_size=64")};
+    QStringList all = {QStringLiteral("training.epochs=4"),
+                       QStringLiteral("training.batch_size=64")};
     all += overrides;
     return parseSpec(R"({"trainlab": 1, "name": "small",
         "dataset": {"source": "synthetic", "synthetic": {"kind": "blobs", "samples": 1200, "classes": 4,
@@ -61,7 +62,8 @@ Finished runOnce(const QString& db, const RunRequest& request, const QString& ca
         finished.result = executeRun(request, writer, control, observer);
     }
     Database reader(db, Database::Mode::ReadOnly);
-    for (const MetricPoint& p : runs::metricSeries(reader, finished.result.runId, QStringLiteral("val_loss")))
+    for (const MetricPoint& p :
+         runs::metricSeries(reader, finished.result.runId, QStringLiteral("val_loss")))
         finished.valLoss.append(p.value);
     finished.lines = observer.lines;
     return finished;
@@ -80,18 +82,24 @@ private Q_SLOTS:
     void accumulationMatchesTheLargerBatch() {
         // Without dropout, 64 x 1 and 32 x 2 take the same steps on the same samples.
         // drop_last keeps the same 832 of the 840 samples in both, in the same order.
-        const QStringList noDropout = {QStringLiteral("model.layers[2].p=0"), QStringLiteral("training.epochs=2"),
+        const QStringList noDropout = {QStringLiteral("model.layers[2].p=0"),
+                                       QStringLiteral("training.epochs=2"),
                                        QStringLiteral("dataset.loader.drop_last=true")};
-        const Finished big = runOnce(db_, {smallSpec(noDropout + QStringList{QStringLiteral("training.batch_size=64")}), {}});
+        const Finished big = runOnce(
+            db_,
+            {smallSpec(noDropout + QStringList{QStringLiteral("training.batch_size=64")}), {}});
         const Finished accumulated = runOnce(
-            db_, {smallSpec(noDropout + QStringList{QStringLiteral("training.batch_size=32"),
-                                                     QStringLiteral("training.grad_accumulation=2")}),
-                  {}});
+            db_,
+            {smallSpec(noDropout + QStringList{QStringLiteral("training.batch_size=32"),
+                                               QStringLiteral("training.grad_accumulation=2")}),
+             {}});
         QCOMPARE(big.result.status, RunStatus::Completed);
         QCOMPARE(accumulated.valLoss.size(), big.valLoss.size());
         for (qsizetype i = 0; i < big.valLoss.size(); ++i)
-            QVERIFY2(std::abs(big.valLoss[i] - accumulated.valLoss[i]) < 1e-5,
-                     qPrintable(QStringLiteral("%1 vs %2").arg(big.valLoss[i]).arg(accumulated.valLoss[i])));
+            QVERIFY2(
+                std::abs(big.valLoss[i] - accumulated.valLoss[i]) < 1e-5,
+                qPrintable(
+                    QStringLiteral("%1 vs %2").arg(big.valLoss[i]).arg(accumulated.valLoss[i])));
     }
 
     void resumeEqualsAnUninterruptedRun() {
@@ -133,7 +141,8 @@ private Q_SLOTS:
     void checkpointsAreRecorded() {
         const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=3")}), {}});
         Database db(db_, Database::Mode::ReadOnly);
-        Statement rows(db, "SELECT is_best, path, metric FROM checkpoints WHERE run = ? ORDER BY is_best");
+        Statement rows(
+            db, "SELECT is_best, path, metric FROM checkpoints WHERE run = ? ORDER BY is_best");
         rows.bind(1, run.result.runId);
         QVERIFY(rows.step());
         QCOMPARE(rows.int64(0), 0);
@@ -147,26 +156,28 @@ private Q_SLOTS:
 
     void earlyStoppingStopsAfterPatience() {
         // min_delta larger than any possible gain: every epoch after the first is "no better".
-        const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=20"),
-                                                      QStringLiteral("training.early_stopping.metric=val_loss"),
-                                                      QStringLiteral("training.early_stopping.patience=2"),
-                                                      QStringLiteral("training.early_stopping.min_delta=100")}),
-                                           {}});
+        const Finished run =
+            runOnce(db_, {smallSpec({QStringLiteral("training.epochs=20"),
+                                     QStringLiteral("training.early_stopping.metric=val_loss"),
+                                     QStringLiteral("training.early_stopping.patience=2"),
+                                     QStringLiteral("training.early_stopping.min_delta=100")}),
+                          {}});
         QCOMPARE(run.result.status, RunStatus::Completed);
         QCOMPARE(run.valLoss.size(), 3);
         QVERIFY(run.lines.filter(QStringLiteral("early stop")).size() == 1);
     }
 
     void plateauScheduleReducesTheRate() {
-        const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=6"),
-                                                      QStringLiteral("training.schedule.type=reduce_on_plateau"),
-                                                      QStringLiteral("training.schedule.patience=1"),
-                                                      QStringLiteral("training.schedule.gamma=0.5"),
-                                                      QStringLiteral("training.schedule.metric=val_accuracy"),
-                                                      QStringLiteral("training.optimizer.lr=10"),
-                                                      QStringLiteral("training.optimizer.type=sgd"),
-                                                      QStringLiteral("training.grad_clip_norm=1")}),
-                                           {}});
+        const Finished run =
+            runOnce(db_, {smallSpec({QStringLiteral("training.epochs=6"),
+                                     QStringLiteral("training.schedule.type=reduce_on_plateau"),
+                                     QStringLiteral("training.schedule.patience=1"),
+                                     QStringLiteral("training.schedule.gamma=0.5"),
+                                     QStringLiteral("training.schedule.metric=val_accuracy"),
+                                     QStringLiteral("training.optimizer.lr=10"),
+                                     QStringLiteral("training.optimizer.type=sgd"),
+                                     QStringLiteral("training.grad_clip_norm=1")}),
+                          {}});
         QVERIFY2(run.result.status == RunStatus::Completed, qPrintable(run.result.error));
         QVERIFY(run.lines.filter(QStringLiteral("lr reduced to")).size() >= 1);
         Database db(db_, Database::Mode::ReadOnly);
@@ -194,14 +205,16 @@ private Q_SLOTS:
         wrong.training.loss.type = QStringLiteral("cross_entropy");
         const Finished refused = runOnce(db_, {wrong, {}});
         QCOMPARE(refused.result.status, RunStatus::Failed);
-        QVERIFY(refused.result.error.startsWith(QStringLiteral("training.loss.type: cross_entropy needs class labels")));
+        QVERIFY(refused.result.error.startsWith(
+            QStringLiteral("training.loss.type: cross_entropy needs class labels")));
     }
 
     void classWeightsAndBalancedSamplingTrain() {
-        const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=2"),
-                                                      QStringLiteral("dataset.imbalance.class_weights=true"),
-                                                      QStringLiteral("dataset.imbalance.sampling=balanced")}),
-                                           {}});
+        const Finished run =
+            runOnce(db_, {smallSpec({QStringLiteral("training.epochs=2"),
+                                     QStringLiteral("dataset.imbalance.class_weights=true"),
+                                     QStringLiteral("dataset.imbalance.sampling=balanced")}),
+                          {}});
         QVERIFY2(run.result.status == RunStatus::Completed, qPrintable(run.result.error));
     }
 
@@ -211,9 +224,11 @@ private Q_SLOTS:
                                             {}});
         QVERIFY2(bf16.result.status == RunStatus::Completed, qPrintable(bf16.result.error));
         QVERIFY(std::isfinite(bf16.valLoss.last()));
-        const Finished fp16 = runOnce(db_, {smallSpec({QStringLiteral("training.precision=fp16")}), {}});
+        const Finished fp16 =
+            runOnce(db_, {smallSpec({QStringLiteral("training.precision=fp16")}), {}});
         QCOMPARE(fp16.result.status, RunStatus::Failed);
-        QVERIFY(fp16.result.error.startsWith(QStringLiteral("training.precision: fp16 needs a CUDA device")));
+        QVERIFY(fp16.result.error.startsWith(
+            QStringLiteral("training.precision: fp16 needs a CUDA device")));
     }
 
     void testArtifactsAreStored() {
@@ -224,7 +239,8 @@ private Q_SLOTS:
         QStringList found;
         while (kinds.step())
             found << kinds.text(0);
-        QCOMPARE(found, (QStringList{QStringLiteral("classification_report"), QStringLiteral("confusion_matrix"),
+        QCOMPARE(found, (QStringList{QStringLiteral("classification_report"),
+                                     QStringLiteral("confusion_matrix"),
                                      QStringLiteral("normalization"), QStringLiteral("roc")}));
     }
 

@@ -38,7 +38,8 @@ private Q_SLOTS:
         page.findChild<QPushButton*>(QStringLiteral("fashionButton"))->click();
         QVERIFY(page.isLoading());
         QVERIFY(loaded.wait(60000));
-        QVERIFY2(page.summaryText().contains(QStringLiteral("train 54000")), qPrintable(page.summaryText()));
+        QVERIFY2(page.summaryText().contains(QStringLiteral("train 54000")),
+                 qPrintable(page.summaryText()));
         QVERIFY(page.summaryText().contains(QStringLiteral("test 10000")));
         QCOMPARE(page.histogram()->barCount(), 3);
         QCOMPARE(page.shownImageCount(), 40);
@@ -49,7 +50,8 @@ private Q_SLOTS:
         const QString root = dir_->filePath(QStringLiteral("pics"));
         test::writeImageFolder(root, {QStringLiteral("a"), QStringLiteral("b")}, 10);
         DatasetPage page;
-        page.sourceBox()->setCurrentIndex(page.sourceBox()->findData(QStringLiteral("image_folder")));
+        page.sourceBox()->setCurrentIndex(
+            page.sourceBox()->findData(QStringLiteral("image_folder")));
         page.pathEdit()->setText(root);
         auto* crop = page.findChildren<QSpinBox*>().at(1); // image size, then crop padding
         crop->setValue(3);
@@ -78,9 +80,11 @@ private Q_SLOTS:
         QSignalSpy loaded(&page, &DatasetPage::loaded);
         page.load();
         QVERIFY(loaded.wait(30000));
-        QAbstractItemModelTester tester(page.tableModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.tableModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(page.tableModel()->rowCount(), 30);
-        QCOMPARE(page.tableModel()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("colour"));
+        QCOMPARE(page.tableModel()->headerData(1, Qt::Horizontal).toString(),
+                 QStringLiteral("colour"));
         QVERIFY(page.summaryText().contains(QStringLiteral("2 classes")));
     }
 
@@ -95,7 +99,8 @@ private Q_SLOTS:
         QSignalSpy failed(&page, &DatasetPage::failed);
         page.load();
         QVERIFY(failed.wait(30000));
-        QCOMPARE(page.errorText(), QStringLiteral("%1:3: 1 fields, expected 2 (as on line 1)").arg(ragged));
+        QCOMPARE(page.errorText(),
+                 QStringLiteral("%1:3: 1 fields, expected 2 (as on line 1)").arg(ragged));
     }
 
 private:

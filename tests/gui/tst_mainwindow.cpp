@@ -8,6 +8,7 @@
 
 #include "store/Database.h"
 
+#include <QAction>
 #include <QMessageBox>
 #include <QTableView>
 #include <QtTest>
@@ -36,17 +37,32 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(window.activeRunId() > 0, 20000);
         const qint64 runId = window.activeRunId();
-        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > 0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > 0,
+                                 20000);
         const int early = window.lossPlot()->pointCount(QStringLiteral("train_loss"));
         // Still running, and more points arrive without the test pumping anything but events.
-        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > early + 5, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.lossPlot()->pointCount(QStringLiteral("train_loss")) > early + 5, 20000);
         QVERIFY(window.activeRunId() == runId);
         QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1, 10000);
 
+        // Pause holds the run between steps; releasing it lets the curve grow again.
+        auto* pause = window.findChild<QAction*>(QStringLiteral("pauseAction"));
+        QVERIFY(pause && pause->isEnabled());
+        pause->setChecked(true);
+        QTest::qWait(500); // the batch in flight when pausing still arrives
+        const int paused = window.lossPlot()->pointCount(QStringLiteral("train_loss"));
+        QTest::qWait(700);
+        QCOMPARE(window.lossPlot()->pointCount(QStringLiteral("train_loss")), paused);
+        pause->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.lossPlot()->pointCount(QStringLiteral("train_loss")) > paused, 20000);
+
         window.cancelRun();
         QTRY_VERIFY_WITH_TIMEOUT(window.activeRunId() == 0, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
-                                  QStringLiteral("cancelled"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            QStringLiteral("cancelled"), 10000);
         QVERIFY(window.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")) > 0);
     }
 
@@ -54,27 +70,32 @@ private Q_SLOTS:
         {
             MainWindow window(db_);
             QVERIFY(window.startSpecFile(test::quickstartSpec()));
-            QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1 &&
-                                         window.runsModel()->index(0, RunsTableModel::Status).data() ==
-                                             QStringLiteral("completed"),
-                                     60000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window.runsModel()->rowCount() == 1 &&
+                    window.runsModel()->index(0, RunsTableModel::Status).data() ==
+                        QStringLiteral("completed"),
+                60000);
         }
         MainWindow reopened(db_);
         QTRY_COMPARE_WITH_TIMEOUT(reopened.runsModel()->rowCount(), 1, 10000);
         auto* view = reopened.findChild<QTableView*>(QStringLiteral("runsView"));
         QVERIFY(view);
         view->selectRow(0);
-        QTRY_COMPARE_WITH_TIMEOUT(reopened.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")), 40, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            reopened.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")), 40, 10000);
     }
 
     void badSpecShowsDialogAndRunsNothing() {
         MainWindow window(db_);
         window.show();
         const QString spec = dir_->filePath(QStringLiteral("bad.json"));
-        test::writeFile(spec, R"({"trainlab": 1, "dataset": {"source": "nowhere"}, "model": {"preset": "mlp"}})");
+        test::writeFile(
+            spec,
+            R"({"trainlab": 1, "dataset": {"source": "nowhere"}, "model": {"preset": "mlp"}})");
         QVERIFY(!window.startSpecFile(spec));
         QMessageBox* box = nullptr;
-        QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorDialog"))) != nullptr);
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorDialog"))) !=
+                    nullptr);
         QVERIFY2(box->text().contains(QStringLiteral("dataset.source")), qPrintable(box->text()));
         QVERIFY(box->text().contains(spec));
         QTest::qWait(200);

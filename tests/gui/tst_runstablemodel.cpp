@@ -26,7 +26,8 @@ class TestRunsTableModel : public QObject {
 private Q_SLOTS:
     void passesModelTester() {
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRuns({entry(2, RunStatus::Running, 0.5), entry(1, RunStatus::Completed, 0.9)});
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.columnCount(), int(RunsTableModel::Count));
@@ -41,11 +42,15 @@ private Q_SLOTS:
         RunsTableModel model;
         model.setRuns({entry(7, RunStatus::Failed, 0.8125)});
         QCOMPARE(model.index(0, RunsTableModel::Id).data().toLongLong(), 7);
-        QCOMPARE(model.index(0, RunsTableModel::Status).data().toString(), QStringLiteral("failed"));
-        QCOMPARE(model.index(0, RunsTableModel::ValAccuracy).data().toString(), QStringLiteral("0.8125"));
+        QCOMPARE(model.index(0, RunsTableModel::Status).data().toString(),
+                 QStringLiteral("failed"));
+        QCOMPARE(model.index(0, RunsTableModel::ValAccuracy).data().toString(),
+                 QStringLiteral("0.8125"));
         QCOMPARE(model.index(0, RunsTableModel::TestAccuracy).data(), QVariant());
-        QCOMPARE(model.index(0, RunsTableModel::Started).data().toString(), QStringLiteral("2026-11-22 10:00:00"));
-        QCOMPARE(model.index(0, RunsTableModel::DeviceHours).data().toString(), QStringLiteral("0.5 s"));
+        QCOMPARE(model.index(0, RunsTableModel::Started).data().toString(),
+                 QStringLiteral("2026-11-22 10:00:00"));
+        QCOMPARE(model.index(0, RunsTableModel::DeviceHours).data().toString(),
+                 QStringLiteral("0.5 s"));
         QCOMPARE(model.runIdAt(0), 7);
         QCOMPARE(model.rowOf(7), 0);
         QCOMPARE(model.rowOf(8), -1);
