@@ -49,7 +49,7 @@ void ClassHistogramPlot::setInspection(const QJsonObject& info) {
     plot_->xAxis->setTicker(ticker);
     plot_->xAxis->setTickLabelRotation(classes.size() > 6 ? 35 : 0);
     plot_->xAxis->setRange(-0.6, double(classes.size()) - 0.4);
-    plot_->yAxis->setRange(0, top * 1.15 + 1);
+    plot_->yAxis->setRange(0, top * 1.45 + 1); // headroom keeps the legend off the bars
     plot_->replot();
 }
 

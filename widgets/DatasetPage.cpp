@@ -254,6 +254,27 @@ DatasetSpec DatasetPage::datasetSpec() const {
     return spec;
 }
 
+void DatasetPage::setDatasetSpec(const DatasetSpec& spec) {
+    const int index = source_->findData(spec.source);
+    if (index >= 0)
+        source_->setCurrentIndex(index);
+    path_->setText(spec.path);
+    trainImages_->setText(spec.train.images);
+    trainLabels_->setText(spec.train.labels);
+    testImages_->setText(spec.test.images);
+    testLabels_->setText(spec.test.labels);
+    csvLabel_->setText(spec.csv.label);
+    syntheticKind_->setCurrentText(spec.synthetic.kind);
+    imageSize_->setValue(spec.image.height);
+    imageChannels_->setCurrentIndex(imageChannels_->findData(spec.image.channels));
+    validationSplit_->setValue(spec.validationSplit);
+    normalize_->setChecked(spec.normalize);
+    cropPadding_->setValue(spec.augment.randomCropPadding);
+    hflip_->setChecked(spec.augment.hflip);
+    rotation_->setValue(spec.augment.rotationDeg);
+    noise_->setValue(spec.augment.gaussianNoise);
+}
+
 void DatasetPage::useFashionMnist() {
     source_->setCurrentIndex(source_->findData(QStringLiteral("fashion-mnist")));
     path_->clear();

@@ -32,6 +32,8 @@ public:
 
     /// The dataset part of a spec, as the form describes it.
     DatasetSpec datasetSpec() const;
+    /// Fills the form from a spec's dataset (fields the form does not show keep their defaults).
+    void setDatasetSpec(const DatasetSpec& spec);
     /// Loads and previews the current form (asynchronously).
     void load();
     /// Sets the form to Fashion-MNIST and loads it.

@@ -192,6 +192,17 @@ bool MainWindow::startSpecFile(const QString& path) {
     return true;
 }
 
+void MainWindow::showDataset(const QString& specPath) {
+    try {
+        const ExperimentSpec spec = loadSpecFile(specPath);
+        tabs_->setCurrentWidget(datasetPage_);
+        datasetPage_->setDatasetSpec(spec.dataset);
+        datasetPage_->load();
+    } catch (const InputError& e) {
+        showError(tr("Cannot open this spec"), e.message());
+    }
+}
+
 void MainWindow::cancelRun() {
     backend_->backend()->requestCancel(); // first, so releasing the pause takes no extra step
     pauseAction_->setChecked(false);

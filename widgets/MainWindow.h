@@ -32,6 +32,8 @@ public:
     /// Validates and queues a spec file; problems appear in a dialog. Returns whether it queued.
     bool startSpecFile(const QString& path);
     void cancelRun();
+    /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
+    void showDataset(const QString& specPath);
 
     RunsTableModel* runsModel() const { return runsModel_; }
     MetricPlot* lossPlot() const { return lossPlot_; }

@@ -65,8 +65,12 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption runOption(QStringLiteral("run"),
                                        QStringLiteral("Start this spec file on launch."),
                                        QStringLiteral("spec"));
+    const QCommandLineOption datasetOption(
+        QStringLiteral("dataset"), QStringLiteral("Open the Dataset page on this spec's dataset."),
+        QStringLiteral("spec"));
     parser.addOption(dbOption);
     parser.addOption(runOption);
+    parser.addOption(datasetOption);
     parser.process(app);
     const QString dbPath =
         parser.isSet(dbOption) ? parser.value(dbOption) : trainlab::Database::defaultPath();
@@ -82,5 +86,7 @@ int main(int argc, char* argv[]) {
     window.show();
     if (parser.isSet(runOption))
         window.startSpecFile(parser.value(runOption));
+    if (parser.isSet(datasetOption))
+        window.showDataset(parser.value(datasetOption));
     return QApplication::exec();
 }

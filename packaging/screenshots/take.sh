@@ -27,4 +27,11 @@ xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   import -window root packaging/screenshots/main-window-live.png
   kill \$app
 "
-echo "wrote packaging/screenshots/main-window-live.png"
+xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
+  '$build/app/trainlab' --db '$db' --dataset experiments/fashion_augmented.json &
+  app=\$!
+  sleep 8
+  import -window root packaging/screenshots/dataset-page.png
+  kill \$app
+"
+echo "wrote packaging/screenshots/main-window-live.png and dataset-page.png"
