@@ -75,6 +75,18 @@ std::optional<torch::Tensor> readTensor(QDataStream& in) {
     return tensor;
 }
 
+// Every file under `dir` matching `filters`, in a stable order.
+void describeFolder(QCryptographicHash& hash, const QString& dir, const QStringList& filters,
+                    QDirIterator::IteratorFlags flags = QDirIterator::NoIteratorFlags) {
+    QDirIterator it(dir, filters, QDir::Files, flags);
+    QStringList files;
+    while (it.hasNext())
+        files << it.next();
+    files.sort();
+    for (const QString& f : files)
+        describeFile(hash, f);
+}
+
 } // namespace
 
 DatasetCache::DatasetCache(QString dir)
@@ -95,15 +107,7 @@ QString DatasetCache::keyFor(const DatasetSpec& spec) const {
     hash.addData(QByteArray::number(kFormatVersion));
     hash.addData(spec.source.toUtf8());
     if (spec.source == QLatin1String("fashion-mnist")) {
-        const QString root =
-            spec.path.isEmpty() ? QString::fromLatin1(kFashionMnistDir) : spec.path;
-        QDirIterator it(root, QDir::Files);
-        QStringList files;
-        while (it.hasNext())
-            files << it.next();
-        files.sort();
-        for (const QString& f : files)
-            describeFile(hash, f);
+        describeFolder(hash, spec.path.isEmpty() ? QString::fromLatin1(kFashionMnistDir) : spec.path, {});
     } else if (spec.source == QLatin1String("idx")) {
         for (const QString& f :
              {spec.train.images, spec.train.labels, spec.test.images, spec.test.labels})
@@ -115,26 +119,14 @@ QString DatasetCache::keyFor(const DatasetSpec& spec) const {
                       spec.csv.header + QLatin1Char('|') + spec.csv.task)
                          .toUtf8());
     } else if (spec.source == QLatin1String("image_folder")) {
-        QDirIterator it(spec.path, QDir::Files, QDirIterator::Subdirectories);
-        QStringList files;
-        while (it.hasNext())
-            files << it.next();
-        files.sort();
-        for (const QString& f : files)
-            describeFile(hash, f);
+        describeFolder(hash, spec.path, {}, QDirIterator::Subdirectories);
         hash.addData(QStringLiteral("%1x%2x%3")
                          .arg(spec.image.height)
                          .arg(spec.image.width)
                          .arg(spec.image.channels)
                          .toUtf8());
     } else if (spec.source == QLatin1String("cifar10")) {
-        QDirIterator it(spec.path, {QStringLiteral("*.bin")}, QDir::Files);
-        QStringList files;
-        while (it.hasNext())
-            files << it.next();
-        files.sort();
-        for (const QString& f : files)
-            describeFile(hash, f);
+        describeFolder(hash, spec.path, {QStringLiteral("*.bin")});
     } else {
         return {};
     }

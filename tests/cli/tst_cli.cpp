@@ -139,6 +139,62 @@ private Q_SLOTS:
             report.value(QStringLiteral("final")).toObject().contains(QStringLiteral("val_loss")));
     }
 
+    void dataInspectAndModelSummary() {
+        const CliResult inspect = runCli({QStringLiteral("data"), QStringLiteral("inspect"),
+                                          test::quickstartSpec(), QStringLiteral("--json")});
+        QCOMPARE(inspect.exitCode, 0);
+        const QJsonObject info = parseJson(inspect.out).object();
+        QCOMPARE(info.value(QStringLiteral("classes")).toArray().size(), 3);
+        const QJsonObject counts = info.value(QStringLiteral("counts")).toObject();
+        QCOMPARE(counts.value(QStringLiteral("train")).toInt() + counts.value(QStringLiteral("validation")).toInt() +
+                     counts.value(QStringLiteral("test")).toInt(),
+                 3000);
+        QCOMPARE(info.value(QStringLiteral("histogram")).toObject().value(QStringLiteral("test")).toArray().size(), 3);
+        QCOMPARE(info.value(QStringLiteral("sample_shape")).toArray().first().toInt(), 2);
+
+        const CliResult summary = runCli({QStringLiteral("model"), QStringLiteral("summary"),
+                                          test::quickstartSpec(), QStringLiteral("--json")});
+        QCOMPARE(summary.exitCode, 0);
+        const QJsonObject model = parseJson(summary.out).object();
+        // mlp on 2 features, 3 classes: (2*128+128) + (128*128+128) + (128*3+3)
+        QCOMPARE(model.value(QStringLiteral("parameters")).toInt(), 384 + 16512 + 387);
+        QCOMPARE(model.value(QStringLiteral("layers")).toArray().size(), 6);
+
+        const CliResult badModel = runCli({QStringLiteral("model"), QStringLiteral("summary"), test::quickstartSpec(),
+                                           QStringLiteral("--set"), QStringLiteral("model.preset=cnn2")});
+        QCOMPARE(badModel.exitCode, 2);
+        QVERIFY2(badModel.err.contains("model.layers[0]: conv2d expects [channels, height, width], gets [2]"),
+                 badModel.err);
+    }
+
+    void resumeContinuesACancelledRun() {
+        QProcess process;
+        process.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                      {QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
+                       QStringLiteral("--set"), QStringLiteral("training.epochs=60")});
+        QVERIFY(process.waitForStarted());
+        QByteArray err;
+        QElapsedTimer timer;
+        timer.start();
+        while (!err.contains("epoch 2/") && timer.elapsed() < 60000) {
+            process.waitForReadyRead(200);
+            err += process.readAllStandardError();
+        }
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 1);
+        const CliResult resumed = runCli({QStringLiteral("resume"), QStringLiteral("1"), QStringLiteral("--db"), db_,
+                                          QStringLiteral("--json")});
+        QCOMPARE(resumed.exitCode, 0);
+        QVERIFY(resumed.err.contains("resumed at step"));
+        const QJsonObject report = parseJson(resumed.out).object();
+        QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(report.value(QStringLiteral("id")).toInt(), 1);
+        const CliResult again = runCli({QStringLiteral("resume"), QStringLiteral("1"), QStringLiteral("--db"), db_});
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY(again.err.contains("run 1 is completed"));
+    }
+
     void showUnknownRunIsBadInput() {
         runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_});
         const CliResult result =

@@ -1,0 +1,146 @@
+// Sweep decisions on scripted inputs: ASHA promotion and stopping, the median rule, the Pareto
+// front, strategies' proposals (grid order, random reproducibility, Bayesian on a known
+// function), and importance.
+#include "sweep/ParetoFront.h"
+#include "sweep/SearchSpace.h"
+#include "sweep/SweepStrategy.h"
+#include "sweep/TrialPruner.h"
+
+#include <QJsonDocument>
+#include <QtTest>
+#include <cmath>
+
+using namespace trainlab;
+
+namespace {
+
+SearchSpace space(const char* json) {
+    QStringList errors;
+    return SearchSpace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("sweep.space"), errors);
+}
+
+} // namespace
+
+class TestSweepLogic : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void ashaPromotesTheTopThird() {
+        AshaPruner asha(1, 3, /*maximize=*/true);
+        QCOMPARE(asha.rungResource(0), 1.0);
+        QCOMPARE(asha.rungResource(2), 9.0);
+        // Rung 0 (epoch 1): the first trial always continues.
+        QVERIFY(!asha.report(1, 1, 0.50));
+        // Two at the rung: top max(1, 2/3 = 0) = 1 continues: 0.40 is not it.
+        QVERIFY(asha.report(2, 1, 0.40));
+        // 0.60 is the best of three: continues.
+        QVERIFY(!asha.report(3, 1, 0.60));
+        // Between rungs there is nothing to decide.
+        QVERIFY(!asha.report(3, 2, 0.10));
+        // Six at rung 0: the top 2 continue; 0.55 ranks second.
+        QVERIFY(asha.report(4, 1, 0.30));
+        QVERIFY(asha.report(5, 1, 0.20));
+        QVERIFY(!asha.report(6, 1, 0.55));
+        // Rung 1 (epoch 3): trial 3 arrives first and continues.
+        QVERIFY(!asha.report(3, 3, 0.70));
+        QVERIFY(asha.report(6, 3, 0.65));
+    }
+
+    void ashaMinimizes() {
+        AshaPruner asha(2, 2, /*maximize=*/false);
+        QVERIFY(!asha.report(1, 2, 0.9));
+        QVERIFY(!asha.report(2, 2, 0.5)); // lower loss is better: top 1 of 2
+        QVERIFY(asha.report(3, 2, 0.7));  // 3 at the rung, top 1: 0.5 holds it
+        QVERIFY(!asha.report(1, 1, 0.1)); // below the first rung: no decision
+    }
+
+    void medianRuleComparesBestSoFar() {
+        MedianPruner median(2, /*maximize=*/false, 3);
+        for (qint64 t = 1; t <= 3; ++t) {
+            QVERIFY(!median.report(t, 1, 1.0 * t));
+            QVERIFY(!median.report(t, 2, 0.5 * t)); // fewer than 3 others at resource 2 so far
+        }
+        // Others at resource 2: 0.5, 1.0, 1.5 -> median 1.0. Its best so far is 1.2: stop.
+        QVERIFY(!median.report(4, 1, 2.0));
+        QVERIFY(median.report(4, 2, 1.2));
+        // Trial 5 reached 0.4 at resource 1, so its best at resource 2 is 0.4 < 1.0: go on.
+        QVERIFY(!median.report(5, 1, 0.4));
+        QVERIFY(!median.report(5, 2, 3.0));
+    }
+
+    void paretoFrontOfTwoObjectives() {
+        // maximize accuracy, minimize cost
+        const std::vector<std::vector<double>> rows = {{0.90, 10}, {0.92, 20}, {0.89, 5}, {0.88, 12}, {0.92, 25}, {0.90, 10}};
+        const auto front = paretoFront(rows, {true, false});
+        QCOMPARE(front, (std::vector<int>{0, 1, 2, 5}));
+    }
+
+    void gridProposesEachPointOnce() {
+        const SearchSpace s = space(R"({"k": {"int": [1, 4]}})");
+        auto grid = makeStrategy(QStringLiteral("grid"), s, 0, 5, 0);
+        auto first = grid->propose(3, {}, {});
+        QCOMPARE(first.size(), size_t(3));
+        std::vector<Observation> observed;
+        for (const auto& p : first)
+            observed.push_back({p, 1.0});
+        auto rest = grid->propose(3, observed, {});
+        QCOMPARE(rest.size(), size_t(1));
+        QCOMPARE(rest.front().value(QStringLiteral("k")).toInt(), 4);
+        QVERIFY(grid->propose(3, observed, rest).empty());
+    }
+
+    void tooLargeGridIsRefused() {
+        const SearchSpace s = space(R"({"a": {"uniform": [0, 1]}, "b": {"uniform": [0, 1]}, "c": {"uniform": [0, 1]},
+            "d": {"uniform": [0, 1]}, "e": {"uniform": [0, 1]}, "f": {"uniform": [0, 1]}})");
+        QVERIFY_THROWS_EXCEPTION(std::exception, makeStrategy(QStringLiteral("grid"), s, 0, 10, 0));
+    }
+
+    void randomIsReproducible() {
+        const SearchSpace s = space(R"({"x": {"uniform": [0, 1]}})");
+        auto a = makeStrategy(QStringLiteral("random"), s, 9, 5, 0);
+        auto b = makeStrategy(QStringLiteral("random"), s, 9, 5, 0);
+        QCOMPARE(a->propose(4, {}, {}), b->propose(4, {}, {}));
+        // Trial 3 is the same point whether asked for alone or in a batch.
+        const auto batch = a->propose(4, {}, {});
+        const std::vector<SweepPoint> pending(batch.begin(), batch.begin() + 3);
+        QCOMPARE(b->propose(1, {}, pending).front(), batch[3]);
+    }
+
+    void bayesianFindsTheMinimumOfAQuadratic() {
+        const SearchSpace s = space(R"({"x": {"uniform": [-2, 2]}, "y": {"uniform": [-2, 2]}})");
+        BayesianStrategy bayes(s, 4, 6);
+        std::vector<Observation> observed;
+        auto f = [](const SweepPoint& p) {
+            const double x = p.value(QStringLiteral("x")).toDouble();
+            const double y = p.value(QStringLiteral("y")).toDouble();
+            return (x - 0.7) * (x - 0.7) + 4 * (y + 0.3) * (y + 0.3);
+        };
+        for (int i = 0; i < 25; ++i) {
+            const auto next = bayes.propose(1, observed, {});
+            observed.push_back({next.front(), f(next.front())});
+        }
+        double best = 1e9;
+        for (const auto& o : observed)
+            best = std::min(best, *o.objective);
+        QVERIFY2(best < 0.02, qPrintable(QString::number(best)));
+        const QJsonObject importance = bayes.importance();
+        QCOMPARE(importance.size(), 2);
+        QVERIFY(std::abs(importance.value(QStringLiteral("x")).toDouble() + importance.value(QStringLiteral("y")).toDouble() - 1.0) < 1e-9);
+    }
+
+    void bayesianBatchProposalsDiffer() {
+        const SearchSpace s = space(R"({"x": {"uniform": [0, 1]}})");
+        BayesianStrategy bayes(s, 1, 4);
+        std::vector<Observation> observed;
+        for (double x : {0.1, 0.4, 0.6, 0.9})
+            observed.push_back({SweepPoint{{QStringLiteral("x"), x}}, std::sin(6 * x)});
+        const auto batch = bayes.propose(3, observed, {});
+        QCOMPARE(batch.size(), size_t(3));
+        const double a = batch[0].value(QStringLiteral("x")).toDouble();
+        const double b = batch[1].value(QStringLiteral("x")).toDouble();
+        const double c = batch[2].value(QStringLiteral("x")).toDouble();
+        QVERIFY(std::abs(a - b) > 0.02 && std::abs(b - c) > 0.02 && std::abs(a - c) > 0.02);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSweepLogic)
+#include "tst_sweeplogic.moc"
