@@ -107,7 +107,8 @@ QString DatasetCache::keyFor(const DatasetSpec& spec) const {
     hash.addData(QByteArray::number(kFormatVersion));
     hash.addData(spec.source.toUtf8());
     if (spec.source == QLatin1String("fashion-mnist")) {
-        describeFolder(hash, spec.path.isEmpty() ? QString::fromLatin1(kFashionMnistDir) : spec.path, {});
+        describeFolder(hash,
+                       spec.path.isEmpty() ? QString::fromLatin1(kFashionMnistDir) : spec.path, {});
     } else if (spec.source == QLatin1String("idx")) {
         for (const QString& f :
              {spec.train.images, spec.train.labels, spec.test.images, spec.test.labels})

@@ -41,7 +41,8 @@ torch::Tensor GaussianProcess::matern52(const torch::Tensor& a, const torch::Ten
     return signalVariance * (1.0 + r + r.pow(2) / 3.0) * torch::exp(-r);
 }
 
-void GaussianProcess::setData(const torch::Tensor& x, const torch::Tensor& y, GpHyperparameters hyper) {
+void GaussianProcess::setData(const torch::Tensor& x, const torch::Tensor& y,
+                              GpHyperparameters hyper) {
     x_ = x.to(torch::kFloat64);
     y_ = y.to(torch::kFloat64).view({-1});
     hyper_ = std::move(hyper);
@@ -53,14 +54,15 @@ void GaussianProcess::setData(const torch::Tensor& x, const torch::Tensor& y, Gp
 void GaussianProcess::factorize() {
     const int64_t n = x_.size(0);
     const auto lengths = torch::tensor(hyper_.lengthScales, torch::kFloat64);
-    const auto k = matern52(x_, x_, lengths, torch::tensor(hyper_.signalVariance, torch::kFloat64)) +
-                   torch::eye(n, torch::kFloat64) * (hyper_.noiseVariance + kJitter);
+    const auto k =
+        matern52(x_, x_, lengths, torch::tensor(hyper_.signalVariance, torch::kFloat64)) +
+        torch::eye(n, torch::kFloat64) * (hyper_.noiseVariance + kJitter);
     cholesky_ = torch::linalg::cholesky(k);
     alpha_ = torch::cholesky_solve(y_.unsqueeze(1), cholesky_);
 }
 
-void GaussianProcess::fit(const torch::Tensor& x, const torch::Tensor& y, int restarts, uint64_t seed,
-                          int iterations) {
+void GaussianProcess::fit(const torch::Tensor& x, const torch::Tensor& y, int restarts,
+                          uint64_t seed, int iterations) {
     x_ = x.to(torch::kFloat64);
     y_ = y.to(torch::kFloat64).view({-1});
     const int64_t d = x_.size(1);
@@ -78,19 +80,23 @@ void GaussianProcess::fit(const torch::Tensor& x, const torch::Tensor& y, int re
         std::vector<double> start;
         const auto u = torch::rand({d + 2}, generator, torch::kFloat64);
         for (int64_t i = 0; i < d; ++i)
-            start.push_back(std::log(0.05) + u[i].item<double>() * (std::log(2.0) - std::log(0.05)));
+            start.push_back(std::log(0.05) +
+                            u[i].item<double>() * (std::log(2.0) - std::log(0.05)));
         start.push_back(std::log(0.5) + u[d].item<double>() * std::log(4.0));
-        start.push_back(std::log(1e-4) + u[d + 1].item<double>() * (std::log(0.1) - std::log(1e-4)));
+        start.push_back(std::log(1e-4) +
+                        u[d + 1].item<double>() * (std::log(0.1) - std::log(1e-4)));
         starts.push_back(start);
     }
     double bestNll = std::numeric_limits<double>::infinity();
     GpHyperparameters best = hyper_;
     for (const auto& start : starts) {
-        auto logLength = torch::tensor(std::vector<double>(start.begin(), start.begin() + d), torch::kFloat64)
-                             .requires_grad_(true);
+        auto logLength =
+            torch::tensor(std::vector<double>(start.begin(), start.begin() + d), torch::kFloat64)
+                .requires_grad_(true);
         auto logSignal = torch::tensor(start[size_t(d)], torch::kFloat64).requires_grad_(true);
         auto logNoise = torch::tensor(start[size_t(d) + 1], torch::kFloat64).requires_grad_(true);
-        torch::optim::Adam optimizer({logLength, logSignal, logNoise}, torch::optim::AdamOptions(0.05));
+        torch::optim::Adam optimizer({logLength, logSignal, logNoise},
+                                     torch::optim::AdamOptions(0.05));
         double value = std::numeric_limits<double>::infinity();
         try {
             for (int i = 0; i < iterations; ++i) {
@@ -123,27 +129,29 @@ void GaussianProcess::fit(const torch::Tensor& x, const torch::Tensor& y, int re
     factorize();
 }
 
-std::pair<torch::Tensor, torch::Tensor> GaussianProcess::predict(const torch::Tensor& points) const {
+std::pair<torch::Tensor, torch::Tensor>
+GaussianProcess::predict(const torch::Tensor& points) const {
     const auto p = points.to(torch::kFloat64);
     const auto lengths = torch::tensor(hyper_.lengthScales, torch::kFloat64);
     const auto signal = torch::tensor(hyper_.signalVariance, torch::kFloat64);
     const auto kStar = matern52(x_, p, lengths, signal); // [n, m]
     const auto mean = (kStar * alpha_).sum(0);
     const auto v = torch::linalg::solve_triangular(cholesky_, kStar, /*upper=*/false, /*left=*/true,
-                                                    /*unitriangular=*/false);
+                                                   /*unitriangular=*/false);
     const auto variance = (hyper_.signalVariance - v.pow(2).sum(0)).clamp_min(1e-12);
     return std::make_pair(mean, variance);
 }
 
 double GaussianProcess::negativeLogLikelihood() const {
     const auto lengths = torch::tensor(hyper_.lengthScales, torch::kFloat64);
-    return nll(x_, y_, lengths.log(), torch::tensor(std::log(hyper_.signalVariance), torch::kFloat64),
+    return nll(x_, y_, lengths.log(),
+               torch::tensor(std::log(hyper_.signalVariance), torch::kFloat64),
                torch::tensor(std::log(hyper_.noiseVariance), torch::kFloat64))
         .item<double>();
 }
 
-torch::Tensor expectedImprovement(const torch::Tensor& mean, const torch::Tensor& variance, double best,
-                                  double xi) {
+torch::Tensor expectedImprovement(const torch::Tensor& mean, const torch::Tensor& variance,
+                                  double best, double xi) {
     const auto sigma = variance.sqrt();
     const auto improvement = best - mean - xi;
     const auto z = improvement / sigma;

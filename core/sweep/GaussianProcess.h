@@ -31,7 +31,8 @@ public:
 
     /// The kernel matrix between a [n, d] and b [m, d].
     static torch::Tensor matern52(const torch::Tensor& a, const torch::Tensor& b,
-                                  const torch::Tensor& lengthScales, const torch::Tensor& signalVariance);
+                                  const torch::Tensor& lengthScales,
+                                  const torch::Tensor& signalVariance);
 
 private:
     void factorize();

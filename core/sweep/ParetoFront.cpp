@@ -4,7 +4,9 @@ namespace trainlab {
 
 std::vector<int> paretoFront(const std::vector<std::vector<double>>& objectives,
                              const std::vector<bool>& maximize) {
-    auto atLeastAsGood = [&](double a, double b, size_t j) { return maximize[j] ? a >= b : a <= b; };
+    auto atLeastAsGood = [&](double a, double b, size_t j) {
+        return maximize[j] ? a >= b : a <= b;
+    };
     auto better = [&](double a, double b, size_t j) { return maximize[j] ? a > b : a < b; };
     std::vector<int> front;
     for (size_t i = 0; i < objectives.size(); ++i) {

@@ -24,7 +24,8 @@ int SweepParam::encodedWidth() const {
 
 namespace {
 
-bool readRange(const QJsonValue& value, const QString& where, double& low, double& high, QStringList& errors) {
+bool readRange(const QJsonValue& value, const QString& where, double& low, double& high,
+               QStringList& errors) {
     const QJsonArray range = value.toArray();
     if (!value.isArray() || range.size() != 2 || !range[0].isDouble() || !range[1].isDouble()) {
         errors << where + QStringLiteral(": must be [low, high], got ") + describeJson(value);
@@ -33,7 +34,9 @@ bool readRange(const QJsonValue& value, const QString& where, double& low, doubl
     low = range[0].toDouble();
     high = range[1].toDouble();
     if (!(low < high)) {
-        errors << where + QStringLiteral(": the range is empty or inverted: [%1, %2]").arg(low).arg(high);
+        errors
+            << where +
+                   QStringLiteral(": the range is empty or inverted: [%1, %2]").arg(low).arg(high);
         return false;
     }
     return true;
@@ -41,14 +44,16 @@ bool readRange(const QJsonValue& value, const QString& where, double& low, doubl
 
 } // namespace
 
-SearchSpace SearchSpace::fromJson(const QJsonObject& space, const QString& path, QStringList& errors) {
+SearchSpace SearchSpace::fromJson(const QJsonObject& space, const QString& path,
+                                  QStringList& errors) {
     SearchSpace result;
     if (space.isEmpty())
         errors << path + QStringLiteral(": must name at least one parameter");
     for (auto it = space.begin(); it != space.end(); ++it) {
         const QString where = path + QLatin1Char('.') + it.key();
         if (!it.value().isObject()) {
-            errors << where + QStringLiteral(": must be an object like {\"uniform\": [0, 1]}, got ") +
+            errors << where +
+                          QStringLiteral(": must be an object like {\"uniform\": [0, 1]}, got ") +
                           describeJson(it.value());
             continue;
         }
@@ -82,7 +87,8 @@ SearchSpace SearchSpace::fromJson(const QJsonObject& space, const QString& path,
                 param.kind = ParamKind::Choice;
                 param.choices = v.toArray();
                 if (!v.isArray() || param.choices.isEmpty())
-                    errors << at + QStringLiteral(": must be a non-empty list, got ") + describeJson(v);
+                    errors << at + QStringLiteral(": must be a non-empty list, got ") +
+                                  describeJson(v);
             } else if (key == QLatin1String("fixed")) {
                 ++kinds;
                 param.kind = ParamKind::Fixed;
@@ -105,7 +111,8 @@ SearchSpace SearchSpace::fromJson(const QJsonObject& space, const QString& path,
             }
         }
         if (kinds != 1)
-            errors << where + QStringLiteral(": give exactly one of uniform, log_uniform, int, choice, fixed");
+            errors << where + QStringLiteral(
+                                  ": give exactly one of uniform, log_uniform, int, choice, fixed");
         if (param.kind == ParamKind::Integer && param.logScale && param.low <= 0)
             errors << where + QStringLiteral(": a log-scaled integer range must be above 0");
         result.params_.push_back(param);
@@ -113,11 +120,13 @@ SearchSpace SearchSpace::fromJson(const QJsonObject& space, const QString& path,
     for (const SweepParam& p : result.params_) {
         if (p.conditionPath.isEmpty())
             continue;
-        const bool known = std::any_of(result.params_.begin(), result.params_.end(),
-                                       [&](const SweepParam& q) { return q.path == p.conditionPath; });
+        const bool known =
+            std::any_of(result.params_.begin(), result.params_.end(),
+                        [&](const SweepParam& q) { return q.path == p.conditionPath; });
         if (!known)
             errors << path + QLatin1Char('.') + p.path +
-                          QStringLiteral(".when: '%1' is not a parameter of this space").arg(p.conditionPath);
+                          QStringLiteral(".when: '%1' is not a parameter of this space")
+                              .arg(p.conditionPath);
     }
     return result;
 }
@@ -134,12 +143,15 @@ QJsonValue SearchSpace::decodeParam(const SweepParam& p, const double* unit) con
     case ParamKind::Uniform:
         return p.low + std::clamp(unit[0], 0.0, 1.0) * (p.high - p.low);
     case ParamKind::LogUniform:
-        return std::exp(std::log(p.low) + std::clamp(unit[0], 0.0, 1.0) * (std::log(p.high) - std::log(p.low)));
+        return std::exp(std::log(p.low) +
+                        std::clamp(unit[0], 0.0, 1.0) * (std::log(p.high) - std::log(p.low)));
     case ParamKind::Integer: {
         // Each integer owns an equal slice of [0, 1] (of log space when log-scaled).
         const double u = std::clamp(unit[0], 0.0, 1.0);
-        const double v = p.logScale ? std::floor(std::exp(std::log(p.low) + u * (std::log(p.high + 1) - std::log(p.low))))
-                                    : std::round((p.low - 0.5) + u * (p.high - p.low + 1.0));
+        const double v = p.logScale
+                             ? std::floor(std::exp(std::log(p.low) +
+                                                   u * (std::log(p.high + 1) - std::log(p.low))))
+                             : std::round((p.low - 0.5) + u * (p.high - p.low + 1.0));
         return qint64(std::clamp(v, p.low, p.high));
     }
     case ParamKind::Choice: {
@@ -159,7 +171,8 @@ QJsonValue SearchSpace::decodeParam(const SweepParam& p, const double* unit) con
 }
 
 bool SearchSpace::isActive(const SweepParam& param, const SweepPoint& point) const {
-    return param.conditionPath.isEmpty() || point.value(param.conditionPath) == param.conditionValue;
+    return param.conditionPath.isEmpty() ||
+           point.value(param.conditionPath) == param.conditionValue;
 }
 
 SweepPoint SearchSpace::decode(const std::vector<double>& unit) const {
@@ -186,7 +199,8 @@ std::vector<double> SearchSpace::encode(const SweepPoint& point) const {
             unit.push_back(present ? (v.toDouble() - p.low) / (p.high - p.low) : 0.5);
             break;
         case ParamKind::LogUniform:
-            unit.push_back(present ? (std::log(v.toDouble()) - std::log(p.low)) / (std::log(p.high) - std::log(p.low))
+            unit.push_back(present ? (std::log(v.toDouble()) - std::log(p.low)) /
+                                         (std::log(p.high) - std::log(p.low))
                                    : 0.5);
             break;
         case ParamKind::Integer:
@@ -200,7 +214,9 @@ std::vector<double> SearchSpace::encode(const SweepPoint& point) const {
             break;
         case ParamKind::Choice:
             for (qsizetype i = 0; i < p.choices.size(); ++i)
-                unit.push_back(present && p.choices[i] == v ? 1.0 : (present ? 0.0 : 1.0 / double(p.choices.size())));
+                unit.push_back(present && p.choices[i] == v
+                                   ? 1.0
+                                   : (present ? 0.0 : 1.0 / double(p.choices.size())));
             break;
         case ParamKind::Fixed:
         case ParamKind::Invalid:
@@ -218,7 +234,8 @@ SweepPoint SearchSpace::sample(uint64_t seed) const {
     return decode(unit);
 }
 
-std::optional<std::vector<SweepPoint>> SearchSpace::grid(int steps, int64_t limit, int64_t* count) const {
+std::optional<std::vector<SweepPoint>> SearchSpace::grid(int steps, int64_t limit,
+                                                         int64_t* count) const {
     std::vector<std::vector<QJsonValue>> axes;
     int64_t total = 1;
     for (const SweepParam& p : params_) {
@@ -235,7 +252,9 @@ std::optional<std::vector<SweepPoint>> SearchSpace::grid(int steps, int64_t limi
             const auto span = int64_t(p.high - p.low) + 1;
             const int64_t n = std::min<int64_t>(span, steps);
             for (int64_t i = 0; i < n; ++i) {
-                const double v = n == 1 ? p.low : p.low + std::round(double(i) * double(span - 1) / double(n - 1));
+                const double v =
+                    n == 1 ? p.low
+                           : p.low + std::round(double(i) * double(span - 1) / double(n - 1));
                 if (values.empty() || values.back().toInteger() != qint64(v))
                     values.push_back(qint64(v));
             }

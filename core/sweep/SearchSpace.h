@@ -19,10 +19,10 @@ struct SweepParam {
     ParamKind kind = ParamKind::Invalid;
     double low = 0;
     double high = 0;
-    bool logScale = false;   ///< integer ranges may be log-scaled
-    QJsonArray choices;      ///< Choice
-    QJsonValue fixed;        ///< Fixed
-    QString conditionPath;   ///< active only when this parameter ...
+    bool logScale = false;     ///< integer ranges may be log-scaled
+    QJsonArray choices;        ///< Choice
+    QJsonValue fixed;          ///< Fixed
+    QString conditionPath;     ///< active only when this parameter ...
     QJsonValue conditionValue; ///< ... has this value
     int encodedWidth() const;
 };
@@ -51,7 +51,8 @@ public:
     SweepPoint sample(uint64_t seed) const;
     /// Every grid point: `steps` values per continuous range, every integer up to `steps`
     /// evenly spaced, every choice. Nullopt with the count when there are more than `limit`.
-    std::optional<std::vector<SweepPoint>> grid(int steps, int64_t limit, int64_t* count = nullptr) const;
+    std::optional<std::vector<SweepPoint>> grid(int steps, int64_t limit,
+                                                int64_t* count = nullptr) const;
     /// Whether a parameter is active at a point.
     bool isActive(const SweepParam& param, const SweepPoint& point) const;
 

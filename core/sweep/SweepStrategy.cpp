@@ -10,7 +10,9 @@ namespace trainlab {
 
 namespace {
 
-QByteArray keyOf(const SweepPoint& point) { return QJsonDocument(point).toJson(QJsonDocument::Compact); }
+QByteArray keyOf(const SweepPoint& point) {
+    return QJsonDocument(point).toJson(QJsonDocument::Compact);
+}
 
 uint64_t mixSeed(uint64_t seed, uint64_t index) {
     uint64_t z = seed * 0x9E3779B97F4A7C15ULL + index + 0x632BE59BD9B4E019ULL;
@@ -47,13 +49,15 @@ std::vector<SweepPoint> RandomStrategy::propose(int count, const std::vector<Obs
     return next;
 }
 
-BayesianStrategy::BayesianStrategy(const SearchSpace& space, uint64_t seed, int initialPoints, int candidates)
+BayesianStrategy::BayesianStrategy(const SearchSpace& space, uint64_t seed, int initialPoints,
+                                   int candidates)
     : space_(space)
     , seed_(seed)
     , initialPoints_(std::max(2, initialPoints))
     , candidates_(candidates) {}
 
-std::vector<double> BayesianStrategy::maximizeEi(const GaussianProcess& gp, double best, uint64_t seed) const {
+std::vector<double> BayesianStrategy::maximizeEi(const GaussianProcess& gp, double best,
+                                                 uint64_t seed) const {
     const int64_t d = space_.encodedDimensions();
     auto generator = at::detail::createCPUGenerator(seed);
     auto candidates = torch::rand({candidates_, d}, generator, torch::kFloat64);
@@ -69,8 +73,9 @@ std::vector<double> BayesianStrategy::maximizeEi(const GaussianProcess& gp, doub
     auto bestScores = ei.index_select(0, top);
     for (double radius : {0.1, 0.03, 0.01}) {
         for (int round = 0; round < 4; ++round) {
-            const auto moved = (bestPoints + torch::randn(bestPoints.sizes(), generator, torch::kFloat64) * radius)
-                                   .clamp(0.0, 1.0);
+            const auto moved =
+                (bestPoints + torch::randn(bestPoints.sizes(), generator, torch::kFloat64) * radius)
+                    .clamp(0.0, 1.0);
             const auto movedScores = scores(moved);
             const auto better = movedScores > bestScores;
             bestPoints = torch::where(better.unsqueeze(1), moved, bestPoints);
@@ -81,7 +86,8 @@ std::vector<double> BayesianStrategy::maximizeEi(const GaussianProcess& gp, doub
     return std::vector<double>(winner.data_ptr<double>(), winner.data_ptr<double>() + d);
 }
 
-std::vector<SweepPoint> BayesianStrategy::propose(int count, const std::vector<Observation>& observed,
+std::vector<SweepPoint> BayesianStrategy::propose(int count,
+                                                  const std::vector<Observation>& observed,
                                                   const std::vector<SweepPoint>& pending) {
     std::vector<std::vector<double>> xs;
     std::vector<double> ys;
@@ -124,10 +130,13 @@ std::vector<SweepPoint> BayesianStrategy::propose(int count, const std::vector<O
             for (size_t r = 0; r < lies.size(); ++r)
                 for (int64_t j = 0; j < d; ++j)
                     lx[int64_t(r)][j] = lies[r][size_t(j)];
-            conditioned.setData(torch::cat({x, lx}), torch::cat({y, torch::full({int64_t(lies.size())}, liar, torch::kFloat64)}),
-                                gp_.hyperparameters());
+            conditioned.setData(
+                torch::cat({x, lx}),
+                torch::cat({y, torch::full({int64_t(lies.size())}, liar, torch::kFloat64)}),
+                gp_.hyperparameters());
         }
-        const auto unit = maximizeEi(conditioned, liar, mixSeed(seed_ ^ 0xe1ULL, done + uint64_t(i)));
+        const auto unit =
+            maximizeEi(conditioned, liar, mixSeed(seed_ ^ 0xe1ULL, done + uint64_t(i)));
         next.push_back(space_.decode(unit));
         lies.push_back(space_.encode(next.back()));
     }
@@ -154,22 +163,24 @@ QJsonObject BayesianStrategy::importance() const {
     return result;
 }
 
-std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpace& space, uint64_t seed,
-                                            int gridSteps, int initialPoints) {
+std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpace& space,
+                                            uint64_t seed, int gridSteps, int initialPoints) {
     if (name == QLatin1String("grid")) {
         int64_t count = 0;
         auto points = space.grid(gridSteps, 100000, &count);
         if (!points)
-            throw InputError(QStringLiteral("sweep.strategy: the grid has %1 points, more than 100000; "
-                                            "lower sweep.grid_steps or use random or bayesian")
-                                 .arg(count));
+            throw InputError(
+                QStringLiteral("sweep.strategy: the grid has %1 points, more than 100000; "
+                               "lower sweep.grid_steps or use random or bayesian")
+                    .arg(count));
         return std::make_unique<GridStrategy>(std::move(*points));
     }
     if (name == QLatin1String("random"))
         return std::make_unique<RandomStrategy>(space, seed);
     if (name == QLatin1String("bayesian"))
         return std::make_unique<BayesianStrategy>(space, seed, initialPoints);
-    throw InputError(QStringLiteral("sweep.strategy: unknown strategy '%1' (grid, random, bayesian)").arg(name));
+    throw InputError(
+        QStringLiteral("sweep.strategy: unknown strategy '%1' (grid, random, bayesian)").arg(name));
 }
 
 } // namespace trainlab

@@ -11,7 +11,9 @@ AshaPruner::AshaPruner(double minResource, double reduction, bool maximize)
     , reduction_(std::max(2.0, reduction))
     , maximize_(maximize) {}
 
-double AshaPruner::rungResource(int rung) const { return minResource_ * std::pow(reduction_, rung); }
+double AshaPruner::rungResource(int rung) const {
+    return minResource_ * std::pow(reduction_, rung);
+}
 
 bool AshaPruner::report(qint64 trial, double resource, double value) {
     int highest = -1;
@@ -28,7 +30,8 @@ bool AshaPruner::report(qint64 trial, double resource, double value) {
     const auto better = std::count_if(members.begin(), members.end(), [&](const auto& entry) {
         return maximize_ ? entry.second > value : entry.second < value;
     });
-    const auto promoted = std::max<std::ptrdiff_t>(1, std::ptrdiff_t(double(members.size()) / reduction_));
+    const auto promoted =
+        std::max<std::ptrdiff_t>(1, std::ptrdiff_t(double(members.size()) / reduction_));
     return better >= promoted;
 }
 
@@ -63,7 +66,8 @@ bool MedianPruner::report(qint64 trial, double resource, double value) {
     return maximize_ ? best < median : best > median;
 }
 
-std::unique_ptr<TrialPruner> makePruner(const QString& type, double minResource, double reduction, bool maximize) {
+std::unique_ptr<TrialPruner> makePruner(const QString& type, double minResource, double reduction,
+                                        bool maximize) {
     if (type == QLatin1String("asha"))
         return std::make_unique<AshaPruner>(minResource, reduction, maximize);
     if (type == QLatin1String("median"))

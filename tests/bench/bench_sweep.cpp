@@ -31,8 +31,10 @@ double branin(const SweepPoint& p) {
 
 double hartmann6(const SweepPoint& p) {
     static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
-    static const double a[4][6] = {{10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14},
-                                   {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}};
+    static const double a[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                   {0.05, 10, 17, 0.1, 8, 14},
+                                   {3, 3.5, 1.7, 10, 17, 8},
+                                   {17, 8, 0.05, 10, 0.1, 14}};
     static const double pm[4][6] = {{0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886},
                                     {0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991},
                                     {0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650},
@@ -71,7 +73,8 @@ int main(int argc, char* argv[]) {
     torch::set_num_threads(2);
     const Problem problems[] = {
         {"branin", R"({"x1": {"uniform": [-5, 10]}, "x2": {"uniform": [0, 15]}})", branin},
-        {"hartmann6", R"({"x1": {"uniform": [0, 1]}, "x2": {"uniform": [0, 1]}, "x3": {"uniform": [0, 1]},
+        {"hartmann6",
+         R"({"x1": {"uniform": [0, 1]}, "x2": {"uniform": [0, 1]}, "x3": {"uniform": [0, 1]},
                           "x4": {"uniform": [0, 1]}, "x5": {"uniform": [0, 1]}, "x6": {"uniform": [0, 1]}})",
          hartmann6},
     };
@@ -85,8 +88,8 @@ int main(int argc, char* argv[]) {
                .arg(QStringLiteral("@100"), 9);
     for (const Problem& problem : problems) {
         QStringList errors;
-        const SearchSpace space = SearchSpace::fromJson(QJsonDocument::fromJson(problem.space).object(),
-                                                        QStringLiteral("space"), errors);
+        const SearchSpace space = SearchSpace::fromJson(
+            QJsonDocument::fromJson(problem.space).object(), QStringLiteral("space"), errors);
         for (const char* strategyName : {"random", "grid", "bayesian"}) {
             std::vector<double> at25;
             std::vector<double> at50;
@@ -97,16 +100,20 @@ int main(int argc, char* argv[]) {
                 // that is 2 steps (64 points), and the remaining evaluations are random.
                 const int d = int(space.params().size());
                 const int steps = std::max(2, int(std::floor(std::pow(evaluations, 1.0 / d))));
-                auto strategy = makeStrategy(QString::fromLatin1(strategyName), space, uint64_t(seed), steps, 10);
+                auto strategy = makeStrategy(QString::fromLatin1(strategyName), space,
+                                             uint64_t(seed), steps, 10);
                 std::vector<Observation> observed;
                 double best = 1e18;
                 for (int e = 0; e < evaluations; ++e) {
                     const auto start = std::chrono::steady_clock::now();
                     auto next = strategy->propose(1, observed, {});
                     if (e == evaluations - 1)
-                        proposalSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                        proposalSeconds +=
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                                .count();
                     if (next.empty())
-                        next = {space.sample(uint64_t(seed) * 1000 + uint64_t(e))}; // grid exhausted
+                        next = {
+                            space.sample(uint64_t(seed) * 1000 + uint64_t(e))}; // grid exhausted
                     const double value = problem.f(next.front());
                     observed.push_back({next.front(), value});
                     best = std::min(best, value);
@@ -119,7 +126,8 @@ int main(int argc, char* argv[]) {
                 }
             }
             auto mean = [](const std::vector<double>& v) {
-                return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+                return v.empty() ? NAN
+                                 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
             };
             out << QStringLiteral("%1 %2 %3 %4 %5")
                        .arg(QLatin1String(problem.name), -10)

@@ -146,10 +146,16 @@ private Q_SLOTS:
         const QJsonObject info = parseJson(inspect.out).object();
         QCOMPARE(info.value(QStringLiteral("classes")).toArray().size(), 3);
         const QJsonObject counts = info.value(QStringLiteral("counts")).toObject();
-        QCOMPARE(counts.value(QStringLiteral("train")).toInt() + counts.value(QStringLiteral("validation")).toInt() +
+        QCOMPARE(counts.value(QStringLiteral("train")).toInt() +
+                     counts.value(QStringLiteral("validation")).toInt() +
                      counts.value(QStringLiteral("test")).toInt(),
                  3000);
-        QCOMPARE(info.value(QStringLiteral("histogram")).toObject().value(QStringLiteral("test")).toArray().size(), 3);
+        QCOMPARE(info.value(QStringLiteral("histogram"))
+                     .toObject()
+                     .value(QStringLiteral("test"))
+                     .toArray()
+                     .size(),
+                 3);
         QCOMPARE(info.value(QStringLiteral("sample_shape")).toArray().first().toInt(), 2);
 
         const CliResult summary = runCli({QStringLiteral("model"), QStringLiteral("summary"),
@@ -160,10 +166,12 @@ private Q_SLOTS:
         QCOMPARE(model.value(QStringLiteral("parameters")).toInt(), 384 + 16512 + 387);
         QCOMPARE(model.value(QStringLiteral("layers")).toArray().size(), 6);
 
-        const CliResult badModel = runCli({QStringLiteral("model"), QStringLiteral("summary"), test::quickstartSpec(),
-                                           QStringLiteral("--set"), QStringLiteral("model.preset=cnn2")});
+        const CliResult badModel =
+            runCli({QStringLiteral("model"), QStringLiteral("summary"), test::quickstartSpec(),
+                    QStringLiteral("--set"), QStringLiteral("model.preset=cnn2")});
         QCOMPARE(badModel.exitCode, 2);
-        QVERIFY2(badModel.err.contains("model.layers[0]: conv2d expects [channels, height, width], gets [2]"),
+        QVERIFY2(badModel.err.contains(
+                     "model.layers[0]: conv2d expects [channels, height, width], gets [2]"),
                  badModel.err);
     }
 
@@ -183,14 +191,15 @@ private Q_SLOTS:
         ::kill(pid_t(process.processId()), SIGINT);
         QVERIFY(process.waitForFinished(30000));
         QCOMPARE(process.exitCode(), 1);
-        const CliResult resumed = runCli({QStringLiteral("resume"), QStringLiteral("1"), QStringLiteral("--db"), db_,
-                                          QStringLiteral("--json")});
+        const CliResult resumed = runCli({QStringLiteral("resume"), QStringLiteral("1"),
+                                          QStringLiteral("--db"), db_, QStringLiteral("--json")});
         QCOMPARE(resumed.exitCode, 0);
         QVERIFY(resumed.err.contains("resumed at step"));
         const QJsonObject report = parseJson(resumed.out).object();
         QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         QCOMPARE(report.value(QStringLiteral("id")).toInt(), 1);
-        const CliResult again = runCli({QStringLiteral("resume"), QStringLiteral("1"), QStringLiteral("--db"), db_});
+        const CliResult again =
+            runCli({QStringLiteral("resume"), QStringLiteral("1"), QStringLiteral("--db"), db_});
         QCOMPARE(again.exitCode, 2);
         QVERIFY(again.err.contains("run 1 is completed"));
     }

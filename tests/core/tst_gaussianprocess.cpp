@@ -27,7 +27,8 @@ private Q_SLOTS:
         // mean = m(0.5) / (1 + m(1)), variance = 1 - 2 m(0.5)^2 / (1 + m(1)).
         const double m5 = matern(0.5);
         const double m1 = matern(1.0);
-        const auto [mean, variance] = gp.predict(torch::tensor({0.5, 0.0, 1.0}, torch::kFloat64).view({3, 1}));
+        const auto [mean, variance] =
+            gp.predict(torch::tensor({0.5, 0.0, 1.0}, torch::kFloat64).view({3, 1}));
         QVERIFY(std::abs(mean[0].item<double>() - m5 / (1 + m1)) < 1e-6);
         QVERIFY(std::abs(variance[0].item<double>() - (1 - 2 * m5 * m5 / (1 + m1))) < 1e-6);
         // At the observations the posterior interpolates with (almost) no uncertainty.
@@ -59,7 +60,8 @@ private Q_SLOTS:
         GaussianProcess gp;
         gp.fit(x, y, 3, 1);
         const auto& lengths = gp.hyperparameters().lengthScales;
-        QVERIFY2(lengths[1] > 3 * lengths[0], qPrintable(QStringLiteral("%1 %2").arg(lengths[0]).arg(lengths[1])));
+        QVERIFY2(lengths[1] > 3 * lengths[0],
+                 qPrintable(QStringLiteral("%1 %2").arg(lengths[0]).arg(lengths[1])));
     }
 
     void expectedImprovementBehaves() {
@@ -68,7 +70,7 @@ private Q_SLOTS:
         const auto ei = expectedImprovement(mean, variance, 0.5);
         QVERIFY(std::abs(ei[0].item<double>() - 0.5) < 1e-6); // certain improvement of 0.5
         QVERIFY(ei[1].item<double>() > ei[0].item<double>()); // same mean, more uncertainty
-        QVERIFY(ei[2].item<double>() < 1e-9);                   // certainly worse
+        QVERIFY(ei[2].item<double>() < 1e-9);                 // certainly worse
     }
 
     void eiProposesNearTheMinimumOfAKnownFunction() {

@@ -16,7 +16,8 @@ namespace {
 
 SearchSpace space(const char* json) {
     QStringList errors;
-    return SearchSpace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("sweep.space"), errors);
+    return SearchSpace::fromJson(QJsonDocument::fromJson(json).object(),
+                                 QStringLiteral("sweep.space"), errors);
 }
 
 } // namespace
@@ -69,7 +70,8 @@ private Q_SLOTS:
 
     void paretoFrontOfTwoObjectives() {
         // maximize accuracy, minimize cost
-        const std::vector<std::vector<double>> rows = {{0.90, 10}, {0.92, 20}, {0.89, 5}, {0.88, 12}, {0.92, 25}, {0.90, 10}};
+        const std::vector<std::vector<double>> rows = {{0.90, 10}, {0.92, 20}, {0.89, 5},
+                                                       {0.88, 12}, {0.92, 25}, {0.90, 10}};
         const auto front = paretoFront(rows, {true, false});
         QCOMPARE(front, (std::vector<int>{0, 1, 2, 5}));
     }
@@ -89,7 +91,8 @@ private Q_SLOTS:
     }
 
     void tooLargeGridIsRefused() {
-        const SearchSpace s = space(R"({"a": {"uniform": [0, 1]}, "b": {"uniform": [0, 1]}, "c": {"uniform": [0, 1]},
+        const SearchSpace s =
+            space(R"({"a": {"uniform": [0, 1]}, "b": {"uniform": [0, 1]}, "c": {"uniform": [0, 1]},
             "d": {"uniform": [0, 1]}, "e": {"uniform": [0, 1]}, "f": {"uniform": [0, 1]}})");
         QVERIFY_THROWS_EXCEPTION(std::exception, makeStrategy(QStringLiteral("grid"), s, 0, 10, 0));
     }
@@ -124,7 +127,8 @@ private Q_SLOTS:
         QVERIFY2(best < 0.02, qPrintable(QString::number(best)));
         const QJsonObject importance = bayes.importance();
         QCOMPARE(importance.size(), 2);
-        QVERIFY(std::abs(importance.value(QStringLiteral("x")).toDouble() + importance.value(QStringLiteral("y")).toDouble() - 1.0) < 1e-9);
+        QVERIFY(std::abs(importance.value(QStringLiteral("x")).toDouble() +
+                         importance.value(QStringLiteral("y")).toDouble() - 1.0) < 1e-9);
     }
 
     void bayesianBatchProposalsDiffer() {
