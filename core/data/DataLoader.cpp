@@ -2,22 +2,11 @@
 
 #include "data/Augmentation.h"
 #include "data/DatasetBuilder.h"
+#include "util/SeedMix.h"
 
 #include <random>
 
 namespace trainlab {
-
-namespace {
-
-uint64_t mix(uint64_t a, uint64_t b) {
-    // splitmix64 over the pair: nearby (epoch, batch) pairs get unrelated seeds.
-    uint64_t z = a * 0x9E3779B97F4A7C15ULL + b + 0x632BE59BD9B4E019ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-} // namespace
 
 DataLoader::DataLoader(const TensorDataset& data, int64_t numClasses, Prepare prepare,
                        LoaderOptions options)
@@ -54,7 +43,7 @@ int64_t DataLoader::batchesPerEpoch() const {
 
 std::vector<int64_t> DataLoader::epochOrder(int epoch) const {
     const int64_t n = data_.size();
-    const uint64_t epochSeed = mix(options_.seed, uint64_t(epoch));
+    const uint64_t epochSeed = mixSeed(options_.seed, uint64_t(epoch));
     std::vector<int64_t> full;
     if (options_.balanced && numClasses_ > 0) {
         // Every class equally likely, then a uniform member of it: with replacement.
@@ -97,7 +86,7 @@ Batch DataLoader::makeBatch(const Order& order, int epoch, int64_t index) const 
             .clone();
     torch::Tensor inputs = prepare_(data_.features.index_select(0, indices));
     inputs = augmentBatch(inputs, options_.augment,
-                          mix(mix(options_.seed, uint64_t(epoch)), uint64_t(index)));
+                          mixSeed(mixSeed(options_.seed, uint64_t(epoch)), uint64_t(index)));
     torch::Tensor targets = data_.targets.index_select(0, indices);
     if (options_.pinMemory) {
         inputs = inputs.pin_memory();

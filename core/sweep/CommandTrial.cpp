@@ -16,13 +16,15 @@ namespace {
 QString valueText(const QJsonValue& value) {
     if (value.isDouble()) {
         const double v = value.toDouble();
-        return v == std::floor(v) && std::abs(v) < 1e15 ? QString::number(qint64(v)) : QString::number(v, 'g', 17);
+        return v == std::floor(v) && std::abs(v) < 1e15 ? QString::number(qint64(v))
+                                                        : QString::number(v, 'g', 17);
     }
     if (value.isBool())
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     if (value.isString())
         return value.toString();
-    return QString::fromUtf8(QJsonDocument::fromVariant(value.toVariant()).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument::fromVariant(value.toVariant()).toJson(QJsonDocument::Compact));
 }
 
 QString lastLine(const QByteArray& text) {
@@ -43,7 +45,9 @@ QStringList expandCommand(const QStringList& argvTemplate, const SweepPoint& poi
             const auto match = matches.next();
             const QString name = match.captured(1);
             if (!point.contains(name))
-                throw InputError(QStringLiteral("sweep.command: {%1} is not a parameter of the space").arg(name));
+                throw InputError(
+                    QStringLiteral("sweep.command: {%1} is not a parameter of the space")
+                        .arg(name));
             expanded += part.mid(last, match.capturedStart() - last) + valueText(point.value(name));
             last = match.capturedEnd();
         }
@@ -70,19 +74,22 @@ bool parseTrialOutput(const QByteArray& output, QMap<QString, double>& metrics, 
         const QJsonObject object = doc.object();
         for (auto it = object.begin(); it != object.end(); ++it) {
             if (!it.value().isDouble()) {
-                error = QStringLiteral("the metric '%1' in the last line is not a number: %2").arg(it.key(), line.left(200));
+                error = QStringLiteral("the metric '%1' in the last line is not a number: %2")
+                            .arg(it.key(), line.left(200));
                 return false;
             }
             metrics.insert(it.key(), it.value().toDouble());
         }
         return true;
     }
-    error = QStringLiteral("the last line of output is not a number or a JSON object of metrics: '%1'")
-                .arg(line.left(200));
+    error =
+        QStringLiteral("the last line of output is not a number or a JSON object of metrics: '%1'")
+            .arg(line.left(200));
     return false;
 }
 
-CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS, const std::atomic<bool>* cancel) {
+CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS,
+                                   const std::atomic<bool>* cancel) {
     CommandTrialResult result;
     if (argv.isEmpty()) {
         result.error = QStringLiteral("sweep.command: empty");
@@ -93,7 +100,8 @@ CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS, con
     QProcess process;
     process.start(argv.first(), argv.mid(1));
     if (!process.waitForStarted(10000)) {
-        result.error = QStringLiteral("cannot start %1: %2").arg(argv.first(), process.errorString());
+        result.error =
+            QStringLiteral("cannot start %1: %2").arg(argv.first(), process.errorString());
         return result;
     }
     // Poll so a cancel or the time limit is seen while the program runs.
@@ -103,7 +111,9 @@ CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS, con
         if (timedOut || cancelled) {
             process.kill();
             process.waitForFinished(5000);
-            result.error = timedOut ? QStringLiteral("%1 timed out after %2 s and was stopped").arg(argv.first()).arg(timeoutS)
+            result.error = timedOut ? QStringLiteral("%1 timed out after %2 s and was stopped")
+                                          .arg(argv.first())
+                                          .arg(timeoutS)
                                     : QStringLiteral("cancelled");
             result.seconds = double(timer.elapsed()) / 1000.0;
             return result;
@@ -116,10 +126,11 @@ CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS, con
     }
     if (process.exitCode() != 0) {
         const QString reason = lastLine(process.readAllStandardError());
-        result.error = QStringLiteral("%1 exited with code %2%3")
-                           .arg(argv.first())
-                           .arg(process.exitCode())
-                           .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason.left(200));
+        result.error =
+            QStringLiteral("%1 exited with code %2%3")
+                .arg(argv.first())
+                .arg(process.exitCode())
+                .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason.left(200));
         return result;
     }
     result.ok = parseTrialOutput(process.readAllStandardOutput(), result.metrics, result.error);

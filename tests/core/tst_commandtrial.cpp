@@ -20,10 +20,16 @@ class TestCommandTrial : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void placeholdersTakeThePointsValues() {
-        const SweepPoint point{{QStringLiteral("lr"), 0.001}, {QStringLiteral("layers"), 3}, {QStringLiteral("act"), QStringLiteral("relu")}};
-        QCOMPARE(expandCommand({QStringLiteral("train.py"), QStringLiteral("--lr={lr}"), QStringLiteral("--n={layers}/{act}")}, point),
-                 (QStringList{QStringLiteral("train.py"), QStringLiteral("--lr=0.001"), QStringLiteral("--n=3/relu")}));
-        QVERIFY_THROWS_EXCEPTION(InputError, expandCommand({QStringLiteral("--x={missing}")}, point));
+        const SweepPoint point{{QStringLiteral("lr"), 0.001},
+                               {QStringLiteral("layers"), 3},
+                               {QStringLiteral("act"), QStringLiteral("relu")}};
+        QCOMPARE(expandCommand({QStringLiteral("train.py"), QStringLiteral("--lr={lr}"),
+                                QStringLiteral("--n={layers}/{act}")},
+                               point),
+                 (QStringList{QStringLiteral("train.py"), QStringLiteral("--lr=0.001"),
+                              QStringLiteral("--n=3/relu")}));
+        QVERIFY_THROWS_EXCEPTION(InputError,
+                                 expandCommand({QStringLiteral("--x={missing}")}, point));
     }
 
     void goodOutputs() {
@@ -53,7 +59,8 @@ private Q_SLOTS:
 
     void cancelStopsTheProgram() {
         std::atomic<bool> cancel{true};
-        const CommandTrialResult r = runCommandTrial({QStringLiteral("/bin/sleep"), QStringLiteral("30")}, 0, &cancel);
+        const CommandTrialResult r =
+            runCommandTrial({QStringLiteral("/bin/sleep"), QStringLiteral("30")}, 0, &cancel);
         QVERIFY(!r.ok);
         QCOMPARE(r.error, QStringLiteral("cancelled"));
     }
@@ -61,19 +68,23 @@ private Q_SLOTS:
     void garbageOutput() {
         CommandTrialResult r = shell(QStringLiteral("echo 'loss is low'"));
         QVERIFY(!r.ok);
-        QCOMPARE(r.error, QStringLiteral("the last line of output is not a number or a JSON object of metrics: 'loss is low'"));
+        QCOMPARE(r.error, QStringLiteral("the last line of output is not a number or a JSON object "
+                                         "of metrics: 'loss is low'"));
         r = shell(QStringLiteral("echo '{\"value\": \"high\"}'"));
         QVERIFY(!r.ok);
-        QVERIFY(r.error.startsWith(QStringLiteral("the metric 'value' in the last line is not a number")));
+        QVERIFY(r.error.startsWith(
+            QStringLiteral("the metric 'value' in the last line is not a number")));
         r = shell(QStringLiteral("true"));
         QVERIFY(!r.ok);
         QVERIFY(r.error.startsWith(QStringLiteral("the program printed nothing")));
     }
 
     void missingProgram() {
-        const CommandTrialResult r = runCommandTrial({QStringLiteral("/nonexistent/train-model")}, 5);
+        const CommandTrialResult r =
+            runCommandTrial({QStringLiteral("/nonexistent/train-model")}, 5);
         QVERIFY(!r.ok);
-        QVERIFY2(r.error.startsWith(QStringLiteral("cannot start /nonexistent/train-model")), qPrintable(r.error));
+        QVERIFY2(r.error.startsWith(QStringLiteral("cannot start /nonexistent/train-model")),
+                 qPrintable(r.error));
     }
 };
 
