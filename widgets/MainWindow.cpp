@@ -242,7 +242,8 @@ void MainWindow::onRunFinished(qint64 runId, const QString& status, const QStrin
         activeRunId_ = 0;
     statusLabel_->setText(error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(status)
                                           : tr("Run %1 %2: %3").arg(runId).arg(status, error));
-    if (status == QLatin1String("failed"))
+    // Run 0 never started: the database refused it, and storeFailed has already said so.
+    if (status == QLatin1String("failed") && runId > 0)
         showError(tr("Run %1 failed").arg(runId), error);
     history_->loadRuns();
     updateActions();

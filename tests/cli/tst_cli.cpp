@@ -179,7 +179,7 @@ private Q_SLOTS:
         QProcess process;
         process.start(QStringLiteral(TRAINLAB_CLI_PATH),
                       {QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
-                       QStringLiteral("--set"), QStringLiteral("training.epochs=60")});
+                       QStringLiteral("--set"), QStringLiteral("training.epochs=150")});
         QVERIFY(process.waitForStarted());
         QByteArray err;
         QElapsedTimer timer;
