@@ -19,6 +19,8 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.sets << value();
         else if (arg == QLatin1String("--devices"))
             args.devices = value();
+        else if (arg == QLatin1String("--resume"))
+            args.resumeSweep = value();
         else if (arg == QLatin1String("--name"))
             args.metricName = value();
         else if (arg == QLatin1String("--json"))
@@ -47,6 +49,10 @@ QString usageText() {
         "                                           train; Ctrl-C stops after the current step\n"
         "  resume RUN [--db P] [--json]             continue a cancelled or interrupted run\n"
         "  runs [--db P] [--json]                   list runs\n"
+        "  sweep SPEC [--db P] [--set path=value]... [--json]\n"
+        "  sweep --resume SWEEP [--db P] [--json]   run or continue a hyperparameter sweep\n"
+        "  sweeps [--db P] [--json]                 list sweeps\n"
+        "  show-sweep SWEEP [--db P] [--json]       trials, best, Pareto front, importance\n"
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
         "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"
         "                                           logged metric values\n"

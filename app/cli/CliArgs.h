@@ -17,6 +17,7 @@ struct CliArgs {
     QStringList sets;
     QString devices;
     QString metricName;
+    QString resumeSweep; ///< sweep --resume ID
     bool json = false;
     bool csv = false;
     bool help = false;

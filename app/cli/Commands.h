@@ -2,6 +2,8 @@
 
 #include "CliArgs.h"
 
+#include "session/RunControl.h"
+
 #include <QJsonValue>
 #include <QTextStream>
 
@@ -18,12 +20,18 @@ int metricsCommand(const CliArgs& args);
 int devicesCommand(const CliArgs& args);
 int dataCommand(const CliArgs& args);
 int modelCommand(const CliArgs& args);
+int sweepCommand(const CliArgs& args);
+int sweepsCommand(const CliArgs& args);
+int showSweepCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);
 /// Parses a run id argument; throws InputError when it is not a positive integer.
 qint64 runIdArgument(const CliArgs& args);
 void printJson(const QJsonValue& value);
+/// Ctrl-C / SIGTERM set the returned control's cancel flag (a second signal quits at once).
+RunControl& installCancelHandlers();
+void releaseCancelHandlers();
 /// Buffered stdout; main flushes it before exit.
 QTextStream& standardOutput();
 

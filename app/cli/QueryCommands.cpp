@@ -3,9 +3,11 @@
 #include "parallel/Devices.h"
 #include "spec/SpecErrors.h"
 #include "spec/SpecJson.h"
+#include "spec/SpecOverrides.h"
 #include "store/Database.h"
 #include "store/RunQueries.h"
 #include "store/RunReport.h"
+#include "sweep/SweepRunner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -56,6 +58,14 @@ void printJson(const QJsonValue& value) {
 int validateCommand(const CliArgs& args) {
     if (args.positional.size() != 1)
         throw InputError(QStringLiteral("validate takes one spec file"));
+    QJsonObject json = readJsonFile(args.positional.first());
+    if (json.contains(QStringLiteral("sweep"))) {
+        applyOverrides(json, args.sets);
+        const SweepDefinition sweep = sweepDefinitionFromJson(json, args.positional.first());
+        out() << args.positional.first() << ": valid sweep (" << sweep.name << ", "
+              << sweep.sweep.strategy << ", " << sweep.sweep.trials << " trials)\n";
+        return kExitOk;
+    }
     const ExperimentSpec spec = loadSpecFile(args.positional.first(), args.sets);
     if (args.json)
         printJson(specToJson(spec));

@@ -57,6 +57,18 @@ QJsonObject overridesAsParams(const QStringList& sets) {
 
 } // namespace
 
+RunControl& installCancelHandlers() {
+    static RunControl control;
+    control.cancel = false;
+    gActiveControl.store(&control);
+    installStopHandlers();
+    return control;
+}
+
+void releaseCancelHandlers() {
+    gActiveControl.store(nullptr);
+}
+
 namespace {
 
 // Runs one request on a backend thread, printing progress to stderr; Ctrl-C cancels it.

@@ -16,11 +16,18 @@ int main(int argc, char* argv[]) {
     QCoreApplication::setApplicationName(QStringLiteral("trainlab"));
     QTextStream err(stderr);
     const std::map<QString, std::function<int(const CliArgs&)>> commands = {
-        {QStringLiteral("validate"), validateCommand}, {QStringLiteral("run"), runCommand},
-        {QStringLiteral("resume"), resumeCommand},     {QStringLiteral("runs"), runsCommand},
-        {QStringLiteral("show"), showCommand},         {QStringLiteral("metrics"), metricsCommand},
-        {QStringLiteral("devices"), devicesCommand},   {QStringLiteral("data"), dataCommand},
+        {QStringLiteral("validate"), validateCommand},
+        {QStringLiteral("run"), runCommand},
+        {QStringLiteral("resume"), resumeCommand},
+        {QStringLiteral("runs"), runsCommand},
+        {QStringLiteral("show"), showCommand},
+        {QStringLiteral("metrics"), metricsCommand},
+        {QStringLiteral("devices"), devicesCommand},
+        {QStringLiteral("data"), dataCommand},
         {QStringLiteral("model"), modelCommand},
+        {QStringLiteral("sweep"), sweepCommand},
+        {QStringLiteral("sweeps"), sweepsCommand},
+        {QStringLiteral("show-sweep"), showSweepCommand},
     };
     int code = kExitOk;
     try {

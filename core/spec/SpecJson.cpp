@@ -341,7 +341,8 @@ ExperimentSpec specFromJson(const QJsonObject& json, const QString& sourceName) 
     readDevices(root.raw(QStringLiteral("devices")), spec.devices, errors);
     if (json.contains(QStringLiteral("sweep"))) {
         root.raw(QStringLiteral("sweep"));
-        errors << QStringLiteral("sweep: sweeps are not available in this version of TrainLab");
+        errors << QStringLiteral(
+            "sweep: this spec describes a sweep; run it with `trainlab-cli sweep`");
     }
     root.finish();
 

@@ -263,6 +263,15 @@ void Database::markInterruptedRuns() {
         if (!isProcessAlive(running.text(1)))
             mark.bind(1, now).bind(2, running.int64(0)).run();
     }
+    if (schemaVersion() >= 3) {
+        Statement sweeps(*this, "SELECT id, owner FROM sweeps WHERE status = 'running'");
+        Statement markSweep(*this,
+                            "UPDATE sweeps SET status = 'interrupted', ended = ? WHERE id = ?");
+        while (sweeps.step()) {
+            if (!isProcessAlive(sweeps.text(1)))
+                markSweep.bind(1, now).bind(2, sweeps.int64(0)).run();
+        }
+    }
     transaction.commit();
 }
 

@@ -77,6 +77,17 @@ CREATE TABLE artifacts(
     created TEXT NOT NULL);
 CREATE INDEX artifacts_run_kind ON artifacts(run, kind);
 )sql"},
+        {3, R"sql(
+ALTER TABLE sweeps ADD COLUMN name TEXT;
+ALTER TABLE sweeps ADD COLUMN spec TEXT;
+ALTER TABLE sweeps ADD COLUMN owner TEXT;
+ALTER TABLE sweeps ADD COLUMN ended TEXT;
+ALTER TABLE sweeps ADD COLUMN error TEXT;
+ALTER TABLE sweeps ADD COLUMN importance TEXT;
+ALTER TABLE runs ADD COLUMN trial INTEGER;
+ALTER TABLE runs ADD COLUMN saved_device_hours REAL;
+CREATE INDEX runs_sweep ON runs(sweep, trial);
+)sql"},
     };
     return migrations;
 }

@@ -15,6 +15,23 @@ QByteArray keyOf(const SweepPoint& point) {
     return QJsonDocument(point).toJson(QJsonDocument::Compact);
 }
 
+QJsonObject importanceFromLengths(const SearchSpace& space, const std::vector<double>& lengths) {
+    QJsonObject result;
+    std::vector<double> raw;
+    size_t offset = 0;
+    for (const SweepParam& p : space.params()) {
+        double inverse = 0;
+        for (int k = 0; k < p.encodedWidth(); ++k)
+            inverse = std::max(inverse, 1.0 / lengths[offset + size_t(k)]);
+        offset += size_t(p.encodedWidth());
+        raw.push_back(inverse);
+    }
+    const double total = std::accumulate(raw.begin(), raw.end(), 0.0);
+    for (size_t i = 0; i < raw.size(); ++i)
+        result.insert(space.params()[i].path, total > 0 ? raw[i] / total : 0.0);
+    return result;
+}
+
 } // namespace
 
 std::vector<SweepPoint> GridStrategy::propose(int count, const std::vector<Observation>& observed,
@@ -138,23 +155,33 @@ std::vector<SweepPoint> BayesianStrategy::propose(int count,
 }
 
 QJsonObject BayesianStrategy::importance() const {
-    QJsonObject result;
-    if (!fitted_)
-        return result;
-    const auto& lengths = gp_.hyperparameters().lengthScales;
-    std::vector<double> raw;
-    size_t offset = 0;
-    for (const SweepParam& p : space_.params()) {
-        double inverse = 0;
-        for (int k = 0; k < p.encodedWidth(); ++k)
-            inverse = std::max(inverse, 1.0 / lengths[offset + size_t(k)]);
-        offset += size_t(p.encodedWidth());
-        raw.push_back(inverse);
+    return fitted_ ? importanceFromLengths(space_, gp_.hyperparameters().lengthScales)
+                   : QJsonObject();
+}
+
+QJsonObject parameterImportance(const SearchSpace& space, const std::vector<Observation>& observed,
+                                uint64_t seed) {
+    std::vector<std::vector<double>> xs;
+    std::vector<double> ys;
+    for (const auto& o : observed) {
+        if (o.objective && std::isfinite(*o.objective)) {
+            xs.push_back(space.encode(o.point));
+            ys.push_back(*o.objective);
+        }
     }
-    const double total = std::accumulate(raw.begin(), raw.end(), 0.0);
-    for (size_t i = 0; i < raw.size(); ++i)
-        result.insert(space_.params()[i].path, total > 0 ? raw[i] / total : 0.0);
-    return result;
+    const int64_t d = space.encodedDimensions();
+    if (xs.size() < 3 || d == 0)
+        return {};
+    auto x = torch::empty({int64_t(xs.size()), d}, torch::kFloat64);
+    for (size_t i = 0; i < xs.size(); ++i)
+        for (int64_t j = 0; j < d; ++j)
+            x[int64_t(i)][j] = xs[i][size_t(j)];
+    auto y = torch::tensor(ys, torch::kFloat64);
+    const double std = y.std().item<double>();
+    y = (y - y.mean()) / (std > 1e-12 ? std : 1.0);
+    GaussianProcess gp;
+    gp.fit(x, y, 3, seed);
+    return importanceFromLengths(space, gp.hyperparameters().lengthScales);
 }
 
 std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpace& space,

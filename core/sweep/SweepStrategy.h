@@ -76,6 +76,12 @@ private:
     bool fitted_ = false;
 };
 
+/// Per-parameter importance of the objective: a GP fitted to the observations, each parameter
+/// scored by its inverse length scale (shorter: the objective changes faster along it),
+/// normalized to sum 1. Empty with fewer than 3 scored observations.
+QJsonObject parameterImportance(const SearchSpace& space, const std::vector<Observation>& observed,
+                                uint64_t seed = 0);
+
 /// The strategy a sweep names: grid, random or bayesian.
 std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpace& space,
                                             uint64_t seed, int gridSteps, int initialPoints);

@@ -204,6 +204,57 @@ private Q_SLOTS:
         QVERIFY(again.err.contains("run 1 is completed"));
     }
 
+    void sweepSurvivesKillAndResumes() {
+        const QString spec = dir_->filePath(QStringLiteral("sweep.json"));
+        test::writeFile(spec, R"({"trainlab": 1, "name": "slow-quadratic",
+            "sweep": {"strategy": "random", "trials": 6, "parallel": 1, "seed": 2,
+                      "objective": {"metric": "value", "goal": "minimize"},
+                      "space": {"x": {"uniform": [-1, 1]}},
+                      "command": ["/bin/sh", "-c", "sleep 0.3; awk 'BEGIN{print {x}^2}'"]}})");
+        QProcess process;
+        process.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                      {QStringLiteral("sweep"), spec, QStringLiteral("--db"), db_});
+        QVERIFY(process.waitForStarted());
+        QByteArray err;
+        QElapsedTimer timer;
+        timer.start();
+        while (!err.contains("trial 2 ") && timer.elapsed() < 60000) {
+            process.waitForReadyRead(100);
+            err += process.readAllStandardError();
+        }
+        QVERIFY2(err.contains("trial 2 "), err);
+        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(10000));
+
+        const CliResult resumed =
+            runCli({QStringLiteral("sweep"), QStringLiteral("--resume"), QStringLiteral("1"),
+                    QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        QCOMPARE(resumed.exitCode, 0);
+        const QJsonObject report = parseJson(resumed.out).object();
+        QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        const QJsonArray trials = report.value(QStringLiteral("trials")).toArray();
+        QCOMPARE(trials.size(), 6);
+        QSet<int> numbers;
+        for (const auto& t : trials) {
+            numbers.insert(t.toObject().value(QStringLiteral("trial")).toInt());
+            QCOMPARE(t.toObject().value(QStringLiteral("status")).toString(),
+                     QStringLiteral("completed"));
+        }
+        QCOMPARE(numbers.size(), 6);
+        QVERIFY(report.value(QStringLiteral("best")).toObject().contains(QStringLiteral("params")));
+
+        const CliResult list = runCli(
+            {QStringLiteral("sweeps"), QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(parseJson(list.out).array().size(), 1);
+        const CliResult show = runCli({QStringLiteral("show-sweep"), QStringLiteral("1"),
+                                       QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        QCOMPARE(parseJson(show.out).object().value(QStringLiteral("trials")).toArray().size(), 6);
+        const CliResult again = runCli({QStringLiteral("sweep"), QStringLiteral("--resume"),
+                                        QStringLiteral("1"), QStringLiteral("--db"), db_});
+        QCOMPARE(again.exitCode, 2);
+    }
+
     void showUnknownRunIsBadInput() {
         runCli({QStringLiteral("runs"), QStringLiteral("--db"), db_});
         const CliResult result =

@@ -1,0 +1,218 @@
+// Sweeps end to end: external-command trials (good and failing), built-in trials with invalid
+// points and ASHA pruning, and resume without duplicates.
+#include "../common/TestSupport.h"
+
+#include "spec/SpecErrors.h"
+#include "store/Database.h"
+#include "store/StoreWriter.h"
+#include "sweep/SweepRunner.h"
+#include "sweep/SweepStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtTest>
+#include <set>
+
+using namespace trainlab;
+
+namespace {
+
+class Recorder : public SweepObserver {
+public:
+    void sweepStarted(qint64 id) override { sweepId = id; }
+    void trialFinished(int trial, qint64, RunStatus status, const QString&) override {
+        finished.push_back({trial, status});
+        if (cancelAfter > 0 && int(finished.size()) >= cancelAfter && control)
+            control->cancel = true;
+    }
+    void message(const QString&) override {}
+    qint64 sweepId = 0;
+    std::vector<std::pair<int, RunStatus>> finished;
+    int cancelAfter = 0;
+    RunControl* control = nullptr;
+};
+
+SweepDefinition definition(const char* json) {
+    return sweepDefinitionFromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("test"));
+}
+
+const char* kQuadratic = R"({"trainlab": 1, "name": "quadratic",
+    "sweep": {"strategy": "random", "trials": 8, "parallel": 2, "seed": 5,
+              "objective": {"metric": "value", "goal": "minimize"},
+              "space": {"x": {"uniform": [-2, 2]}},
+              "command": ["/bin/sh", "-c", "awk 'BEGIN{ if ({x} > 1.2) exit 3; print ({x} - 0.5)^2 }'"]}})";
+
+} // namespace
+
+class TestSweepRunner : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init() {
+        dir_ = std::make_unique<QTemporaryDir>();
+        db_ = dir_->filePath(QStringLiteral("sweep.db"));
+    }
+
+    void externalCommandTrials() {
+        const SweepDefinition def = definition(kQuadratic);
+        RunControl control;
+        Recorder recorder;
+        SweepResult result;
+        {
+            StoreWriter writer(db_);
+            result = runSweep(def, writer, control, recorder);
+        }
+        QCOMPARE(result.status, QStringLiteral("completed"));
+        QCOMPARE(recorder.finished.size(), size_t(8));
+        Database db(db_, Database::Mode::ReadOnly);
+        const QJsonObject report = sweeps::report(db, *sweeps::find(db, result.sweepId));
+        const QJsonArray trials = report.value(QStringLiteral("trials")).toArray();
+        QCOMPARE(trials.size(), 8);
+        double bestValue = 1e9;
+        int failed = 0;
+        for (const auto& t : trials) {
+            const QJsonObject trial = t.toObject();
+            const double x = trial.value(QStringLiteral("params"))
+                                 .toObject()
+                                 .value(QStringLiteral("x"))
+                                 .toDouble();
+            if (x > 1.2) {
+                ++failed;
+                QCOMPARE(trial.value(QStringLiteral("status")).toString(),
+                         QStringLiteral("failed"));
+                QVERIFY(trial.value(QStringLiteral("error"))
+                            .toString()
+                            .contains(QStringLiteral("exited with code 3")));
+                continue;
+            }
+            const double value = trial.value(QStringLiteral("metrics"))
+                                     .toObject()
+                                     .value(QStringLiteral("value"))
+                                     .toDouble();
+            QVERIFY(std::abs(value - (x - 0.5) * (x - 0.5)) < 1e-5);
+            bestValue = std::min(bestValue, value);
+        }
+        QVERIFY(failed < 8);
+        const QJsonObject best = report.value(QStringLiteral("best")).toObject();
+        QCOMPARE(best.value(QStringLiteral("metrics"))
+                     .toObject()
+                     .value(QStringLiteral("value"))
+                     .toDouble(),
+                 bestValue);
+        QCOMPARE(report.value(QStringLiteral("pareto")).toArray().size(), 1);
+        QCOMPARE(report.value(QStringLiteral("importance")).toObject().size(), 1);
+    }
+
+    void builtInTrialsWithInvalidPointsAndPruning() {
+        const SweepDefinition def = definition(R"({"trainlab": 1, "name": "spirals",
+            "dataset": {"source": "synthetic", "synthetic": {"kind": "spirals", "samples": 900, "noise": 0.03}},
+            "model": {"preset": "mlp"},
+            "training": {"epochs": 9, "batch_size": 64, "checkpoint_every_epochs": 0},
+            "devices": "cpu",
+            "sweep": {"strategy": "grid", "parallel": 1, "trials": 100,
+                      "objective": [{"metric": "val_accuracy", "goal": "maximize"}],
+                      "space": {"training.optimizer.lr": {"choice": [0.01, 0.00001, 0.0001]},
+                                "training.batch_size": {"choice": [0, 64]}},
+                      "early_stop": {"type": "asha", "min": 1, "reduction": 3}}})");
+        RunControl control;
+        Recorder recorder;
+        SweepResult result;
+        {
+            StoreWriter writer(db_);
+            result = runSweep(def, writer, control, recorder);
+        }
+        QCOMPARE(result.status, QStringLiteral("completed"));
+        Database db(db_, Database::Mode::ReadOnly);
+        const auto trials = sweeps::trials(db, result.sweepId);
+        QCOMPARE(trials.size(), size_t(6)); // the grid: 3 rates x 2 batch sizes, then exhausted
+        int invalid = 0;
+        int pruned = 0;
+        int completed = 0;
+        double saved = 0;
+        for (const TrialRecord& t : trials) {
+            if (t.run.params.value(QStringLiteral("training.batch_size")).toInt() == 0) {
+                ++invalid;
+                QCOMPARE(t.run.status, RunStatus::Failed);
+                QVERIFY(t.run.error.contains(QStringLiteral("training.batch_size: must be >= 1")));
+            } else if (t.run.status == RunStatus::Pruned) {
+                ++pruned;
+                saved += t.savedDeviceHours.value_or(0);
+            } else {
+                QCOMPARE(t.run.status, RunStatus::Completed);
+                ++completed;
+            }
+        }
+        QCOMPARE(invalid, 3);
+        // In order: lr 0.01 sets the bar at the first rung; 1e-5 and 1e-4 fall behind it there.
+        QCOMPARE(completed, 1);
+        QCOMPARE(pruned, 2);
+        QVERIFY(saved > 0);
+    }
+
+    void resumeDoesNotRepeatFinishedTrials() {
+        const SweepDefinition def = definition(kQuadratic);
+        qint64 sweepId = 0;
+        {
+            RunControl control;
+            Recorder recorder;
+            recorder.control = &control;
+            recorder.cancelAfter = 3;
+            StoreWriter writer(db_);
+            const SweepResult first = runSweep(def, writer, control, recorder);
+            QCOMPARE(first.status, QStringLiteral("cancelled"));
+            sweepId = first.sweepId;
+        }
+        {
+            RunControl control;
+            Recorder recorder;
+            StoreWriter writer(db_);
+            const SweepResult resumed = runSweep(def, writer, control, recorder, sweepId);
+            QCOMPARE(resumed.status, QStringLiteral("completed"));
+        }
+        Database db(db_, Database::Mode::ReadOnly);
+        const auto trials = sweeps::trials(db, sweepId);
+        QCOMPARE(trials.size(), size_t(8));
+        std::set<int> numbers;
+        std::set<QString> points;
+        for (const TrialRecord& t : trials) {
+            numbers.insert(t.trial);
+            points.insert(
+                QString::fromUtf8(QJsonDocument(t.run.params).toJson(QJsonDocument::Compact)));
+            QVERIFY(t.run.status == RunStatus::Completed || t.run.status == RunStatus::Failed);
+        }
+        QCOMPARE(numbers.size(), size_t(8));
+        QCOMPARE(*numbers.rbegin(), 8);
+        QCOMPARE(points.size(), size_t(8)); // no point ran twice
+        QCOMPARE(sweeps::find(db, sweepId)->status, QStringLiteral("completed"));
+    }
+
+    void badSweepSpecsAreRefused() {
+        try {
+            definition(R"({"trainlab": 1, "name": "x", "dataset": {"source": "synthetic"},
+                "sweep": {"objective": {"metric": "value", "goal": "minimize"}, "space": {"x": {"uniform": [0, 1]}},
+                          "command": ["/bin/true"]}})");
+            QFAIL("expected an error");
+        } catch (const SpecError& e) {
+            QVERIFY(e.problems().contains(QStringLiteral(
+                "dataset: an external-command sweep runs its own program; remove this key")));
+        }
+        try {
+            definition(
+                R"({"trainlab": 1, "dataset": {"source": "synthetic"}, "model": {"preset": "mlp"},
+                "training": {"epochs": -1},
+                "sweep": {"objective": {"metric": "val_loss", "goal": "minimize"}, "space": {"training.optimizer.lr": {"uniform": [1, 0]}}}})");
+            QFAIL("expected an error");
+        } catch (const SpecError& e) {
+            QVERIFY(e.problems()
+                        .filter(QStringLiteral("sweep.space.training.optimizer.lr.uniform"))
+                        .size() == 1);
+            QVERIFY(e.problems().filter(QStringLiteral("training.epochs")).size() == 1);
+        }
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> dir_;
+    QString db_;
+};
+
+QTEST_GUILESS_MAIN(TestSweepRunner)
+#include "tst_sweeprunner.moc"
