@@ -140,8 +140,16 @@ private:
     void runBuiltIn(TrialSlot& slot) {
         RunRequest request;
         if (slot.resumeRun > 0) {
-            request = resumeRequest(writer_.path(), slot.resumeRun);
-        } else {
+            try {
+                request = resumeRequest(writer_.path(), slot.resumeRun);
+            } catch (const InputError& e) {
+                // Stopped before its first checkpoint: run the point again from the start.
+                message(
+                    QStringLiteral("trial %1: %2; restarting it").arg(slot.trial).arg(e.message()));
+                slot.resumeRun = 0;
+            }
+        }
+        if (slot.resumeRun == 0) {
             QJsonObject json = def_.base;
             try {
                 for (auto it = slot.point.begin(); it != slot.point.end(); ++it)
@@ -293,7 +301,12 @@ SweepResult runSweep(const SweepDefinition& definition, StoreWriter& writer, Run
     const SweepSpec& sweep = definition.sweep;
     SweepResult result;
     std::vector<Observation> observed;
-    std::deque<std::pair<int, qint64>> toContinue; ///< (trial, run) of interrupted built-in trials
+    struct Unfinished {
+        int trial;
+        qint64 run;
+        SweepPoint point;
+    };
+    std::deque<Unfinished> toContinue; ///< interrupted built-in trials
     std::deque<std::pair<int, SweepPoint>> toRerun;
     int nextTrial = 1;
     try {
@@ -316,7 +329,7 @@ SweepResult runSweep(const SweepDefinition& definition, StoreWriter& writer, Run
                     }
                     observed.push_back({t.run.params, objective});
                 } else if (!sweep.external()) {
-                    toContinue.emplace_back(t.trial, t.run.id);
+                    toContinue.push_back({t.trial, t.run.id, t.run.params});
                 } else {
                     toRerun.emplace_back(t.trial, t.run.params);
                 }
@@ -394,7 +407,9 @@ SweepResult runSweep(const SweepDefinition& definition, StoreWriter& writer, Run
         while (int(active.size()) < sweep.parallel && (!toContinue.empty() || !toRerun.empty())) {
             auto slot = std::make_unique<TrialSlot>();
             if (!toContinue.empty()) {
-                std::tie(slot->trial, slot->resumeRun) = toContinue.front();
+                slot->trial = toContinue.front().trial;
+                slot->resumeRun = toContinue.front().run;
+                slot->point = toContinue.front().point;
                 toContinue.pop_front();
             } else {
                 std::tie(slot->trial, slot->point) = toRerun.front();
