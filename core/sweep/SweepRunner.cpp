@@ -64,9 +64,15 @@ public:
                              sweep_.earlyStop.reduction,
                              !sweep_.objectives.isEmpty() && sweep_.objectives.first().maximize)) {}
 
+    // Observer calls come from the sweep thread and the trial threads: one at a time.
     void message(const QString& line) {
         std::lock_guard lock(observerMutex_);
         observer_.message(line);
+    }
+
+    void trialFinished(int trial, qint64 runId, RunStatus status, const QString& summary) {
+        std::lock_guard lock(observerMutex_);
+        observer_.trialFinished(trial, runId, status, summary);
     }
 
     void runTrial(TrialSlot& slot) {
@@ -392,7 +398,7 @@ SweepResult runSweep(const SweepDefinition& definition, StoreWriter& writer, Run
                                  .arg(sweep.objectives.first().maximize ? -*objective : *objective)
                            : QString())
                     : slot.error;
-            observer.trialFinished(slot.trial, slot.runId, slot.status, summary);
+            execution.trialFinished(slot.trial, slot.runId, slot.status, summary);
             it = active.erase(it);
         }
         if (control.cancel.load()) {
