@@ -25,6 +25,17 @@ QString processStartTime(qint64 pid) {
     return fields.size() > 19 ? QString::fromLatin1(fields[19]) : QString();
 }
 
+// A killed process whose parent has not reaped it yet still has /proc/PID/stat, in state Z.
+bool isZombie(qint64 pid) {
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray stat = file.readAll();
+    const qsizetype close = stat.lastIndexOf(')');
+    return close < 0 || close + 2 >= stat.size() || stat[close + 2] == 'Z' ||
+           stat[close + 2] == 'X';
+}
+
 } // namespace
 
 QString currentProcessToken() {
@@ -46,7 +57,7 @@ bool isProcessAlive(const QString& token) {
     if (!ok || pid <= 0)
         return false;
     const QString start = processStartTime(pid);
-    return !start.isEmpty() && start == parts[2];
+    return !start.isEmpty() && start == parts[2] && !isZombie(pid);
 }
 
 } // namespace trainlab
