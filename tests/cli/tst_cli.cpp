@@ -34,6 +34,23 @@ QJsonDocument parseJson(const QByteArray& text) {
     return doc;
 }
 
+// Waits until the process's stderr shows `marker`, then sends it `signal`. False on time-out.
+bool signalWhenSeen(QProcess& process, const QByteArray& marker, int signal) {
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    while (!err.contains(marker) && timer.elapsed() < 60000) {
+        process.waitForReadyRead(100);
+        err += process.readAllStandardError();
+    }
+    if (!err.contains(marker)) {
+        qWarning("never saw '%s' in: %s", marker.constData(), err.constData());
+        return false;
+    }
+    ::kill(pid_t(process.processId()), signal);
+    return true;
+}
+
 } // namespace
 
 class TestCli : public QObject {
@@ -122,15 +139,7 @@ private Q_SLOTS:
                        QStringLiteral("--set"), QStringLiteral("training.epochs=100000"),
                        QStringLiteral("--json")});
         QVERIFY(process.waitForStarted());
-        QByteArray err;
-        QElapsedTimer timer;
-        timer.start();
-        while (!err.contains("epoch 3/") && timer.elapsed() < 60000) {
-            process.waitForReadyRead(200);
-            err += process.readAllStandardError();
-        }
-        QVERIFY2(err.contains("epoch 3/"), err);
-        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(signalWhenSeen(process, "epoch 3/", SIGINT));
         QVERIFY(process.waitForFinished(30000));
         QCOMPARE(process.exitCode(), 1);
         const QJsonObject report = parseJson(process.readAllStandardOutput()).object();
@@ -181,14 +190,7 @@ private Q_SLOTS:
                       {QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
                        QStringLiteral("--set"), QStringLiteral("training.epochs=150")});
         QVERIFY(process.waitForStarted());
-        QByteArray err;
-        QElapsedTimer timer;
-        timer.start();
-        while (!err.contains("epoch 2/") && timer.elapsed() < 60000) {
-            process.waitForReadyRead(200);
-            err += process.readAllStandardError();
-        }
-        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(signalWhenSeen(process, "epoch 2/", SIGINT));
         QVERIFY(process.waitForFinished(30000));
         QCOMPARE(process.exitCode(), 1);
         const CliResult resumed = runCli({QStringLiteral("resume"), QStringLiteral("1"),
@@ -215,15 +217,7 @@ private Q_SLOTS:
         process.start(QStringLiteral(TRAINLAB_CLI_PATH),
                       {QStringLiteral("sweep"), spec, QStringLiteral("--db"), db_});
         QVERIFY(process.waitForStarted());
-        QByteArray err;
-        QElapsedTimer timer;
-        timer.start();
-        while (!err.contains("trial 2 ") && timer.elapsed() < 60000) {
-            process.waitForReadyRead(100);
-            err += process.readAllStandardError();
-        }
-        QVERIFY2(err.contains("trial 2 "), err);
-        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(signalWhenSeen(process, "trial 2 ", SIGKILL));
         QVERIFY(process.waitForFinished(10000));
 
         const CliResult resumed =

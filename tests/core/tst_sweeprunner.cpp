@@ -54,13 +54,8 @@ private Q_SLOTS:
 
     void externalCommandTrials() {
         const SweepDefinition def = definition(kQuadratic);
-        RunControl control;
         Recorder recorder;
-        SweepResult result;
-        {
-            StoreWriter writer(db_);
-            result = runSweep(def, writer, control, recorder);
-        }
+        const SweepResult result = runToEnd(def, recorder);
         QCOMPARE(result.status, QStringLiteral("completed"));
         QCOMPARE(recorder.finished.size(), size_t(8));
         Database db(db_, Database::Mode::ReadOnly);
@@ -113,13 +108,8 @@ private Q_SLOTS:
                       "space": {"training.optimizer.lr": {"choice": [0.01, 0.00001, 0.0001]},
                                 "training.batch_size": {"choice": [0, 64]}},
                       "early_stop": {"type": "asha", "min": 1, "reduction": 3}}})");
-        RunControl control;
         Recorder recorder;
-        SweepResult result;
-        {
-            StoreWriter writer(db_);
-            result = runSweep(def, writer, control, recorder);
-        }
+        const SweepResult result = runToEnd(def, recorder);
         QCOMPARE(result.status, QStringLiteral("completed"));
         Database db(db_, Database::Mode::ReadOnly);
         const auto trials = sweeps::trials(db, result.sweepId);
@@ -150,24 +140,13 @@ private Q_SLOTS:
 
     void resumeDoesNotRepeatFinishedTrials() {
         const SweepDefinition def = definition(kQuadratic);
-        qint64 sweepId = 0;
-        {
-            RunControl control;
-            Recorder recorder;
-            recorder.control = &control;
-            recorder.cancelAfter = 3;
-            StoreWriter writer(db_);
-            const SweepResult first = runSweep(def, writer, control, recorder);
-            QCOMPARE(first.status, QStringLiteral("cancelled"));
-            sweepId = first.sweepId;
-        }
-        {
-            RunControl control;
-            Recorder recorder;
-            StoreWriter writer(db_);
-            const SweepResult resumed = runSweep(def, writer, control, recorder, sweepId);
-            QCOMPARE(resumed.status, QStringLiteral("completed"));
-        }
+        Recorder first;
+        first.cancelAfter = 3;
+        const SweepResult stopped = runToEnd(def, first);
+        QCOMPARE(stopped.status, QStringLiteral("cancelled"));
+        const qint64 sweepId = stopped.sweepId;
+        Recorder second;
+        QCOMPARE(runToEnd(def, second, sweepId).status, QStringLiteral("completed"));
         Database db(db_, Database::Mode::ReadOnly);
         const auto trials = sweeps::trials(db, sweepId);
         QCOMPARE(trials.size(), size_t(8));
@@ -210,6 +189,14 @@ private Q_SLOTS:
     }
 
 private:
+    // Runs a sweep to its end with the writer closed afterwards, so readers see everything.
+    SweepResult runToEnd(const SweepDefinition& def, Recorder& recorder, qint64 resume = 0) {
+        RunControl control;
+        recorder.control = recorder.cancelAfter > 0 ? &control : nullptr;
+        StoreWriter writer(db_);
+        return runSweep(def, writer, control, recorder, resume);
+    }
+
     std::unique_ptr<QTemporaryDir> dir_;
     QString db_;
 };
