@@ -2,6 +2,7 @@
 
 #include "ClassHistogramPlot.h"
 #include "TablePreviewModel.h"
+#include "WorkspaceSafeFileDialog.h"
 
 #include "data/DataPaths.h"
 #include "spec/SpecErrors.h"
@@ -85,6 +86,7 @@ QWidget* DatasetPage::buildForm() {
     auto* sourceBox = new QGroupBox(tr("Source"));
     auto* sourceForm = new QFormLayout(sourceBox);
     source_ = new QComboBox;
+    source_->setObjectName(QStringLiteral("sourceCombo"));
     for (const auto& choice : kSources)
         source_->addItem(tr(choice.label), QString::fromLatin1(choice.id));
     connect(source_, &QComboBox::currentIndexChanged, this, &DatasetPage::updateFormForSource);
@@ -94,7 +96,9 @@ QWidget* DatasetPage::buildForm() {
     auto* pathLayout = new QHBoxLayout(pathRow);
     pathLayout->setContentsMargins(0, 0, 0, 0);
     path_ = fileEdit(pathRow, tr("file or folder"));
+    path_->setObjectName(QStringLiteral("pathEdit"));
     browseButton_ = new QPushButton(tr("Browse…"));
+    browseButton_->setObjectName(QStringLiteral("browseButton"));
     connect(browseButton_, &QPushButton::clicked, this, &DatasetPage::browse);
     pathLayout->addWidget(path_);
     pathLayout->addWidget(browseButton_);
@@ -222,14 +226,15 @@ void DatasetPage::updateFormForSource() {
 }
 
 void DatasetPage::browse() {
-    const QString source = source_->currentData().toString();
-    const QString chosen =
-        source == QLatin1String("csv")
-            ? QFileDialog::getOpenFileName(this, tr("Choose a table"), path_->text(),
-                                           tr("Tables (*.csv *.tsv *.txt *.gz)"))
-            : QFileDialog::getExistingDirectory(this, tr("Choose a folder"), path_->text());
-    if (!chosen.isEmpty())
-        path_->setText(chosen);
+    const bool table = source_->currentData().toString() == QLatin1String("csv");
+    QFileDialog* dialog = createWorkspaceSafeFileDialog(
+        this, table ? tr("Choose a table") : tr("Choose a folder"), path_->text(),
+        table ? tr("Tables (*.csv *.tsv *.txt *.gz)") : QString());
+    dialog->setFileMode(table ? QFileDialog::ExistingFile : QFileDialog::Directory);
+    if (!table)
+        dialog->setOption(QFileDialog::ShowDirsOnly, true);
+    connect(dialog, &QFileDialog::fileSelected, path_, &QLineEdit::setText);
+    dialog->open();
 }
 
 DatasetSpec DatasetPage::datasetSpec() const {

@@ -3,6 +3,7 @@
 #include "DatasetPage.h"
 #include "MetricPlot.h"
 #include "RunsTableModel.h"
+#include "WorkspaceSafeFileDialog.h"
 
 #include "session/Backend.h"
 #include "session/HistoryReader.h"
@@ -72,7 +73,7 @@ void MainWindow::buildActions() {
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     openAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton),
-                                     tr("Run spec…"), this, &MainWindow::chooseSpecFile);
+                                     tr("Run spec…"), this, [this] { chooseSpecFile(); });
     openAction_->setShortcut(QKeySequence::Open);
     quickstartAction_ = toolbar->addAction(
         style()->standardIcon(QStyle::SP_MediaPlay), tr("Run quickstart"), this, [this] {
@@ -169,12 +170,15 @@ void MainWindow::connectBackend() {
             [this](const QString& message) { statusLabel_->setText(message); });
 }
 
-void MainWindow::chooseSpecFile() {
-    const QString start = QFileInfo(findQuickstartSpec()).absolutePath();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Run an experiment spec"), start,
-                                                      tr("Experiment specs (*.json)"));
-    if (!path.isEmpty())
-        startSpecFile(path);
+QFileDialog* MainWindow::chooseSpecFile(const QString& directory) {
+    const QString start =
+        directory.isEmpty() ? QFileInfo(findQuickstartSpec()).absolutePath() : directory;
+    QFileDialog* dialog = createWorkspaceSafeFileDialog(this, tr("Run an experiment spec"), start,
+                                                        tr("Experiment specs (*.json)"));
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::startSpecFile);
+    dialog->open();
+    return dialog;
 }
 
 bool MainWindow::startSpecFile(const QString& path) {

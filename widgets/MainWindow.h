@@ -4,6 +4,7 @@
 #include <memory>
 
 class QAction;
+class QFileDialog;
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
@@ -32,6 +33,8 @@ public:
     /// Validates and queues a spec file; problems appear in a dialog. Returns whether it queued.
     bool startSpecFile(const QString& path);
     void cancelRun();
+    /// Opens the non-blocking "Run spec" dialog (in `directory`, default: the experiments).
+    QFileDialog* chooseSpecFile(const QString& directory = {});
     /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
     void showDataset(const QString& specPath);
 
@@ -46,7 +49,6 @@ private:
     void buildActions();
     void buildLayout();
     void connectBackend();
-    void chooseSpecFile();
     void showRun(qint64 runId);
     void onRunsLoaded(const QVector<RunListEntry>& runs);
     void onRunStarted(qint64 runId, const QString& name);

@@ -20,6 +20,14 @@ Database* HistoryReader::connection() {
             Q_EMIT failed(QString::fromUtf8(e.what()));
             return nullptr;
         }
+    } else if (db_->walReplaced()) {
+        try {
+            db_->reconnect(); // this process lost its locks: read through a fresh connection
+        } catch (const std::exception& e) {
+            db_.reset();
+            Q_EMIT failed(QString::fromUtf8(e.what()));
+            return nullptr;
+        }
     }
     return db_.get();
 }

@@ -39,8 +39,9 @@ void storeArtifact(StoreWriter& writer, qint64 run, const QString& kind,
     });
 }
 
+// Each workspace has its own folder, so two workspaces side by side never share `run-1`.
 QString checkpointDirectory(const QString& databasePath, qint64 runId) {
-    return QFileInfo(databasePath).absolutePath() +
+    return Database::workspaceFolder(databasePath) +
            QStringLiteral("/checkpoints/run-%1").arg(runId);
 }
 
@@ -113,11 +114,19 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
     const QString specJson =
         QString::fromUtf8(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact));
     QString resumeFrom;
+    QString workspaceId;
+    QString checkpointDir;
     try {
         if (request.resumeRun > 0) {
             result.runId = request.resumeRun;
-            resumeFrom =
-                writer.call([&](Database& db) { return lastCheckpoint(db, request.resumeRun); });
+            std::tie(resumeFrom, workspaceId, checkpointDir) = writer.call([&](Database& db) {
+                const auto run = runs::find(db, request.resumeRun);
+                QString dir = run ? run->checkpointDir : QString();
+                if (dir.isEmpty()) // a run from before workspaces had their own folder
+                    dir = checkpointDirectory(writer.path(), request.resumeRun);
+                return std::make_tuple(lastCheckpoint(db, request.resumeRun), db.workspaceId(),
+                                       dir);
+            });
         } else {
             RunRecord record;
             record.name = spec.name;
@@ -127,6 +136,9 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
                 Transaction transaction(db);
                 record.experiment = runs::createExperiment(db, spec.name, specJson);
                 const qint64 id = runs::createRun(db, record);
+                checkpointDir = checkpointDirectory(writer.path(), id);
+                runs::setCheckpointDirectory(db, id, checkpointDir);
+                workspaceId = db.workspaceId();
                 transaction.commit();
                 return id;
             });
@@ -182,8 +194,8 @@ RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl&
                                    const QString& metric, double value) {
             storeCheckpoint(writer, result.runId, step, epoch, path, best, metric, value);
         };
-        TrainerOptions options{devices.first(), checkpointDirectory(writer.path(), result.runId),
-                               resumeFrom, specHash(spec)};
+        TrainerOptions options{devices.first(), checkpointDir, resumeFrom,
+                               CheckpointOwner{specHash(spec), workspaceId, result.runId}};
         outcome = Trainer(spec, data, control, std::move(callbacks), options).run();
         result.status = outcome.status;
     } catch (const InputError& e) {

@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace trainlab {
 
@@ -143,24 +144,29 @@ QVariant Statement::value(int column) const {
 // ---- Database --------------------------------------------------------------------------------
 
 Database::Database(const QString& path, Mode mode)
-    : path_(path) {
-    const bool readOnly = mode == Mode::ReadOnly;
-    if (readOnly && !QFileInfo::exists(path))
-        throw StoreError(QStringLiteral("%1: no such database").arg(path));
+    : path_(path)
+    , mode_(mode) {
+    open();
+}
+
+void Database::open() {
+    const bool readOnly = mode_ == Mode::ReadOnly;
+    if (readOnly && !QFileInfo::exists(path_))
+        throw StoreError(QStringLiteral("%1: no such database").arg(path_));
     if (!readOnly) {
-        const QString dir = QFileInfo(path).absolutePath();
+        const QString dir = QFileInfo(path_).absolutePath();
         if (!QDir().mkpath(dir))
-            throw StoreError(QStringLiteral("%1: cannot create the folder %2").arg(path, dir));
+            throw StoreError(QStringLiteral("%1: cannot create the folder %2").arg(path_, dir));
     }
     const int flags =
         readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc =
-        sqlite3_open_v2(path.toUtf8().constData(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+        sqlite3_open_v2(path_.toUtf8().constData(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const QString message = describeSqliteError(rc, db_);
         sqlite3_close(db_);
         db_ = nullptr;
-        throw StoreError(QStringLiteral("%1: %2").arg(path, message));
+        throw StoreError(QStringLiteral("%1: %2").arg(path_, message));
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
@@ -171,7 +177,7 @@ Database::Database(const QString& path, Mode mode)
             throw StoreError(QStringLiteral("%1: written by a newer TrainLab (schema version %2; "
                                             "this build reads up to %3). It was not modified; "
                                             "use a newer TrainLab.")
-                                 .arg(path)
+                                 .arg(path_)
                                  .arg(version)
                                  .arg(latestSchemaVersion()));
         exec("PRAGMA foreign_keys = ON");
@@ -183,7 +189,7 @@ Database::Database(const QString& path, Mode mode)
         } else if (version < latestSchemaVersion()) {
             throw StoreError(QStringLiteral("%1: schema version %2 is older than this build's "
                                             "%3; open it read-write once to upgrade it")
-                                 .arg(path)
+                                 .arg(path_)
                                  .arg(version)
                                  .arg(latestSchemaVersion()));
         }
@@ -192,10 +198,49 @@ Database::Database(const QString& path, Mode mode)
         db_ = nullptr;
         throw;
     }
+    walDevice_ = 0;
+    walInode_ = 0;
+    rememberWal();
 }
 
 Database::~Database() {
+    close(true);
+}
+
+void Database::close(bool checkpoint) {
+    if (!db_)
+        return;
+    // A stale connection must not write its old WAL over pages another process has since
+    // changed, nor unlink the WAL path that now belongs to someone else: closing without a
+    // checkpoint does neither.
+    if (!checkpoint)
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     sqlite3_close(db_);
+    db_ = nullptr;
+}
+
+void Database::rememberWal() {
+    struct stat info {};
+    if (::stat((path_ + QStringLiteral("-wal")).toUtf8().constData(), &info) == 0) {
+        walDevice_ = quint64(info.st_dev);
+        walInode_ = quint64(info.st_ino);
+    }
+}
+
+bool Database::walReplaced() {
+    if (walInode_ == 0) {
+        rememberWal(); // a reader opens its WAL on its first query
+        return false;
+    }
+    struct stat info {};
+    if (::stat((path_ + QStringLiteral("-wal")).toUtf8().constData(), &info) != 0)
+        return true;
+    return quint64(info.st_dev) != walDevice_ || quint64(info.st_ino) != walInode_;
+}
+
+void Database::reconnect() {
+    close(false);
+    open();
 }
 
 void Database::fail(const QString& what) const {
@@ -233,6 +278,18 @@ QString Database::defaultPath() {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     return QDir(dir.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share/trainlab") : dir)
         .filePath(QStringLiteral("trainlab.db"));
+}
+
+QString Database::workspaceFolder(const QString& path) {
+    const QFileInfo info(path);
+    const QString name =
+        info.suffix() == QLatin1String("db") ? info.completeBaseName() : info.fileName();
+    return info.absoluteDir().filePath(name + QStringLiteral(".trainlab"));
+}
+
+QString Database::workspaceId() {
+    Statement select(*this, "SELECT id FROM workspace LIMIT 1");
+    return select.step() ? select.text(0) : QString();
 }
 
 void Database::migrate() {

@@ -70,6 +70,16 @@ public:
     const QString& path() const { return path_; }
     sqlite3* handle() const { return db_; }
 
+    /// True when the write-ahead log this connection uses is no longer the file on disk.
+    /// While a connection is open, nobody may delete its WAL; when it happened anyway, this
+    /// process lost its locks (something opened and closed the database file through another
+    /// descriptor, see DESIGN.md, Storage), another process checkpointed and deleted the WAL,
+    /// and writes through this connection would go to a file nobody reads.
+    bool walReplaced();
+    /// Closes the connection without checkpointing its (stale) WAL into the database and opens
+    /// a fresh one. No statement may be alive on this connection.
+    void reconnect();
+
     void exec(const char* sql);
     int schemaVersion();
     qint64 lastInsertId() const;
@@ -80,15 +90,29 @@ public:
     /// The database path used when --db is not given: AppDataLocation/trainlab.db.
     static QString defaultPath();
 
+    /// The folder that belongs to the workspace at `path` alone: `<name>.db` ->
+    /// `<name>.trainlab`, any other file name gets `.trainlab` appended.
+    static QString workspaceFolder(const QString& path);
+
+    /// This workspace's random identity, made when it was created.
+    QString workspaceId();
+
     /// The newest schema this build knows.
     static int latestSchemaVersion();
 
 private:
+    void open();
+    void close(bool checkpoint);
     void migrate();
     void markInterruptedRuns();
+    void rememberWal();
 
     QString path_;
+    Mode mode_ = Mode::Invalid;
     sqlite3* db_ = nullptr;
+    /// The WAL file's identity when this connection last knew it (0: not known yet).
+    quint64 walDevice_ = 0;
+    quint64 walInode_ = 0;
 };
 
 /// RAII transaction: commits in commit(), rolls back if destroyed before.

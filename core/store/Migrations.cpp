@@ -88,6 +88,13 @@ ALTER TABLE runs ADD COLUMN trial INTEGER;
 ALTER TABLE runs ADD COLUMN saved_device_hours REAL;
 CREATE INDEX runs_sweep ON runs(sweep, trial);
 )sql"},
+        // The workspace's identity (checkpoints carry it, so one workspace never loads
+        // another's) and where each run keeps its checkpoints.
+        {4, R"sql(
+CREATE TABLE workspace(id TEXT NOT NULL);
+INSERT INTO workspace(id) VALUES(lower(hex(randomblob(16))));
+ALTER TABLE runs ADD COLUMN checkpoint_dir TEXT;
+)sql"},
     };
     return migrations;
 }

@@ -26,7 +26,7 @@ std::optional<double> readOptional(const Statement& s, int column) {
 constexpr const char* kRunColumns =
     "SELECT id, coalesce(experiment, 0), name, status, params, spec, devices, created, "
     "coalesce(started, ''), coalesce(ended, ''), coalesce(error, ''), energy_j, device_hours, "
-    "cost FROM runs ";
+    "cost, coalesce(checkpoint_dir, '') FROM runs ";
 
 RunRecord readRun(const Statement& s) {
     RunRecord r;
@@ -44,6 +44,7 @@ RunRecord readRun(const Statement& s) {
     r.energyJ = readOptional(s, 11);
     r.deviceHours = readOptional(s, 12);
     r.cost = readOptional(s, 13);
+    r.checkpointDir = s.text(14);
     return r;
 }
 
@@ -66,6 +67,11 @@ qint64 createRun(Database& db, const RunRecord& run) {
         .bind(6, nowText())
         .run();
     return db.lastInsertId();
+}
+
+void setCheckpointDirectory(Database& db, qint64 run, const QString& directory) {
+    Statement update(db, "UPDATE runs SET checkpoint_dir = ? WHERE id = ?");
+    update.bind(1, directory).bind(2, run).run();
 }
 
 void markRunning(Database& db, qint64 run, const QString& devices) {

@@ -16,6 +16,8 @@ namespace runs {
 qint64 createExperiment(Database& db, const QString& name, const QString& specJson);
 /// Inserts a run in `queued` state and returns its id.
 qint64 createRun(Database& db, const RunRecord& run);
+/// Records the folder that holds the run's checkpoints.
+void setCheckpointDirectory(Database& db, qint64 run, const QString& directory);
 /// Marks a run running, owned by this process (so another process can tell if it dies).
 void markRunning(Database& db, qint64 run, const QString& devices);
 /// Sets a final state with its error text, and adds this session's cost figures.

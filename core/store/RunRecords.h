@@ -51,6 +51,7 @@ struct RunRecord {
     std::optional<double> energyJ;
     std::optional<double> deviceHours;
     std::optional<double> cost;
+    QString checkpointDir; ///< inside the workspace's own folder
 };
 
 /// Per-metric values for `show`: the last logged value and the best one.

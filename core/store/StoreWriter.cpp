@@ -60,12 +60,22 @@ qint64 StoreWriter::committedBatches() const {
     return batches_;
 }
 
+void StoreWriter::ensureFreshConnection() {
+    if (!db_->walReplaced())
+        return;
+    qWarning().noquote() << "TrainLab:" << path_
+                         << "was changed under this process (its write-ahead log was replaced); "
+                            "reconnecting so no write is lost";
+    db_->reconnect();
+}
+
 void StoreWriter::writePending(Database& db, std::unique_lock<std::mutex>& lock) {
     QVector<MetricPoint> rows;
     rows.swap(pending_);
     busy_ = true;
     lock.unlock();
     try {
+        ensureFreshConnection();
         Transaction transaction(db);
         runs::appendMetrics(db, rows);
         transaction.commit();
@@ -92,6 +102,11 @@ void StoreWriter::loop() {
             tasks_.pop_front();
             busy_ = true;
             lock.unlock();
+            try {
+                ensureFreshConnection();
+            } catch (const std::exception& e) {
+                qWarning().noquote() << "TrainLab: cannot reconnect to" << path_ << e.what();
+            }
             task(*db_);
             lock.lock();
             busy_ = false;

@@ -58,6 +58,8 @@ private:
     void enqueue(std::function<void(Database&)> task);
     void loop();
     void writePending(Database& db, std::unique_lock<std::mutex>& lock);
+    /// Before each write: reconnect when the WAL under the connection was replaced.
+    void ensureFreshConnection();
 
     QString path_;
     std::unique_ptr<Database> db_;

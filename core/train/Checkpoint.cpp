@@ -23,6 +23,13 @@ double readScalar(torch::serialize::InputArchive& archive, const char* key) {
     return t.item<double>();
 }
 
+QString readText(torch::serialize::InputArchive& archive, const char* key) {
+    torch::Tensor bytes;
+    archive.read(key, bytes);
+    return QString::fromLatin1(
+        QByteArray(static_cast<const char*>(bytes.data_ptr()), int(bytes.numel())));
+}
+
 torch::Tensor hashTensor(const QString& hash) {
     const QByteArray bytes = hash.toLatin1();
     return torch::from_blob(const_cast<char*>(bytes.constData()), {bytes.size()}, torch::kUInt8)
@@ -42,7 +49,7 @@ void writeAtomically(const QString& path, const std::function<void(const std::st
 
 void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
                     torch::optim::Optimizer& optimizer, const TrainerState& state,
-                    const QString& specHash) {
+                    const CheckpointOwner& owner) {
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive modelArchive;
     model->save(modelArchive);
@@ -65,27 +72,40 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
         std::lock_guard<std::mutex> lock(generator.mutex());
         archive.write("cpu_rng", generator.get_state());
     }
-    archive.write("spec_hash", hashTensor(specHash));
+    archive.write("spec_hash", hashTensor(owner.specHash));
+    archive.write("workspace", hashTensor(owner.workspaceId));
+    archive.write("run", scalarTensor(double(owner.runId)));
     writeAtomically(path, [&](const std::string& file) { archive.save_to(file); });
 }
 
 TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
-                            torch::optim::Optimizer& optimizer, const QString& specHash) {
+                            torch::optim::Optimizer& optimizer, const CheckpointOwner& owner) {
     if (!QFileInfo::exists(path))
         throw InputError(QStringLiteral("%1: checkpoint not found").arg(path));
     TrainerState state;
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(path.toStdString());
-        torch::Tensor hash;
-        archive.read("spec_hash", hash);
-        const QString stored = QString::fromLatin1(
-            QByteArray(static_cast<const char*>(hash.data_ptr()), int(hash.numel())));
-        if (stored != specHash)
+        const QString stored = readText(archive, "spec_hash");
+        if (stored != owner.specHash)
             throw InputError(
                 QStringLiteral("%1: written for a different spec (hash %2, this run's is "
                                "%3); it cannot be resumed with this spec")
-                    .arg(path, stored, specHash));
+                    .arg(path, stored, owner.specHash));
+        torch::Tensor storedRun;
+        if (!owner.workspaceId.isEmpty() && archive.try_read("run", storedRun)) {
+            const QString workspace = readText(archive, "workspace");
+            const auto run = qint64(storedRun.item<double>());
+            if (workspace != owner.workspaceId || run != owner.runId)
+                throw InputError(
+                    QStringLiteral("%1: belongs to run %2 of workspace %3, not to "
+                                   "run %4 of this workspace (%5); it is not loaded")
+                        .arg(path)
+                        .arg(run)
+                        .arg(workspace.isEmpty() ? QStringLiteral("(none)") : workspace)
+                        .arg(owner.runId)
+                        .arg(owner.workspaceId));
+        }
         torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
         model->load(modelArchive);

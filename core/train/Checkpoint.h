@@ -23,16 +23,25 @@ struct TrainerState {
     int plateauBad = 0;
 };
 
-/// Saves model, optimizer, trainer state, the default CPU generator's state (dropout) and the
-/// spec's hash to `path` (written to a temporary file, then renamed).
+/// Whose a checkpoint is: the spec it was trained with, the workspace and the run. A checkpoint
+/// is only ever loaded back into the run that wrote it.
+struct CheckpointOwner {
+    QString specHash;
+    QString workspaceId; ///< empty: not checked (a run outside any workspace, e.g. a test)
+    qint64 runId = 0;
+};
+
+/// Saves model, optimizer, trainer state, the default CPU generator's state (dropout) and its
+/// owner to `path` (written to a temporary file, then renamed).
 void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
                     torch::optim::Optimizer& optimizer, const TrainerState& state,
-                    const QString& specHash);
+                    const CheckpointOwner& owner);
 
 /// Restores what saveCheckpoint wrote. Throws InputError naming the file when it is missing,
-/// unreadable, or was written for a different spec.
+/// unreadable, written for a different spec, or belongs to another workspace or run.
+/// Checkpoints from before owners were recorded are checked by their spec alone.
 TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
-                            torch::optim::Optimizer& optimizer, const QString& specHash);
+                            torch::optim::Optimizer& optimizer, const CheckpointOwner& owner);
 
 /// Saves the model weights alone (the best checkpoint).
 void saveWeights(const QString& path, torch::nn::Sequential& model);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/TensorDataset.h"
+#include "train/Checkpoint.h"
 #include "session/RunControl.h"
 #include "spec/ExperimentSpec.h"
 #include "store/RunRecords.h"
@@ -32,7 +33,7 @@ struct TrainerOptions {
     QString device = QStringLiteral("cpu"); ///< "cpu" or "cuda:N"
     QString checkpointDirectory;            ///< empty: no checkpoints
     QString resumeFrom; ///< a `last` checkpoint to continue from; empty: start fresh
-    QString specHash;   ///< guards against resuming with another spec
+    CheckpointOwner owner; ///< guards against resuming another spec's, workspace's or run's
 };
 
 struct TrainOutcome {

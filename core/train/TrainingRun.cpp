@@ -191,7 +191,7 @@ TrainOutcome TrainingRun::execute() {
 
     TrainerState resume;
     if (!options_.resumeFrom.isEmpty()) {
-        resume = loadCheckpoint(options_.resumeFrom, model_, *optimizer_, options_.specHash);
+        resume = loadCheckpoint(options_.resumeFrom, model_, *optimizer_, options_.owner);
         step_ = resume.step;
         plateauScale_ = resume.plateauScale;
         earlyStopping_.restore(resume.stopBest, resume.stopHasBest, resume.stopBad);
@@ -421,7 +421,7 @@ void TrainingRun::saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated)
     state.plateauHasBest = plateau_.hasBest();
     state.plateauBad = plateau_.badEvaluations();
     const QString path = QDir(options_.checkpointDirectory).filePath(QStringLiteral("last.pt"));
-    saveCheckpoint(path, model_, *optimizer_, state, options_.specHash);
+    saveCheckpoint(path, model_, *optimizer_, state, options_.owner);
     if (callbacks_.checkpoint)
         callbacks_.checkpoint(step_, epoch, path, false, QString(), 0);
 }

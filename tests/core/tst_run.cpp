@@ -134,6 +134,45 @@ private Q_SLOTS:
         QCOMPARE(runs::find(db, result.runId)->error, result.error);
     }
 
+    void workspacesInOneFolderKeepTheirOwnCheckpoints() {
+        const RunRequest request{
+            loadSpecFile(test::quickstartSpec(), {QStringLiteral("training.epochs=1")}), {}};
+        const QString a = dir_->filePath(QStringLiteral("a.db"));
+        const QString b = dir_->filePath(QStringLiteral("b.db"));
+        for (const QString& path : {a, b}) {
+            RunControl control;
+            RecordingObserver observer;
+            StoreWriter writer(path);
+            QCOMPARE(executeRun(request, writer, control, observer).runId, qint64(1));
+        }
+        QString aDir;
+        {
+            Database db(a, Database::Mode::ReadOnly);
+            aDir = runs::find(db, 1)->checkpointDir;
+        }
+        QCOMPARE(aDir, dir_->filePath(QStringLiteral("a.trainlab/checkpoints/run-1")));
+        QVERIFY(QFileInfo::exists(aDir + QStringLiteral("/last.pt")));
+        QVERIFY(QFileInfo::exists(
+            dir_->filePath(QStringLiteral("b.trainlab/checkpoints/run-1/last.pt"))));
+
+        // b's run 1 pointed at a's checkpoint (same spec, same run number): resume refuses it.
+        {
+            Database db(b, Database::Mode::ReadWrite);
+            Statement point(db, "UPDATE checkpoints SET path = ? WHERE run = 1 AND is_best = 0");
+            point.bind(1, aDir + QStringLiteral("/last.pt")).run();
+            Statement cancel(db, "UPDATE runs SET status = 'cancelled' WHERE id = 1");
+            cancel.run();
+        }
+        RunControl control;
+        RecordingObserver observer;
+        StoreWriter writer(b);
+        const RunResult resumed = executeRun(resumeRequest(b, 1), writer, control, observer);
+        QCOMPARE(resumed.status, RunStatus::Failed);
+        QVERIFY2(resumed.error.contains(QStringLiteral("belongs to run 1 of workspace")) &&
+                     resumed.error.contains(QStringLiteral("not to run 1 of this workspace")),
+                 qPrintable(resumed.error));
+    }
+
     void missingDeviceFailsClearly() {
         RunRequest request{
             loadSpecFile(test::quickstartSpec(), {QStringLiteral("devices=[\"cuda:7\"]")}), {}};
