@@ -4,8 +4,8 @@
 #include "TablePreviewModel.h"
 #include "WorkspaceSafeFileDialog.h"
 
+#include "base/Errors.h"
 #include "data/DataPaths.h"
-#include "spec/SpecErrors.h"
 
 #include <QCheckBox>
 #include <QComboBox>

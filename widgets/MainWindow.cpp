@@ -5,10 +5,10 @@
 #include "RunsTableModel.h"
 #include "WorkspaceSafeFileDialog.h"
 
-#include "session/Backend.h"
-#include "session/HistoryReader.h"
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
+#include "jobs/Backend.h"
 #include "spec/SpecJson.h"
+#include "store/HistoryReader.h"
 
 #include <QAction>
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "session/HistoryReader.h"
+#include "store/HistoryReader.h"
 
 #include <QAbstractTableModel>
 

@@ -1,6 +1,6 @@
 #include "CliArgs.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 namespace trainlab::cli {
 

@@ -2,7 +2,7 @@
 
 #include "CliArgs.h"
 
-#include "session/RunControl.h"
+#include "base/RunControl.h"
 
 #include <QJsonValue>
 #include <QTextStream>

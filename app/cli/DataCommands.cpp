@@ -1,7 +1,7 @@
 #include "Commands.h"
 
+#include "base/Errors.h"
 #include "data/DatasetInspection.h"
-#include "spec/SpecErrors.h"
 #include "spec/SpecJson.h"
 
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #include "Commands.h"
 
-#include "model/ModelSummary.h"
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 #include "spec/SpecJson.h"
+#include "train/SpecSummary.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -35,7 +35,7 @@ int modelCommand(const CliArgs& args) {
     if (args.positional.size() != 2 || args.positional.first() != QLatin1String("summary"))
         throw InputError(QStringLiteral("usage: trainlab-cli model summary SPEC [--json]"));
     const ExperimentSpec spec = loadSpecFile(args.positional.at(1), args.sets);
-    const QJsonObject summary = modelSummaryJson(spec);
+    const QJsonObject summary = specModelSummaryJson(spec);
     if (args.json) {
         printJson(summary);
         return kExitOk;

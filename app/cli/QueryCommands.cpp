@@ -1,13 +1,13 @@
 #include "Commands.h"
 
+#include "base/Errors.h"
+#include "jobs/SweepRunner.h"
 #include "parallel/Devices.h"
-#include "spec/SpecErrors.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
 #include "store/Database.h"
 #include "store/RunQueries.h"
 #include "store/RunReport.h"
-#include "sweep/SweepRunner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

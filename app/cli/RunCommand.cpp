@@ -1,7 +1,7 @@
 #include "Commands.h"
 
-#include "session/Backend.h"
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
+#include "jobs/Backend.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
 #include "store/Database.h"

@@ -1,10 +1,10 @@
 #include "Commands.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
+#include "jobs/SweepRunner.h"
 #include "store/Database.h"
 #include "store/StoreWriter.h"
-#include "sweep/SweepRunner.h"
-#include "sweep/SweepStore.h"
+#include "store/SweepStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

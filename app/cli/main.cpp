@@ -1,7 +1,7 @@
 #include "CliArgs.h"
 #include "Commands.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

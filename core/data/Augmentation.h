@@ -1,6 +1,6 @@
 #pragma once
 
-#include "spec/ExperimentSpec.h"
+#include "data/DatasetSpec.h"
 
 #include <torch/types.h>
 

@@ -1,7 +1,7 @@
 #include "data/CsvReader.h"
 
+#include "base/Errors.h"
 #include "data/FileBytes.h"
-#include "spec/SpecErrors.h"
 
 #include <QSet>
 #include <cmath>

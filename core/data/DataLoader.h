@@ -1,7 +1,7 @@
 #pragma once
 
+#include "data/DatasetSpec.h"
 #include "data/TensorDataset.h"
-#include "spec/ExperimentSpec.h"
 
 #include <condition_variable>
 #include <exception>

@@ -1,10 +1,10 @@
 #include "data/DatasetBuilder.h"
 
+#include "base/Errors.h"
 #include "data/CsvReader.h"
 #include "data/DatasetCache.h"
 #include "data/ImageReaders.h"
 #include "data/SyntheticData.h"
-#include "spec/SpecErrors.h"
 
 #include <QJsonArray>
 #include <random>

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "data/DatasetSpec.h"
 #include "data/SourceData.h"
 #include "data/TensorDataset.h"
-#include "spec/ExperimentSpec.h"
 
 #include <QJsonObject>
 

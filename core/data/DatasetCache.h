@@ -1,7 +1,7 @@
 #pragma once
 
+#include "data/DatasetSpec.h"
 #include "data/SourceData.h"
-#include "spec/ExperimentSpec.h"
 
 #include <QString>
 #include <optional>

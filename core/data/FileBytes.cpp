@@ -1,6 +1,6 @@
 #include "data/FileBytes.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
 #include "data/IdxReader.h"
 
+#include "base/Errors.h"
 #include "data/FileBytes.h"
-#include "spec/SpecErrors.h"
 
 #include <QtEndian>
 

@@ -1,8 +1,8 @@
 #include "data/ImageReaders.h"
 
+#include "base/Errors.h"
 #include "data/FileBytes.h"
 #include "data/IdxReader.h"
-#include "spec/SpecErrors.h"
 
 #include <QDir>
 #include <QFileInfo>

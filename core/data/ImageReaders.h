@@ -1,8 +1,8 @@
 #pragma once
 
 #include "data/DataPaths.h"
+#include "data/DatasetSpec.h"
 #include "data/SourceData.h"
-#include "spec/ExperimentSpec.h"
 
 namespace trainlab {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "spec/ExperimentSpec.h"
-#include "spec/JsonObjectReader.h"
+#include "model/ModelSpec.h"
+#include "util/JsonObjectReader.h"
 
 #include <QJsonValue>
 #include <QString>

@@ -1,6 +1,6 @@
 #include "model/Layers.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <torch/nn/init.h>
 

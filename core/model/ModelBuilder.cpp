@@ -1,8 +1,8 @@
 #include "model/ModelBuilder.h"
 
+#include "base/Errors.h"
 #include "model/LayerCatalog.h"
 #include "model/Layers.h"
-#include "spec/SpecErrors.h"
 
 #include <QJsonArray>
 #include <torch/nn/init.h>

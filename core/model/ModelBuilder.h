@@ -1,6 +1,6 @@
 #pragma once
 
-#include "spec/ExperimentSpec.h"
+#include "model/ModelSpec.h"
 
 #include <torch/nn/modules/container/sequential.h>
 #include <vector>

@@ -1,7 +1,5 @@
 #include "model/ModelSummary.h"
 
-#include "data/DatasetBuilder.h"
-#include "data/DatasetCache.h"
 #include "model/ModelBuilder.h"
 
 #include <QJsonArray>
@@ -50,13 +48,6 @@ QJsonObject modelSummaryJson(const ModelSpec& model, const std::vector<int64_t>&
                      {QStringLiteral("bf16"), qint64(built.parameters * 2)},
                      {QStringLiteral("fp16"), qint64(built.parameters * 2)}}},
     };
-}
-
-QJsonObject modelSummaryJson(const ExperimentSpec& spec) {
-    const DatasetCache cache;
-    const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed, &cache);
-    const int64_t outputs = data.task == TaskKind::Classification ? data.numClasses : 1;
-    return modelSummaryJson(spec.model, data.sampleShape, outputs, spec.training.batchSize);
 }
 
 } // namespace trainlab

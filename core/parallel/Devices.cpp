@@ -1,6 +1,6 @@
 #include "parallel/Devices.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <QThread>
 #include <torch/cuda.h>

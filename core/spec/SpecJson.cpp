@@ -1,9 +1,9 @@
 #include "spec/SpecJson.h"
 
+#include "base/Errors.h"
 #include "model/LayerCatalog.h"
-#include "spec/JsonObjectReader.h"
-#include "spec/SpecErrors.h"
 #include "spec/SpecOverrides.h"
+#include "util/JsonObjectReader.h"
 
 #include <QFile>
 #include <QFileInfo>

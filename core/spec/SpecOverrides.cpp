@@ -1,6 +1,6 @@
 #include "spec/SpecOverrides.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,6 +1,6 @@
 #include "sweep/SearchSpace.h"
 
-#include "spec/JsonObjectReader.h"
+#include "util/JsonObjectReader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

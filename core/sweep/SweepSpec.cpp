@@ -1,6 +1,6 @@
 #include "sweep/SweepSpec.h"
 
-#include "spec/JsonObjectReader.h"
+#include "util/JsonObjectReader.h"
 
 #include <QJsonArray>
 

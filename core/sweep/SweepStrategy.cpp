@@ -1,6 +1,6 @@
 #include "sweep/SweepStrategy.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 #include "util/SeedMix.h"
 
 #include <ATen/CPUGeneratorImpl.h>

@@ -1,6 +1,6 @@
 #include "train/Checkpoint.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>

@@ -1,6 +1,6 @@
 #include "train/EarlyStopping.h"
 
-#include "store/RunRecords.h"
+#include "base/MetricPoint.h"
 
 namespace trainlab {
 

@@ -1,6 +1,6 @@
 #include "train/LossFunction.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <torch/nn/functional/loss.h>
 

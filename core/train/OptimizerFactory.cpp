@@ -1,6 +1,6 @@
 #include "train/OptimizerFactory.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <torch/optim/adagrad.h>
 #include <torch/optim/adam.h>

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "base/RunControl.h"
+#include "base/RunStatus.h"
 #include "data/TensorDataset.h"
-#include "train/Checkpoint.h"
-#include "session/RunControl.h"
 #include "spec/ExperimentSpec.h"
-#include "store/RunRecords.h"
+#include "train/Checkpoint.h"
 
 #include <QJsonObject>
 #include <QMap>
@@ -32,7 +32,7 @@ struct TrainerCallbacks {
 struct TrainerOptions {
     QString device = QStringLiteral("cpu"); ///< "cpu" or "cuda:N"
     QString checkpointDirectory;            ///< empty: no checkpoints
-    QString resumeFrom; ///< a `last` checkpoint to continue from; empty: start fresh
+    QString resumeFrom;    ///< a `last` checkpoint to continue from; empty: start fresh
     CheckpointOwner owner; ///< guards against resuming another spec's, workspace's or run's
 };
 

@@ -1,8 +1,8 @@
 #include "train/TrainingRun.h"
 
+#include "base/Errors.h"
 #include "data/DatasetBuilder.h"
 #include "model/ModelBuilder.h"
-#include "spec/SpecErrors.h"
 #include "train/EvaluationMetrics.h"
 #include "train/LrSchedule.h"
 #include "train/OptimizerFactory.h"

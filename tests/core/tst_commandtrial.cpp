@@ -1,7 +1,7 @@
 // External-command trials: placeholders, good output (a number or JSON metrics), a failing
 // program, a hanging one stopped by its timeout, garbage output and a missing program.
-#include "spec/SpecErrors.h"
-#include "sweep/CommandTrial.h"
+#include "base/Errors.h"
+#include "jobs/CommandTrial.h"
 
 #include <QElapsedTimer>
 #include <QtTest>

@@ -2,11 +2,11 @@
 // or a clear InputError, never a crash, a hang or another exception.
 #include "../common/DataFixtures.h"
 
+#include "base/Errors.h"
 #include "data/CsvReader.h"
 #include "data/FileBytes.h"
 #include "data/IdxReader.h"
 #include "data/ImageReaders.h"
-#include "spec/SpecErrors.h"
 
 #include <QtTest>
 #include <random>

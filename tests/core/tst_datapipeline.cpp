@@ -3,11 +3,11 @@
 #include "../common/DataFixtures.h"
 #include "../common/TestSupport.h"
 
+#include "base/Errors.h"
 #include "data/Augmentation.h"
 #include "data/DataLoader.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
-#include "spec/SpecErrors.h"
 
 #include <QtTest>
 #include <set>

@@ -3,11 +3,11 @@
 #include "../common/DataFixtures.h"
 #include "../common/TestSupport.h"
 
+#include "base/Errors.h"
 #include "data/CsvReader.h"
 #include "data/FileBytes.h"
 #include "data/IdxReader.h"
 #include "data/ImageReaders.h"
-#include "spec/SpecErrors.h"
 
 #include <QtTest>
 

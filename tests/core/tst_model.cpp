@@ -1,9 +1,9 @@
 // Every layer type builds and runs forward and backward; shapes are inferred, mismatches are
 // named; presets have their known sizes; the summary's FLOPs match hand counts.
+#include "base/Errors.h"
 #include "model/LayerCatalog.h"
 #include "model/ModelBuilder.h"
 #include "model/ModelSummary.h"
-#include "spec/SpecErrors.h"
 #include "spec/SpecJson.h"
 
 #include <QJsonArray>

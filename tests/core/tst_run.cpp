@@ -2,7 +2,7 @@
 // failures stored with their message.
 #include "../common/TestSupport.h"
 
-#include "session/RunJob.h"
+#include "jobs/RunJob.h"
 #include "spec/SpecJson.h"
 #include "store/Database.h"
 #include "store/RunQueries.h"

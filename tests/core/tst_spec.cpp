@@ -1,7 +1,7 @@
 // Spec loading: defaults, validation with JSON paths, unknown keys, round trips, --set paths.
 #include "../common/TestSupport.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
 

@@ -2,11 +2,11 @@
 // points and ASHA pruning, and resume without duplicates.
 #include "../common/TestSupport.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
+#include "jobs/SweepRunner.h"
 #include "store/Database.h"
 #include "store/StoreWriter.h"
-#include "sweep/SweepRunner.h"
-#include "sweep/SweepStore.h"
+#include "store/SweepStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,8 +2,8 @@
 // stopping, plateau schedule, class weights, regression, checkpoints.
 #include "../common/TestSupport.h"
 
-#include "session/RunJob.h"
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
+#include "jobs/RunJob.h"
 #include "spec/SpecJson.h"
 #include "store/Database.h"
 #include "store/RunQueries.h"

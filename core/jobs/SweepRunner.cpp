@@ -1,17 +1,17 @@
-#include "sweep/SweepRunner.h"
+#include "jobs/SweepRunner.h"
 
-#include "session/RunJob.h"
-#include "spec/JsonObjectReader.h"
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
+#include "jobs/CommandTrial.h"
+#include "jobs/RunJob.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
 #include "store/Database.h"
 #include "store/RunQueries.h"
 #include "store/StoreWriter.h"
-#include "sweep/CommandTrial.h"
-#include "sweep/SweepStore.h"
+#include "store/SweepStore.h"
 #include "sweep/SweepStrategy.h"
 #include "sweep/TrialPruner.h"
+#include "util/JsonObjectReader.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "session/RunControl.h"
+#include "base/RunControl.h"
 #include "store/RunRecords.h"
 #include "sweep/SweepSpec.h"
 

@@ -1,6 +1,6 @@
-#include "sweep/CommandTrial.h"
+#include "jobs/CommandTrial.h"
 
-#include "spec/SpecErrors.h"
+#include "base/Errors.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "store/RunRecords.h"
+#include "base/RunStatus.h"
 
 #include <array>
 
@@ -42,23 +42,6 @@ RunStatus runStatusFromName(const QString& name) {
 bool isFinalStatus(RunStatus status) {
     return status != RunStatus::Invalid && status != RunStatus::Queued &&
            status != RunStatus::Running;
-}
-
-std::optional<bool> metricHigherIsBetter(const QString& name) {
-    static const QStringList lower = {QStringLiteral("loss"), QStringLiteral("mse"),
-                                      QStringLiteral("mae"), QStringLiteral("error")};
-    static const QStringList higher = {QStringLiteral("accuracy"),  QStringLiteral("f1"),
-                                       QStringLiteral("precision"), QStringLiteral("recall"),
-                                       QStringLiteral("auc"),       QStringLiteral("r2")};
-    for (const auto& word : lower) {
-        if (name.endsWith(word))
-            return false;
-    }
-    for (const auto& word : higher) {
-        if (name.endsWith(word) || name.contains(word + QLatin1Char('_')))
-            return true;
-    }
-    return std::nullopt;
 }
 
 } // namespace trainlab

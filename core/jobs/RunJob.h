@@ -1,6 +1,6 @@
 #pragma once
 
-#include "session/RunControl.h"
+#include "base/RunControl.h"
 #include "spec/ExperimentSpec.h"
 #include "store/RunRecords.h"
 

@@ -1,4 +1,4 @@
-#include "session/Backend.h"
+#include "jobs/Backend.h"
 
 #include "store/StoreWriter.h"
 

@@ -1,4 +1,4 @@
-#include "spec/JsonObjectReader.h"
+#include "util/JsonObjectReader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

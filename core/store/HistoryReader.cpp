@@ -1,4 +1,4 @@
-#include "session/HistoryReader.h"
+#include "store/HistoryReader.h"
 
 #include "store/Database.h"
 #include "store/RunQueries.h"

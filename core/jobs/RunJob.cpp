@@ -1,9 +1,9 @@
-#include "session/RunJob.h"
+#include "jobs/RunJob.h"
 
+#include "base/Errors.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
 #include "parallel/Devices.h"
-#include "spec/SpecErrors.h"
 #include "spec/SpecJson.h"
 #include "store/Database.h"
 #include "store/RunQueries.h"

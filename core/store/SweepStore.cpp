@@ -1,4 +1,4 @@
-#include "sweep/SweepStore.h"
+#include "store/SweepStore.h"
 
 #include "store/Database.h"
 #include "store/ProcessToken.h"

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "session/RunControl.h"
-#include "session/RunJob.h"
+#include "base/RunControl.h"
+#include "jobs/RunJob.h"
 #include "store/RunRecords.h"
 
 #include <QElapsedTimer>
