@@ -1,12 +1,15 @@
 #include "MainWindow.h"
 
 #include "DatasetPage.h"
+#include "JobsTableModel.h"
 #include "MetricPlot.h"
 #include "RunsTableModel.h"
 #include "WorkspaceSafeFileDialog.h"
 
 #include "base/Errors.h"
 #include "jobs/Backend.h"
+#include "jobs/RunJob.h"
+#include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
 #include "store/HistoryReader.h"
 
@@ -87,12 +90,23 @@ void MainWindow::buildActions() {
     pauseAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
     pauseAction_->setObjectName(QStringLiteral("pauseAction"));
     pauseAction_->setCheckable(true);
-    connect(pauseAction_, &QAction::toggled, this, [this](bool paused) {
-        backend_->backend()->setPaused(paused);
-        statusLabel_->setText(paused ? tr("Paused between steps") : tr("Resumed"));
-    });
-    cancelAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Cancel"),
+    connect(pauseAction_, &QAction::triggered, this,
+            [this](bool paused) { setCurrentJobPaused(paused); });
+    cancelAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"),
                                        this, &MainWindow::cancelRun);
+    cancelAction_->setObjectName(QStringLiteral("stopAction"));
+    removeAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_TrashIcon),
+                                       tr("Remove from queue"), this, [this] {
+                                           if (const qint64 id = currentJobId())
+                                               backend()->remove(id);
+                                       });
+    removeAction_->setObjectName(QStringLiteral("removeAction"));
+    moveUpAction_ =
+        toolbar->addAction(style()->standardIcon(QStyle::SP_ArrowUp), tr("Move up"), this, [this] {
+            if (const qint64 id = currentJobId())
+                backend()->moveUp(id);
+        });
+    moveUpAction_->setObjectName(QStringLiteral("moveUpAction"));
 }
 
 void MainWindow::buildLayout() {
@@ -122,8 +136,30 @@ void MainWindow::buildLayout() {
     plots->addWidget(lossPlot_);
     plots->addWidget(accuracyPlot_);
 
+    jobsModel_ = new JobsTableModel(this);
+    jobsView_ = new QTableView;
+    jobsView_->setObjectName(QStringLiteral("jobsView"));
+    jobsView_->setModel(jobsModel_);
+    jobsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    jobsView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    jobsView_->verticalHeader()->hide();
+    jobsView_->horizontalHeader()->setStretchLastSection(true);
+    jobsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    jobsView_->setWordWrap(false);
+    connect(jobsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (const JobInfo* job = jobsModel_->jobAt(current.row()); job && job->runId > 0)
+                    showRun(job->runId);
+                updateActions();
+            });
+    auto* lists = new QSplitter(Qt::Vertical);
+    lists->addWidget(runsView_);
+    lists->addWidget(jobsView_);
+    lists->setStretchFactor(0, 3);
+    lists->setStretchFactor(1, 2);
+
     auto* top = new QSplitter(Qt::Horizontal);
-    top->addWidget(runsView_);
+    top->addWidget(lists);
     top->addWidget(plots);
     top->setStretchFactor(0, 2);
     top->setStretchFactor(1, 3);
@@ -150,13 +186,20 @@ void MainWindow::buildLayout() {
     statusBar()->addPermanentWidget(new QLabel(databasePath_));
 }
 
+Backend* MainWindow::backend() const {
+    return backend_->backend();
+}
+
 void MainWindow::connectBackend() {
     Backend* backend = backend_->backend();
-    connect(backend, &Backend::runStarted, this, &MainWindow::onRunStarted);
-    connect(backend, &Backend::runFinished, this, &MainWindow::onRunFinished);
+    connect(backend, &Backend::jobQueued, this, [this](const JobInfo&) { refreshJobs(); });
+    connect(backend, &Backend::jobStarted, this, &MainWindow::onJobChanged);
+    connect(backend, &Backend::jobUpdated, this, &MainWindow::onJobChanged);
+    connect(backend, &Backend::jobFinished, this, &MainWindow::onJobFinished);
+    connect(backend, &Backend::jobRemoved, this, [this](qint64) { refreshJobs(); });
     connect(backend, &Backend::metricsBatch, this, &MainWindow::onMetrics);
-    connect(backend, &Backend::runMessage, this,
-            [this](qint64, const QString& line) { appendLog(line); });
+    connect(backend, &Backend::jobMessage, this,
+            [this](qint64, qint64, const QString& line) { appendLog(line); });
     connect(backend, &Backend::storeFailed, this,
             [this](const QString& message) { showError(tr("Database"), message); });
     HistoryReader* reader = history_->reader();
@@ -182,17 +225,19 @@ QFileDialog* MainWindow::chooseSpecFile(const QString& directory) {
 }
 
 bool MainWindow::startSpecFile(const QString& path) {
-    RunRequest request;
     try {
-        request.spec = loadSpecFile(path);
+        std::unique_ptr<Job> job;
+        if (readJsonFile(path).contains(QStringLiteral("sweep")))
+            job = std::make_unique<SweepJob>(loadSweepDefinition(path));
+        else
+            job = std::make_unique<RunJob>(RunRequest{loadSpecFile(path), {}, 0});
+        backend()->submit(std::move(job));
     } catch (const InputError& e) {
         showError(tr("Cannot run this spec"), e.message());
         return false;
     }
-    ++queuedRuns_;
     appendLog(tr("queued %1").arg(path));
-    backend_->startRun(request);
-    updateActions();
+    refreshJobs();
     return true;
 }
 
@@ -207,10 +252,29 @@ void MainWindow::showDataset(const QString& specPath) {
     }
 }
 
+qint64 MainWindow::currentJobId() const {
+    if (const JobInfo* selected = jobsModel_->jobAt(jobsView_->currentIndex().row()))
+        return selected->id;
+    for (int row = 0; row < jobsModel_->rowCount(); ++row) {
+        const JobInfo* job = jobsModel_->jobAt(row);
+        if (job->parent == 0 && !isFinalStatus(job->status))
+            return job->id;
+    }
+    return 0;
+}
+
 void MainWindow::cancelRun() {
-    backend_->backend()->requestCancel(); // first, so releasing the pause takes no extra step
-    pauseAction_->setChecked(false);
-    statusLabel_->setText(tr("Cancelling after the current step…"));
+    if (const qint64 id = currentJobId()) {
+        backend()->cancel(id);
+        statusLabel_->setText(tr("Stopping after the current step…"));
+    }
+}
+
+void MainWindow::setCurrentJobPaused(bool paused) {
+    if (const qint64 id = currentJobId()) {
+        backend()->setPaused(id, paused);
+        statusLabel_->setText(paused ? tr("Pausing at the next step…") : tr("Resuming…"));
+    }
 }
 
 void MainWindow::showRun(qint64 runId) {
@@ -232,25 +296,42 @@ void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
     }
 }
 
-void MainWindow::onRunStarted(qint64 runId, const QString& name) {
+void MainWindow::refreshJobs() {
+    jobsModel_->setJobs(backend()->jobs());
+    updateActions();
+}
+
+void MainWindow::followRun(qint64 runId, const QString& name) {
     activeRunId_ = runId;
     showRun(runId); // follow the new run live
     statusLabel_->setText(tr("Training run %1 (%2)…").arg(runId).arg(name));
     history_->loadRuns();
+}
+
+void MainWindow::onJobChanged(const JobInfo& job) {
+    if (!jobsModel_->updateJob(job))
+        refreshJobs();
+    // Follow the newest run that trains, unless one is followed already.
+    const bool followable = job.runId > 0 && job.status == RunStatus::Running &&
+                            (job.kind == JobKind::Run || job.kind == JobKind::DataParallelRun);
+    if (followable && activeRunId_ == 0 && job.runId != activeRunId_)
+        followRun(job.runId, job.title);
     updateActions();
 }
 
-void MainWindow::onRunFinished(qint64 runId, const QString& status, const QString& error) {
-    queuedRuns_ = std::max(0, queuedRuns_ - 1);
-    if (runId == activeRunId_)
+void MainWindow::onJobFinished(const JobInfo& job) {
+    refreshJobs();
+    if (job.runId > 0 && job.runId == activeRunId_)
         activeRunId_ = 0;
-    statusLabel_->setText(error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(status)
-                                          : tr("Run %1 %2: %3").arg(runId).arg(status, error));
-    // Run 0 never started: the database refused it, and storeFailed has already said so.
-    if (status == QLatin1String("failed") && runId > 0)
-        showError(tr("Run %1 failed").arg(runId), error);
+    const QString what =
+        job.kind == JobKind::Sweep ? tr("Sweep %1").arg(job.sweepId) : tr("Run %1").arg(job.runId);
+    statusLabel_->setText(job.error.isEmpty()
+                              ? tr("%1 %2").arg(what, runStatusName(job.status))
+                              : tr("%1 %2: %3").arg(what, runStatusName(job.status), job.error));
+    // A trial's failure is the sweep's business (it goes on); a top-level failure gets a dialog.
+    if (job.status == RunStatus::Failed && job.parent == 0)
+        showError(tr("%1 failed").arg(what), job.error);
     history_->loadRuns();
-    updateActions();
 }
 
 void MainWindow::onMetrics(const QVector<MetricPoint>& points) {
@@ -272,10 +353,16 @@ void MainWindow::appendLog(const QString& line) {
 }
 
 void MainWindow::updateActions() {
-    cancelAction_->setEnabled(queuedRuns_ > 0);
-    pauseAction_->setEnabled(queuedRuns_ > 0);
-    if (queuedRuns_ == 0 && pauseAction_->isChecked())
-        pauseAction_->setChecked(false);
+    const qint64 id = currentJobId();
+    const auto job = id > 0 ? backend()->job(id) : std::nullopt;
+    const bool active = job && !isFinalStatus(job->status);
+    cancelAction_->setEnabled(active);
+    pauseAction_->setEnabled(active && job->status != RunStatus::Queued);
+    const QSignalBlocker blocker(pauseAction_);
+    pauseAction_->setChecked(job && job->status == RunStatus::Paused);
+    removeAction_->setEnabled(job && job->status != RunStatus::Running &&
+                              job->status != RunStatus::Paused);
+    moveUpAction_->setEnabled(job && job->status == RunStatus::Queued);
 }
 
 } // namespace trainlab

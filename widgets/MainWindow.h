@@ -12,11 +12,14 @@ class QTableView;
 
 namespace trainlab {
 
+class Backend;
 class BackendHost;
 class DatasetPage;
+class JobsTableModel;
 class HistoryReaderHost;
 class MetricPlot;
 class RunsTableModel;
+struct JobInfo;
 struct RunListEntry;
 struct MetricPoint;
 
@@ -30,15 +33,21 @@ public:
     explicit MainWindow(const QString& databasePath, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Validates and queues a spec file; problems appear in a dialog. Returns whether it queued.
+    /// Validates and queues a spec file (a run, or a sweep when it has a `sweep` block);
+    /// problems appear in a dialog. Returns whether it queued.
     bool startSpecFile(const QString& path);
+    /// Stops the current job (the one selected in the queue, else the newest running one).
     void cancelRun();
+    /// Pauses or resumes the current job.
+    void setCurrentJobPaused(bool paused);
     /// Opens the non-blocking "Run spec" dialog (in `directory`, default: the experiments).
     QFileDialog* chooseSpecFile(const QString& directory = {});
     /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
     void showDataset(const QString& specPath);
 
     RunsTableModel* runsModel() const { return runsModel_; }
+    JobsTableModel* jobsModel() const { return jobsModel_; }
+    Backend* backend() const;
     MetricPlot* lossPlot() const { return lossPlot_; }
     MetricPlot* accuracyPlot() const { return accuracyPlot_; }
     qint64 activeRunId() const { return activeRunId_; }
@@ -51,8 +60,12 @@ private:
     void connectBackend();
     void showRun(qint64 runId);
     void onRunsLoaded(const QVector<RunListEntry>& runs);
-    void onRunStarted(qint64 runId, const QString& name);
-    void onRunFinished(qint64 runId, const QString& status, const QString& error);
+    void onJobChanged(const JobInfo& job);
+    void onJobFinished(const JobInfo& job);
+    void followRun(qint64 runId, const QString& name);
+    void refreshJobs();
+    /// The job the toolbar acts on: the one selected in the queue, else the newest running.
+    qint64 currentJobId() const;
     void onMetrics(const QVector<MetricPoint>& points);
     void showError(const QString& title, const QString& message);
     void appendLog(const QString& line);
@@ -63,6 +76,8 @@ private:
     std::unique_ptr<HistoryReaderHost> history_;
     RunsTableModel* runsModel_ = nullptr;
     QTableView* runsView_ = nullptr;
+    JobsTableModel* jobsModel_ = nullptr;
+    QTableView* jobsView_ = nullptr;
     MetricPlot* lossPlot_ = nullptr;
     MetricPlot* accuracyPlot_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
@@ -73,8 +88,9 @@ private:
     QAction* quickstartAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
     QAction* cancelAction_ = nullptr;
+    QAction* removeAction_ = nullptr;
+    QAction* moveUpAction_ = nullptr;
     qint64 activeRunId_ = 0;
-    int queuedRuns_ = 0;
 };
 
 /// Where experiments/quickstart.json is: installed share folder, else the source tree.

@@ -61,7 +61,9 @@ QString usageText() {
         "  model summary SPEC [--json]              per layer: output shape, params, FLOPs, "
         "memory\n"
         "\n"
-        "Exit codes: 0 success, 1 the run failed or was cancelled, 2 bad usage or bad input.\n"
+        "Exit codes: 0 success; 1 the run or sweep failed while running (or was cancelled);\n"
+        "2 bad usage or bad input (spec, data file, absent device, model that does not fit);\n"
+        "3 the environment failed (disk full, database locked or corrupt, out of memory).\n"
         "The database defaults to $XDG_DATA_HOME/trainlab/trainlab.db.\n");
 }
 

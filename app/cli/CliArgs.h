@@ -7,7 +7,7 @@
 namespace trainlab::cli {
 
 /// Exit codes of the CLI contract.
-enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitBadInput = 2 };
+enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitBadInput = 2, kExitEnvironment = 3 };
 
 /// The parsed command line: `trainlab-cli COMMAND [SUBCOMMAND] POSITIONAL... [OPTIONS]`.
 struct CliArgs {

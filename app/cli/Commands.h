@@ -2,8 +2,6 @@
 
 #include "CliArgs.h"
 
-#include "base/RunControl.h"
-
 #include <QJsonValue>
 #include <QTextStream>
 
@@ -29,9 +27,8 @@ QString databasePath(const CliArgs& args);
 /// Parses a run id argument; throws InputError when it is not a positive integer.
 qint64 runIdArgument(const CliArgs& args);
 void printJson(const QJsonValue& value);
-/// Ctrl-C / SIGTERM set the returned control's cancel flag (a second signal quits at once).
-RunControl& installCancelHandlers();
-void releaseCancelHandlers();
+/// The human-readable form of a `show-sweep` document.
+void printSweepText(const QJsonObject& report);
 /// Buffered stdout; main flushes it before exit.
 QTextStream& standardOutput();
 

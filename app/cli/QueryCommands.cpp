@@ -1,13 +1,11 @@
 #include "Commands.h"
 
 #include "base/Errors.h"
-#include "jobs/SweepRunner.h"
+#include "jobs/SweepDefinition.h"
 #include "parallel/Devices.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
-#include "store/Database.h"
-#include "store/RunQueries.h"
-#include "store/RunReport.h"
+#include "store/WorkspaceReader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,7 +31,7 @@ QTextStream& standardOutput() {
 }
 
 QString databasePath(const CliArgs& args) {
-    return args.db.isEmpty() ? Database::defaultPath() : args.db;
+    return args.db.isEmpty() ? defaultWorkspacePath() : args.db;
 }
 
 qint64 runIdArgument(const CliArgs& args) {
@@ -75,9 +73,9 @@ int validateCommand(const CliArgs& args) {
 }
 
 int runsCommand(const CliArgs& args) {
-    Database db(databasePath(args), Database::Mode::ReadWrite);
+    WorkspaceReader workspace(databasePath(args));
     if (args.json) {
-        printJson(runListJson(db));
+        printJson(workspace.runList());
         return kExitOk;
     }
     out() << QStringLiteral("%1  %2  %3  %4  %5\n")
@@ -86,8 +84,8 @@ int runsCommand(const CliArgs& args) {
                  .arg(QStringLiteral("val_accuracy"), 12)
                  .arg(QStringLiteral("started"), -24)
                  .arg(QStringLiteral("name"));
-    for (const RunRecord& run : runs::list(db)) {
-        const auto summary = runs::metricSummary(db, run.id);
+    for (const RunRecord& run : workspace.runs()) {
+        const auto summary = workspace.metricSummary(run.id);
         const QJsonValue accuracy =
             summary.final.contains(QStringLiteral("val_accuracy"))
                 ? QJsonValue(summary.final.value(QStringLiteral("val_accuracy")))
@@ -104,11 +102,11 @@ int runsCommand(const CliArgs& args) {
 
 int showCommand(const CliArgs& args) {
     const qint64 id = runIdArgument(args);
-    Database db(databasePath(args), Database::Mode::ReadWrite);
-    const auto run = runs::find(db, id);
+    WorkspaceReader workspace(databasePath(args));
+    const auto run = workspace.run(id);
     if (!run)
-        throw InputError(QStringLiteral("%1: no run %2").arg(db.path()).arg(id));
-    const QJsonObject report = runReportJson(db, *run);
+        throw InputError(QStringLiteral("%1: no run %2").arg(workspace.path()).arg(id));
+    const QJsonObject report = workspace.runReport(*run);
     if (args.json) {
         printJson(report);
         return kExitOk;
@@ -136,11 +134,11 @@ int showCommand(const CliArgs& args) {
 
 int metricsCommand(const CliArgs& args) {
     const qint64 id = runIdArgument(args);
-    Database db(databasePath(args), Database::Mode::ReadWrite);
-    if (!runs::find(db, id))
-        throw InputError(QStringLiteral("%1: no run %2").arg(db.path()).arg(id));
+    WorkspaceReader workspace(databasePath(args));
+    if (!workspace.run(id))
+        throw InputError(QStringLiteral("%1: no run %2").arg(workspace.path()).arg(id));
     const QStringList names =
-        args.metricName.isEmpty() ? runs::metricNames(db, id) : QStringList{args.metricName};
+        args.metricName.isEmpty() ? workspace.metricNames(id) : QStringList{args.metricName};
     QJsonArray json;
     if (args.csv)
         out() << "step,epoch,name,value,wall_time\n";
@@ -151,7 +149,7 @@ int metricsCommand(const CliArgs& args) {
                      .arg(QStringLiteral("name"), -16)
                      .arg(QStringLiteral("value"));
     for (const QString& name : names) {
-        for (const MetricPoint& p : runs::metricSeries(db, id, name)) {
+        for (const MetricPoint& p : workspace.metricSeries(id, name)) {
             if (args.json)
                 json.append(QJsonObject{{QStringLiteral("step"), p.step},
                                         {QStringLiteral("epoch"), p.epoch},

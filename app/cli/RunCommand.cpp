@@ -1,45 +1,20 @@
 #include "Commands.h"
+#include "JobRunner.h"
 
 #include "base/Errors.h"
-#include "jobs/Backend.h"
+#include "jobs/RunJob.h"
+#include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
-#include "store/Database.h"
-#include "store/RunQueries.h"
-#include "store/RunReport.h"
+#include "store/WorkspaceReader.h"
 
-#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
-#include <csignal>
-#include <unistd.h>
 
 namespace trainlab::cli {
 
 namespace {
-
-// The signal handler can only touch lock-free atomics; it reaches the running job's flags here.
-std::atomic<RunControl*> gActiveControl{nullptr};
-std::atomic<int> gSignalsSeen{0};
-
-void onStopSignal(int) {
-    if (gSignalsSeen.fetch_add(1) > 0)
-        ::_exit(130); // a second Ctrl-C: leave now; the run will read `interrupted` later
-    if (RunControl* control = gActiveControl.load())
-        control->cancel.store(true);
-    static const char message[] =
-        "\ntrainlab-cli: stopping after the current step (Ctrl-C again to quit at once)\n";
-    (void)!::write(STDERR_FILENO, message, sizeof(message) - 1);
-}
-
-void installStopHandlers() {
-    struct sigaction action {};
-    action.sa_handler = onStopSignal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
 
 QTextStream& err() {
     static QTextStream stream(stderr);
@@ -55,55 +30,25 @@ QJsonObject overridesAsParams(const QStringList& sets) {
     return params;
 }
 
-} // namespace
-
-RunControl& installCancelHandlers() {
-    static RunControl control;
-    control.cancel = false;
-    gActiveControl.store(&control);
-    installStopHandlers();
-    return control;
-}
-
-void releaseCancelHandlers() {
-    gActiveControl.store(nullptr);
-}
-
-namespace {
-
-// Runs one request on a backend thread, printing progress to stderr; Ctrl-C cancels it.
-int executeOnBackend(const RunRequest& request, const CliArgs& args) {
+// Runs one request through the Backend; prints the `show` document (or where to find it).
+int executeRun(RunRequest request, const CliArgs& args) {
     const QString dbPath = databasePath(args);
-    { Database check(dbPath, Database::Mode::ReadWrite); } // bad database: exit 2 before training
-
-    BackendHost host(dbPath);
-    Backend* backend = host.backend();
-    gActiveControl.store(&backend->control());
-    installStopHandlers();
-
-    qint64 runId = 0;
-    QString status;
-    QObject::connect(backend, &Backend::runMessage, qApp,
-                     [](qint64, const QString& line) { err() << line << Qt::endl; });
-    QObject::connect(backend, &Backend::runFinished, qApp,
-                     [&](qint64 id, const QString& finalStatus, const QString&) {
-                         runId = id;
-                         status = finalStatus;
-                         QCoreApplication::quit();
-                     });
-    host.startRun(request);
-    QCoreApplication::exec();
-    gActiveControl.store(nullptr);
-
-    if (runId == 0)
-        return kExitBadInput; // the database failed before the run was stored; already reported
-    Database db(dbPath, Database::Mode::ReadOnly);
-    const auto run = runs::find(db, runId);
+    prepareWorkspace(dbPath); // a bad workspace fails before anything trains
+    const JobInfo job = runJobToEnd(std::make_unique<RunJob>(std::move(request)), dbPath);
+    if (job.runId == 0) {
+        err() << "trainlab-cli: " << job.error << Qt::endl;
+        return exitCodeOf(job);
+    }
+    WorkspaceReader workspace(dbPath);
+    const auto run = workspace.run(job.runId);
     if (args.json && run)
-        printJson(runReportJson(db, *run));
+        printJson(workspace.runReport(*run));
     else
-        err() << "results: trainlab-cli show " << runId << " --db " << dbPath << Qt::endl;
-    return status == QLatin1String("completed") ? kExitOk : kExitRunFailed;
+        err() << "results: trainlab-cli show " << job.runId << " --db " << dbPath << Qt::endl;
+    if (job.status != RunStatus::Completed && !job.error.isEmpty())
+        err() << "trainlab-cli: run " << job.runId << " " << runStatusName(job.status) << ": "
+              << job.error << Qt::endl;
+    return exitCodeOf(job);
 }
 
 } // namespace
@@ -121,12 +66,49 @@ int runCommand(const CliArgs& args) {
     RunRequest request;
     request.spec = loadSpecFile(args.positional.first(), sets);
     request.params = overridesAsParams(args.sets);
-    return executeOnBackend(request, args);
+    return executeRun(std::move(request), args);
 }
 
 int resumeCommand(const CliArgs& args) {
     const qint64 id = runIdArgument(args);
-    return executeOnBackend(resumeRequest(databasePath(args), id), args);
+    WorkspaceReader workspace(databasePath(args));
+    return executeRun(resumeRequest(workspace, id), args);
+}
+
+int sweepCommand(const CliArgs& args) {
+    const QString dbPath = databasePath(args);
+    SweepDefinition definition;
+    qint64 resume = 0;
+    if (!args.resumeSweep.isEmpty()) {
+        bool ok = false;
+        resume = args.resumeSweep.toLongLong(&ok);
+        if (!ok || resume <= 0)
+            throw InputError(QStringLiteral("'%1' is not a sweep id").arg(args.resumeSweep));
+        WorkspaceReader workspace(dbPath);
+        definition = resumeSweepDefinition(workspace, resume);
+    } else {
+        if (args.positional.size() != 1)
+            throw InputError(QStringLiteral("sweep takes one spec file (or --resume SWEEP)"));
+        definition = loadSweepDefinition(args.positional.first(), args.sets);
+    }
+    prepareWorkspace(dbPath);
+    const JobInfo job =
+        runJobToEnd(std::make_unique<SweepJob>(std::move(definition), resume), dbPath);
+    if (job.sweepId == 0) {
+        err() << "trainlab-cli: " << job.error << Qt::endl;
+        return exitCodeOf(job);
+    }
+    WorkspaceReader workspace(dbPath);
+    if (const auto stored = workspace.sweep(job.sweepId)) {
+        if (args.json)
+            printJson(workspace.sweepReport(*stored));
+        else
+            printSweepText(workspace.sweepReport(*stored));
+    }
+    if (job.status != RunStatus::Completed && !job.error.isEmpty())
+        err() << "trainlab-cli: sweep " << job.sweepId << " " << runStatusName(job.status) << ": "
+              << job.error << Qt::endl;
+    return exitCodeOf(job);
 }
 
 } // namespace trainlab::cli

@@ -1,10 +1,7 @@
 #include "Commands.h"
 
 #include "base/Errors.h"
-#include "jobs/SweepRunner.h"
-#include "store/Database.h"
-#include "store/StoreWriter.h"
-#include "store/SweepStore.h"
+#include "store/WorkspaceReader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,27 +11,11 @@ namespace trainlab::cli {
 
 namespace {
 
-class PrintingObserver : public SweepObserver {
-public:
-    void sweepStarted(qint64 sweepId) override {
-        err() << "sweep " << sweepId << " started" << Qt::endl;
-    }
-    void trialFinished(int trial, qint64 runId, RunStatus status, const QString& summary) override {
-        err() << "trial " << trial << " (run " << runId << ") " << runStatusName(status)
-              << (summary.isEmpty() ? QString() : QStringLiteral(": ") + summary) << Qt::endl;
-    }
-    void message(const QString& line) override { err() << line << Qt::endl; }
-
-private:
-    static QTextStream& err() {
-        static QTextStream stream(stderr);
-        return stream;
-    }
-};
-
 QString formatMetric(const QJsonValue& value) {
     return value.isDouble() ? QString::number(value.toDouble(), 'g', 5) : QStringLiteral("-");
 }
+
+} // namespace
 
 void printSweepText(const QJsonObject& report) {
     QTextStream& out = standardOutput();
@@ -85,56 +66,11 @@ void printSweepText(const QJsonObject& report) {
         << " device-seconds\n";
 }
 
-} // namespace
-
-int sweepCommand(const CliArgs& args) {
-    const QString dbPath = databasePath(args);
-    SweepDefinition definition;
-    qint64 resume = 0;
-    if (!args.resumeSweep.isEmpty()) {
-        bool ok = false;
-        resume = args.resumeSweep.toLongLong(&ok);
-        if (!ok || resume <= 0)
-            throw InputError(QStringLiteral("'%1' is not a sweep id").arg(args.resumeSweep));
-        Database db(dbPath, Database::Mode::ReadWrite);
-        const auto stored = sweeps::find(db, resume);
-        if (!stored)
-            throw InputError(QStringLiteral("%1: no sweep %2").arg(dbPath).arg(resume));
-        if (stored->status == QLatin1String("completed"))
-            throw InputError(
-                QStringLiteral("sweep %1 is completed; nothing to resume").arg(resume));
-        if (stored->status == QLatin1String("running"))
-            throw InputError(QStringLiteral("sweep %1 is running in another process").arg(resume));
-        definition =
-            sweepDefinitionFromJson(stored->spec, QStringLiteral("sweep %1's spec").arg(resume));
-    } else {
-        if (args.positional.size() != 1)
-            throw InputError(QStringLiteral("sweep takes one spec file (or --resume SWEEP)"));
-        definition = loadSweepDefinition(args.positional.first(), args.sets);
-    }
-    { Database check(dbPath, Database::Mode::ReadWrite); }
-    StoreWriter writer(dbPath);
-    RunControl& control = installCancelHandlers();
-    PrintingObserver observer;
-    const SweepResult result = runSweep(definition, writer, control, observer, resume);
-    releaseCancelHandlers();
-    if (result.sweepId == 0)
-        throw InputError(result.error);
-    writer.flush();
-    Database db(dbPath, Database::Mode::ReadOnly);
-    const auto stored = sweeps::find(db, result.sweepId);
-    if (args.json && stored)
-        printJson(sweeps::report(db, *stored));
-    else if (stored)
-        printSweepText(sweeps::report(db, *stored));
-    return result.status == QLatin1String("completed") ? kExitOk : kExitRunFailed;
-}
-
 int sweepsCommand(const CliArgs& args) {
-    Database db(databasePath(args), Database::Mode::ReadWrite);
+    WorkspaceReader workspace(databasePath(args));
     QJsonArray list;
-    for (const SweepRecord& sweep : sweeps::list(db))
-        list.append(sweeps::report(db, sweep));
+    for (const SweepRecord& sweep : workspace.sweeps())
+        list.append(workspace.sweepReport(sweep));
     if (args.json) {
         printJson(list);
         return kExitOk;
@@ -165,14 +101,14 @@ int showSweepCommand(const CliArgs& args) {
     const qint64 id = args.positional.first().toLongLong(&ok);
     if (!ok || id <= 0)
         throw InputError(QStringLiteral("'%1' is not a sweep id").arg(args.positional.first()));
-    Database db(databasePath(args), Database::Mode::ReadWrite);
-    const auto sweep = sweeps::find(db, id);
+    WorkspaceReader workspace(databasePath(args));
+    const auto sweep = workspace.sweep(id);
     if (!sweep)
-        throw InputError(QStringLiteral("%1: no sweep %2").arg(db.path()).arg(id));
+        throw InputError(QStringLiteral("%1: no sweep %2").arg(workspace.path()).arg(id));
     if (args.json)
-        printJson(sweeps::report(db, *sweep));
+        printJson(workspace.sweepReport(*sweep));
     else
-        printSweepText(sweeps::report(db, *sweep));
+        printSweepText(workspace.sweepReport(*sweep));
     return kExitOk;
 }
 

@@ -42,12 +42,21 @@ int main(int argc, char* argv[]) {
             throw InputError(
                 QStringLiteral("unknown command '%1' (see trainlab-cli --help)").arg(args.command));
         code = command->second(args);
-    } catch (const InputError& e) {
-        err << "trainlab-cli: " << e.message() << Qt::endl;
-        code = kExitBadInput;
     } catch (const std::exception& e) {
-        err << "trainlab-cli: " << e.what() << Qt::endl;
-        code = kExitRunFailed;
+        // One line naming what is at fault; the exit code says whose fault it was.
+        err << "trainlab-cli: " << firstLineOf(e) << Qt::endl;
+        switch (failureKindOf(e)) {
+        case FailureKind::BadInput:
+            code = kExitBadInput;
+            break;
+        case FailureKind::Environment:
+            code = kExitEnvironment;
+            break;
+        case FailureKind::None:
+        case FailureKind::Runtime:
+            code = kExitRunFailed;
+            break;
+        }
     }
     standardOutput().flush();
     return code;

@@ -2,7 +2,7 @@
 // through trainlab-cli and says where the results are.
 #include "MainWindow.h"
 
-#include "store/Database.h"
+#include "store/WorkspaceReader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -73,9 +73,9 @@ int main(int argc, char* argv[]) {
     parser.addOption(datasetOption);
     parser.process(app);
     const QString dbPath =
-        parser.isSet(dbOption) ? parser.value(dbOption) : trainlab::Database::defaultPath();
+        parser.isSet(dbOption) ? parser.value(dbOption) : trainlab::defaultWorkspacePath();
     try {
-        trainlab::Database check(dbPath, trainlab::Database::Mode::ReadWrite);
+        trainlab::prepareWorkspace(dbPath);
     } catch (const std::exception& e) {
         QMessageBox::critical(nullptr, QStringLiteral("TrainLab"),
                               QStringLiteral("Cannot open the workspace database.\n\n%1")

@@ -6,8 +6,9 @@
 
 namespace trainlab {
 
-/// A user-facing error about input (a spec, a file, a setting). The message names what is at
-/// fault; the CLI maps it to exit code 2 and the GUI shows it in a dialog.
+/// A user-facing error about input (a spec, a file, a setting, a device that is not there, a
+/// model that does not fit the data). The message names what is at fault; the CLI maps it to
+/// exit code 2 and the GUI shows it in a dialog.
 class InputError : public std::runtime_error {
 public:
     explicit InputError(const QString& message)
@@ -32,5 +33,47 @@ public:
 private:
     QStringList problems_;
 };
+
+/// The environment failed, not the input: the disk is full, the database is locked, corrupt or
+/// unwritable, memory ran out. The CLI maps it to exit code 3.
+class EnvironmentError : public std::runtime_error {
+public:
+    explicit EnvironmentError(const QString& message)
+        : std::runtime_error(message.toStdString())
+        , message_(message) {}
+    const QString& message() const { return message_; }
+
+private:
+    QString message_;
+};
+
+/// A run failed while running, for a reason its settings may explain (the loss diverged): the
+/// CLI maps it to exit code 1.
+class RunError : public std::runtime_error {
+public:
+    explicit RunError(const QString& message)
+        : std::runtime_error(message.toStdString())
+        , message_(message) {}
+    const QString& message() const { return message_; }
+
+private:
+    QString message_;
+};
+
+/// Why a run, sweep or command failed, for the exit-code contract of DESIGN.md.
+enum class FailureKind {
+    None,        ///< it did not fail
+    BadInput,    ///< exit 2: the spec, a data file, a device, a model that does not fit
+    Environment, ///< exit 3: disk full, database locked or corrupt, out of memory
+    Runtime      ///< exit 1: it failed while running (diverged, a trial program failed, ...)
+};
+
+/// The kind of failure an exception stands for: InputError is bad input, EnvironmentError and
+/// std::bad_alloc the environment, anything else a failure while running.
+FailureKind failureKindOf(const std::exception& error);
+
+/// The first line of an exception's message (LibTorch's c10::Error carries a backtrace after
+/// it), as text for a user.
+QString firstLineOf(const std::exception& error);
 
 } // namespace trainlab

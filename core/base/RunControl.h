@@ -9,6 +9,9 @@ namespace trainlab {
 struct RunControl {
     std::atomic<bool> cancel{false};
     std::atomic<bool> pause{false};
+    /// With cancel: the program is closing; a paused run stays `paused` (resumable from its
+    /// checkpoint in a later process) instead of ending `cancelled`.
+    std::atomic<bool> stopPaused{false};
 
     static_assert(std::atomic<bool>::is_always_lock_free);
 };

@@ -11,9 +11,10 @@ struct StatusName {
     const char* name;
 };
 
-constexpr std::array<StatusName, 7> kStatusNames{{
+constexpr std::array<StatusName, 8> kStatusNames{{
     {RunStatus::Queued, "queued"},
     {RunStatus::Running, "running"},
+    {RunStatus::Paused, "paused"},
     {RunStatus::Completed, "completed"},
     {RunStatus::Failed, "failed"},
     {RunStatus::Cancelled, "cancelled"},
@@ -41,7 +42,7 @@ RunStatus runStatusFromName(const QString& name) {
 
 bool isFinalStatus(RunStatus status) {
     return status != RunStatus::Invalid && status != RunStatus::Queued &&
-           status != RunStatus::Running;
+           status != RunStatus::Running && status != RunStatus::Paused;
 }
 
 } // namespace trainlab

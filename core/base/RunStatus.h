@@ -11,6 +11,7 @@ enum class RunStatus {
     Invalid,
     Queued,
     Running,
+    Paused, ///< held between steps at a checkpoint; resumable, also by a later process
     Completed,
     Failed,
     Cancelled,
@@ -20,7 +21,7 @@ enum class RunStatus {
 
 QString runStatusName(RunStatus status);
 RunStatus runStatusFromName(const QString& name);
-/// True for the states a run ends in.
+/// True for the states a run ends in (paused is not one: it continues).
 bool isFinalStatus(RunStatus status);
 
 } // namespace trainlab

@@ -51,7 +51,10 @@ struct ImbalanceSpec {
 };
 
 struct LoaderSpec {
-    int workers = 2;  ///< 0: batches are made on the training thread
+    static constexpr int kAutoWorkers = -1;
+    /// 0: batches are made on the training thread; kAutoWorkers ("auto"): from the run's
+    /// thread budget (see train/ThreadBudget.h)
+    int workers = kAutoWorkers;
     int prefetch = 4; ///< batches ready ahead of the trainer, per epoch
     bool dropLast = false;
 };

@@ -1,237 +1,301 @@
 #include "jobs/RunJob.h"
 
-#include "base/Errors.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
 #include "parallel/Devices.h"
 #include "spec/SpecJson.h"
-#include "store/Database.h"
-#include "store/RunQueries.h"
+#include "store/ProcessToken.h"
+#include "store/StoreError.h"
 #include "store/StoreWriter.h"
+#include "store/WorkspaceReader.h"
 #include "telemetry/RaplEnergyMeter.h"
 #include "train/Trainer.h"
+#include "util/Clock.h"
+#include "util/Json.h"
 
-#include <QCryptographicHash>
-#include <QDateTime>
-#include <QFileInfo>
-#include <QJsonDocument>
 #include <chrono>
 
 namespace trainlab {
 
 namespace {
 
-double nowSeconds() {
-    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-}
+using Clock = std::chrono::steady_clock;
 
-void storeArtifact(StoreWriter& writer, qint64 run, const QString& kind,
-                   const QJsonObject& payload) {
-    writer.call([&](Database& db) {
-        Statement insert(db, "INSERT INTO artifacts(run, kind, payload, created) "
-                             "VALUES(?, ?, ?, ?)");
-        insert.bind(1, run)
-            .bind(2, kind)
-            .bind(3, QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)))
-            .bind(4, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
-            .run();
-        return 0;
-    });
-}
-
-// Each workspace has its own folder, so two workspaces side by side never share `run-1`.
-QString checkpointDirectory(const QString& databasePath, qint64 runId) {
-    return Database::workspaceFolder(databasePath) +
-           QStringLiteral("/checkpoints/run-%1").arg(runId);
-}
-
-QString lastCheckpoint(Database& db, qint64 runId) {
-    Statement select(db, "SELECT path FROM checkpoints WHERE run = ? AND is_best = 0 "
-                         "ORDER BY id DESC LIMIT 1");
-    select.bind(1, runId);
-    return select.step() ? select.text(0) : QString();
-}
-
-void storeCheckpoint(StoreWriter& writer, qint64 run, int64_t step, double epoch,
-                     const QString& path, bool best, const QString& metric, double value) {
-    writer.call([&](Database& db) {
-        Transaction transaction(db);
-        // One row per kind: the newest file replaces the older one on disk too.
-        Statement remove(db, "DELETE FROM checkpoints WHERE run = ? AND is_best = ?");
-        remove.bind(1, run).bind(2, qint64(best)).run();
-        Statement insert(db, "INSERT INTO checkpoints(run, step, epoch, path, metric, value, "
-                             "is_best, created) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-        insert.bind(1, run)
-            .bind(2, qint64(step))
-            .bind(3, epoch)
-            .bind(4, path)
-            .bind(5, metric.isEmpty() ? QVariant() : QVariant(metric))
-            .bind(6, metric.isEmpty() ? QVariant() : QVariant(value))
-            .bind(7, qint64(best))
-            .bind(8, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
-            .run();
-        transaction.commit();
-        return 0;
-    });
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 } // namespace
 
-QString specHash(const ExperimentSpec& spec) {
-    return QString::fromLatin1(
-        QCryptographicHash::hash(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact),
-                                 QCryptographicHash::Sha1)
-            .toHex());
+DeviceDemand runDemand(const ExperimentSpec& spec) {
+    const QStringList devices = resolveDevices(spec.devices);
+    if (devices.size() > 1)
+        throw InputError(QStringLiteral("devices: training on %1 devices at once needs "
+                                        "data-parallel support, which this build does not have "
+                                        "yet; name one device")
+                             .arg(devices.size()));
+    DeviceDemand demand;
+    if (devices.first() == QLatin1String("cpu"))
+        demand.cpuSlots =
+            spec.training.threads > 0 ? spec.training.threads : DeviceDemand::kAllCpuSlots;
+    else
+        demand.gpus = devices;
+    return demand;
 }
 
-RunRequest resumeRequest(const QString& databasePath, qint64 runId) {
-    Database db(databasePath, Database::Mode::ReadWrite);
-    const auto run = runs::find(db, runId);
+RunRequest resumeRequest(WorkspaceReader& workspace, qint64 runId) {
+    const auto run = workspace.run(runId);
     if (!run)
-        throw InputError(QStringLiteral("%1: no run %2").arg(databasePath).arg(runId));
-    if (run->status == RunStatus::Completed || run->status == RunStatus::Running ||
-        run->status == RunStatus::Queued)
-        throw InputError(QStringLiteral("run %1 is %2; only cancelled, interrupted or failed runs "
-                                        "can be resumed")
+        throw InputError(QStringLiteral("%1: no run %2").arg(workspace.path()).arg(runId));
+    const RunStatus status = run->status;
+    if (status == RunStatus::Completed || status == RunStatus::Pruned ||
+        status == RunStatus::Queued)
+        throw InputError(QStringLiteral("run %1 is %2; only cancelled, interrupted, failed or "
+                                        "paused runs can be resumed")
                              .arg(runId)
-                             .arg(runStatusName(run->status)));
-    if (lastCheckpoint(db, runId).isEmpty())
-        throw InputError(QStringLiteral("run %1 has no checkpoint to resume from (it stopped "
-                                        "before its first one)")
-                             .arg(runId));
+                             .arg(runStatusName(status)));
+    if ((status == RunStatus::Running || status == RunStatus::Paused) && !run->owner.isEmpty() &&
+        isProcessAlive(run->owner) && run->owner != currentProcessToken())
+        throw InputError(QStringLiteral("run %1 is %2 in another process (%3); resume it there")
+                             .arg(runId)
+                             .arg(runStatusName(status), run->owner));
+    if (run->spec == QLatin1String("{}"))
+        throw InputError(QStringLiteral("run %1 ran an external command; resume its sweep "
+                                        "instead (trainlab-cli sweep --resume %2)")
+                             .arg(runId)
+                             .arg(run->sweep));
     RunRequest request;
-    request.spec = specFromJson(QJsonDocument::fromJson(run->spec.toUtf8()).object(),
-                                QStringLiteral("run %1's spec").arg(runId));
+    request.spec =
+        specFromJson(parseJsonObject(run->spec), QStringLiteral("run %1's spec").arg(runId));
     request.params = run->params;
     request.resumeRun = runId;
     return request;
 }
 
-RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl& control,
-                     RunObserver& observer) {
-    RunResult result;
-    const ExperimentSpec& spec = request.spec;
-    const QString specJson =
-        QString::fromUtf8(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact));
-    QString resumeFrom;
-    QString workspaceId;
-    QString checkpointDir;
-    try {
-        if (request.resumeRun > 0) {
-            result.runId = request.resumeRun;
-            std::tie(resumeFrom, workspaceId, checkpointDir) = writer.call([&](Database& db) {
-                const auto run = runs::find(db, request.resumeRun);
-                QString dir = run ? run->checkpointDir : QString();
-                if (dir.isEmpty()) // a run from before workspaces had their own folder
-                    dir = checkpointDirectory(writer.path(), request.resumeRun);
-                return std::make_tuple(lastCheckpoint(db, request.resumeRun), db.workspaceId(),
-                                       dir);
-            });
-        } else {
-            RunRecord record;
-            record.name = spec.name;
-            record.params = request.params;
-            record.spec = specJson;
-            record.id = writer.call([&](Database& db) {
-                Transaction transaction(db);
-                record.experiment = runs::createExperiment(db, spec.name, specJson);
-                const qint64 id = runs::createRun(db, record);
-                checkpointDir = checkpointDirectory(writer.path(), id);
-                runs::setCheckpointDirectory(db, id, checkpointDir);
-                workspaceId = db.workspaceId();
-                transaction.commit();
-                return id;
-            });
-            result.runId = record.id;
+/// The state of one execution of a RunJob, on its worker thread.
+class RunJob::Execution {
+public:
+    Execution(RunJob& job, JobContext& context)
+        : job_(job)
+        , context_(context)
+        , spec_(job.request_.spec)
+        , store_(context.store()) {}
+
+    void run() {
+        if (!prepareRow())
+            return;
+        RunStatus status = RunStatus::Failed;
+        FailureKind failure = FailureKind::None;
+        QString error;
+        try {
+            status = train();
+        } catch (const std::exception& e) {
+            failure = failureKindOf(e);
+            error = firstLineOf(e);
         }
-    } catch (const std::exception& e) {
-        result.status = RunStatus::Failed;
-        result.error = QString::fromUtf8(e.what());
-        return result;
+        end(status, failure, error);
     }
-    observer.runCreated(result.runId, spec.name);
 
-    const auto started = std::chrono::steady_clock::now();
-    RaplEnergyMeter energy;
-    QStringList devices;
-    TrainOutcome outcome;
-    try {
-        devices = resolveDevices(spec.devices);
-        if (devices.size() > 1)
-            throw InputError(QStringLiteral("devices: training on %1 devices at once needs "
-                                            "data-parallel support, which this build does not "
-                                            "have yet; name one device")
-                                 .arg(devices.size()));
-        writer.call([&](Database& db) {
-            runs::markRunning(db, result.runId, devices.join(QLatin1Char(',')));
-            return 0;
+private:
+    /// Creates the run's row, or continues the stored one.
+    bool prepareRow() {
+        const RunRequest& request = job_.request_;
+        try {
+            if (request.resumeRun > 0) {
+                place_ = store_.beginResume(request.resumeRun, devicesText());
+            } else {
+                NewRun row{spec_.name, compactJson(specToJson(spec_)), request.params,
+                           job_.trial_.sweepId, job_.trial_.trial};
+                place_ = store_.createRun(row);
+                store_.markRunning(place_.id, devicesText());
+            }
+        } catch (const std::exception& e) {
+            job_.fail(failureKindOf(e), firstLineOf(e));
+            return false;
+        }
+        job_.update([&](JobInfo& info) {
+            info.runId = place_.id;
+            info.sweepId = job_.trial_.sweepId;
+            info.trial = job_.trial_.trial;
+            info.status = RunStatus::Running;
         });
-        observer.message(result.runId, QStringLiteral("run %1 (%2) on %3")
-                                           .arg(result.runId)
-                                           .arg(spec.name, devices.join(QLatin1Char(','))));
+        message(QStringLiteral("run %1 (%2) on %3").arg(place_.id).arg(spec_.name, devicesText()));
+        return true;
+    }
+
+    QString devicesText() const {
+        const DeviceGrant& grant = context_.grant();
+        return grant.gpus.isEmpty() ? QStringLiteral("cpu") : grant.gpus.join(QLatin1Char(','));
+    }
+
+    RunStatus train() {
         const DatasetCache cache;
-        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed, &cache);
-        observer.message(result.runId,
-                         QStringLiteral("data: %1 train, %2 validation, %3 test%4")
-                             .arg(data.train.size())
-                             .arg(data.validation.size())
-                             .arg(data.test.size())
-                             .arg(data.fromCache ? QStringLiteral(" (cached)") : QString()));
+        const DatasetSplits data = buildDataset(spec_.dataset, spec_.training.seed, &cache);
+        message(QStringLiteral("data: %1 train, %2 validation, %3 test%4")
+                    .arg(data.train.size())
+                    .arg(data.validation.size())
+                    .arg(data.test.size())
+                    .arg(data.fromCache ? QStringLiteral(" (cached)") : QString()));
         if (data.normalization.enabled())
-            storeArtifact(writer, result.runId, QStringLiteral("normalization"),
-                          normalizationToJson(data.normalization));
-        TrainerCallbacks callbacks;
-        callbacks.metric = [&](int64_t step, double epoch, const QString& name, double value) {
-            const MetricPoint point{result.runId, step, epoch, name, value, nowSeconds()};
-            writer.appendMetric(point);
-            observer.metricLogged(point);
-        };
-        callbacks.message = [&](const QString& line) { observer.message(result.runId, line); };
-        callbacks.artifact = [&](const QString& kind, const QJsonObject& payload) {
-            storeArtifact(writer, result.runId, kind, payload);
-        };
-        callbacks.checkpoint = [&](int64_t step, double epoch, const QString& path, bool best,
-                                   const QString& metric, double value) {
-            storeCheckpoint(writer, result.runId, step, epoch, path, best, metric, value);
-        };
-        TrainerOptions options{devices.first(), checkpointDir, resumeFrom,
-                               CheckpointOwner{specHash(spec), workspaceId, result.runId}};
-        outcome = Trainer(spec, data, control, std::move(callbacks), options).run();
-        result.status = outcome.status;
-    } catch (const InputError& e) {
-        result.status = RunStatus::Failed;
-        result.error = e.message();
-    } catch (const std::exception& e) {
-        // LibTorch reports shape and type problems as c10::Error; its first line is the message.
-        result.status = RunStatus::Failed;
-        result.error = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+            store_.storeArtifact(place_.id, QStringLiteral("normalization"),
+                                 normalizationToJson(data.normalization));
+        TrainerOptions options;
+        const DeviceGrant& grant = context_.grant();
+        options.device = grant.gpus.isEmpty() ? QStringLiteral("cpu") : grant.gpus.first();
+        options.cpuThreads = std::max(1, grant.cpuSlots);
+        options.checkpointDirectory = place_.checkpointDir;
+        options.resumeFrom = place_.resumeFrom;
+        options.owner = CheckpointOwner{specHash(spec_), place_.workspaceId, place_.id};
+        const TrainOutcome outcome =
+            Trainer(spec_, data, job_.control(), callbacks(), options).run();
+        if (!store_.writeFailure().isEmpty())
+            throw StoreError(store_.writeFailure());
+        if (outcome.status == RunStatus::Cancelled && pruned_)
+            return RunStatus::Pruned;
+        if (outcome.status == RunStatus::Cancelled && paused_ && job_.control().stopPaused.load())
+            return RunStatus::Paused; // the program closed under a paused run
+        return outcome.status;
     }
 
-    const double hours =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 3600.0;
-    RunRecord final;
-    final.id = result.runId;
-    final.status = result.status;
-    final.error = result.error;
-    final.energyJ = energy.joulesSinceStart();
-    final.deviceHours = hours * double(std::max<qsizetype>(1, devices.size()));
-    try {
-        writer.call([&](Database& db) {
-            runs::finish(db, final);
-            return 0;
-        });
-    } catch (const std::exception& e) {
-        result.status = RunStatus::Failed;
-        result.error += QStringLiteral(" (and its final state could not be stored: %1)")
-                            .arg(QString::fromUtf8(e.what()));
+    TrainerCallbacks callbacks() {
+        TrainerCallbacks callbacks;
+        callbacks.metric = [this](int64_t step, double epoch, const QString& name, double value) {
+            const MetricPoint point{place_.id, step, epoch, name, value, unixSecondsNow()};
+            store_.appendMetric(point);
+            context_.metric(point);
+            progress(point);
+            if (job_.trial_.shouldPrune && job_.trial_.shouldPrune(point)) {
+                pruned_ = true;
+                lastResource_ =
+                    job_.trial_.resource == QLatin1String("step") ? double(step) : epoch;
+                job_.control().cancel.store(true);
+            }
+            if (++metricsSinceCheck_ >= 64) {
+                metricsSinceCheck_ = 0;
+                if (!store_.writeFailure().isEmpty())
+                    throw StoreError(store_.writeFailure()); // stop now, not at the end
+            }
+        };
+        callbacks.message = [this](const QString& line) { message(line); };
+        callbacks.artifact = [this](const QString& kind, const QJsonObject& payload) {
+            store_.storeArtifact(place_.id, kind, payload);
+        };
+        callbacks.checkpoint = [this](int64_t step, double epoch, const QString& path, bool best,
+                                      const QString& metric, double value) {
+            store_.recordCheckpoint({place_.id, step, epoch, path, best, metric, value});
+        };
+        callbacks.planned = [this](int64_t totalSteps) {
+            job_.update([&](JobInfo& info) {
+                info.progress.totalSteps = totalSteps;
+                info.progress.totalEpochs = spec_.training.epochs;
+            });
+        };
+        callbacks.pauseChanged = [this](bool paused) {
+            paused_ = paused;
+            store_.setRunStatus(place_.id, paused ? RunStatus::Paused : RunStatus::Running);
+            job_.setStatus(paused ? RunStatus::Paused : RunStatus::Running);
+            message(paused ? QStringLiteral("paused at a checkpoint; it can be resumed later")
+                           : QStringLiteral("resumed"));
+        };
+        return callbacks;
     }
-    observer.message(
-        result.runId,
-        QStringLiteral("run %1 %2%3")
-            .arg(result.runId)
-            .arg(runStatusName(result.status),
-                 result.error.isEmpty() ? QString() : QStringLiteral(": ") + result.error));
-    return result;
+
+    void progress(const MetricPoint& point) {
+        const double elapsed = secondsSince(started_);
+        job_.update([&](JobInfo& info) {
+            JobProgress& p = info.progress;
+            p.step = point.step;
+            p.epoch = point.epoch;
+            p.elapsedS = elapsed;
+            p.latest.insert(point.name, point.value);
+            const qint64 done = point.step - place_.resumeStep;
+            if (p.totalSteps > 0 && done > 0)
+                p.etaS = elapsed * double(p.totalSteps - point.step) / double(done);
+        });
+    }
+
+    /// Stores the final state with this session's device time and energy.
+    void end(RunStatus status, FailureKind failure, QString error) {
+        if (failure != FailureKind::None)
+            status = RunStatus::Failed;
+        RunEnd end;
+        end.run = place_.id;
+        end.status = status;
+        end.error = error;
+        end.energyJ = energy_.joulesSinceStart();
+        const DeviceGrant& grant = context_.grant();
+        end.deviceHours =
+            secondsSince(started_) / 3600.0 * double(std::max<qsizetype>(1, grant.gpus.size()));
+        if (status == RunStatus::Pruned)
+            end.savedDeviceHours = savedDeviceHours(*end.deviceHours);
+        try {
+            store_.finishRun(end);
+            store_.flush();
+        } catch (const std::exception& e) {
+            status = RunStatus::Failed;
+            failure = failureKindOf(e);
+            error += (error.isEmpty() ? QString() : QStringLiteral("; ")) +
+                     QStringLiteral("its final state could not be stored: %1").arg(firstLineOf(e));
+        }
+        job_.update([&](JobInfo& info) {
+            info.status = status;
+            info.failure = failure;
+            info.error = error;
+        });
+        message(QStringLiteral("run %1 %2%3")
+                    .arg(place_.id)
+                    .arg(runStatusName(status),
+                         error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+    }
+
+    // The compute a pruned trial did not use: its device time, scaled by what it skipped.
+    double savedDeviceHours(double hoursUsed) const {
+        const double done = std::max(1.0, lastResource_);
+        const double planned =
+            job_.trial_.resource == QLatin1String("step") && spec_.training.maxSteps > 0
+                ? double(spec_.training.maxSteps)
+                : double(spec_.training.epochs);
+        return hoursUsed * std::max(0.0, planned - done) / done;
+    }
+
+    void message(const QString& line) { context_.message(line); }
+
+    RunJob& job_;
+    JobContext& context_;
+    const ExperimentSpec& spec_;
+    StoreWriter& store_;
+    RunPlace place_;
+    Clock::time_point started_ = Clock::now();
+    RaplEnergyMeter energy_;
+    bool pruned_ = false;
+    bool paused_ = false; ///< held at a checkpoint, stored as paused
+    double lastResource_ = 0;
+    int metricsSinceCheck_ = 0;
+};
+
+RunJob::RunJob(RunRequest request, TrialHooks trial)
+    : Job(JobKind::Run, request.spec.name)
+    , request_(std::move(request))
+    , trial_(std::move(trial))
+    , demand_(runDemand(request_.spec)) {
+    update([&](JobInfo& info) {
+        info.sweepId = trial_.sweepId;
+        info.trial = trial_.trial;
+    });
+}
+
+RunJob::~RunJob() = default;
+
+DeviceDemand RunJob::demand() const {
+    return demand_;
+}
+
+void RunJob::execute(JobContext& context) {
+    try {
+        Execution(*this, context).run();
+    } catch (const std::exception& e) {
+        fail(failureKindOf(e), firstLineOf(e));
+    }
 }
 
 } // namespace trainlab

@@ -1,48 +1,62 @@
 #pragma once
 
-#include "base/RunControl.h"
+#include "jobs/Job.h"
 #include "spec/ExperimentSpec.h"
-#include "store/RunRecords.h"
 
 #include <QJsonObject>
+#include <functional>
 
 namespace trainlab {
 
-class StoreWriter;
+class WorkspaceReader;
 
 /// What to run: a validated spec and the overrides that produced it (stored as the params).
 struct RunRequest {
     ExperimentSpec spec;
     QJsonObject params;
-    qint64 resumeRun = 0; ///< > 0: continue this stored run from its last checkpoint
+    qint64 resumeRun = 0; ///< > 0: continue this stored run (from its last checkpoint, if any)
 };
 
-/// Receives a run's progress on the thread that executes it.
-class RunObserver {
+/// How a sweep takes part in one of its trials.
+struct TrialHooks {
+    qint64 sweepId = 0;
+    int trial = 0;
+    /// Every metric the trial logs, on the trial's thread; true stops it as `pruned`.
+    std::function<bool(const MetricPoint& point)> shouldPrune;
+    /// What the pruner counts ("epoch" or "step"), for the compute a pruned trial saved.
+    QString resource = QStringLiteral("epoch");
+};
+
+/// One run on one device: stores it (or continues a stored one), builds its data and model,
+/// trains it and stores its final state. A failure ends it `failed` with the message and its
+/// kind (bad input, environment, or while running); what was logged before stays stored.
+class RunJob : public Job {
 public:
-    virtual ~RunObserver() = default;
-    virtual void runCreated(qint64 runId, const QString& name) = 0;
-    virtual void metricLogged(const MetricPoint& point) = 0;
-    virtual void message(qint64 runId, const QString& line) = 0;
+    /// Throws InputError when the spec names a device that is not present.
+    explicit RunJob(RunRequest request, TrialHooks trial = {});
+    ~RunJob() override;
+
+    /// Its device, and the CPU slots it trains with: `training.threads`, or every core.
+    DeviceDemand demand() const override;
+    void execute(JobContext& context) override;
+
+    const RunRequest& request() const { return request_; }
+
+private:
+    class Execution;
+
+    RunRequest request_;
+    TrialHooks trial_;
+    DeviceDemand demand_;
 };
 
-struct RunResult {
-    qint64 runId = 0;
-    RunStatus status = RunStatus::Invalid;
-    QString error;
-};
+/// The request that continues stored run `runId`: cancelled, interrupted, failed, or paused
+/// by a process that is gone; with the spec it was started with. Throws InputError saying why
+/// when it cannot be resumed (completed, running or paused in another live process).
+RunRequest resumeRequest(WorkspaceReader& workspace, qint64 runId);
 
-/// Executes one run end to end on the calling thread: stores it, builds data and model, trains,
-/// and stores its final state. Never throws: every failure ends the run `failed` with the
-/// message, and what was logged before stays stored.
-RunResult executeRun(const RunRequest& request, StoreWriter& writer, RunControl& control,
-                     RunObserver& observer);
-
-/// The request that continues stored run `runId` (cancelled, interrupted or failed) from its
-/// last checkpoint, with the spec it was started with. Throws InputError when it cannot.
-RunRequest resumeRequest(const QString& databasePath, qint64 runId);
-
-/// The hash that ties checkpoints to the spec they were written for.
-QString specHash(const ExperimentSpec& spec);
+/// The demand of a spec's `devices` on this machine (CPU slots from `training.threads`, 0:
+/// every core). Throws InputError naming a device that is not present.
+DeviceDemand runDemand(const ExperimentSpec& spec);
 
 } // namespace trainlab

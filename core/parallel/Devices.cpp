@@ -17,6 +17,14 @@ QList<DeviceInfo> availableDevices() {
     return devices;
 }
 
+QStringList cudaDeviceNames() {
+    QStringList names;
+    const auto gpus = int(torch::cuda::device_count());
+    for (int i = 0; i < gpus; ++i)
+        names << QStringLiteral("cuda:%1").arg(i);
+    return names;
+}
+
 QStringList resolveDevices(const QStringList& requested) {
     const auto gpus = int(torch::cuda::device_count());
     if (requested == QStringList{QStringLiteral("auto")}) {

@@ -5,6 +5,7 @@
 #include "spec/SpecOverrides.h"
 #include "util/JsonObjectReader.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -139,7 +140,10 @@ void readDataset(JsonObjectReader r, DatasetSpec& d) {
     }
     {
         JsonObjectReader l = r.child(QStringLiteral("loader"));
-        l.integer(QStringLiteral("workers"), d.loader.workers, Range{0, 64});
+        if (l.raw(QStringLiteral("workers")) == QJsonValue(QStringLiteral("auto")))
+            d.loader.workers = LoaderSpec::kAutoWorkers;
+        else
+            l.integer(QStringLiteral("workers"), d.loader.workers, Range{0, 64});
         l.integer(QStringLiteral("prefetch"), d.loader.prefetch, Range{1, 1024});
         l.boolean(QStringLiteral("drop_last"), d.loader.dropLast);
         l.finish();
@@ -371,6 +375,13 @@ ExperimentSpec parseSpec(const QByteArray& text, const QString& sourceName,
     return specFromJson(json, sourceName);
 }
 
+QString specHash(const ExperimentSpec& spec) {
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QJsonDocument(specToJson(spec)).toJson(QJsonDocument::Compact),
+                                 QCryptographicHash::Sha1)
+            .toHex());
+}
+
 QJsonObject readJsonFile(const QString& path) {
     QFile file(path);
     if (!QFileInfo(path).isFile())
@@ -417,9 +428,12 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
         {QStringLiteral("imbalance"),
          QJsonObject{{QStringLiteral("class_weights"), d.imbalance.classWeights},
                      {QStringLiteral("sampling"), d.imbalance.sampling}}},
-        {QStringLiteral("loader"), QJsonObject{{QStringLiteral("workers"), d.loader.workers},
-                                               {QStringLiteral("prefetch"), d.loader.prefetch},
-                                               {QStringLiteral("drop_last"), d.loader.dropLast}}},
+        {QStringLiteral("loader"),
+         QJsonObject{{QStringLiteral("workers"), d.loader.workers == LoaderSpec::kAutoWorkers
+                                                     ? QJsonValue(QStringLiteral("auto"))
+                                                     : QJsonValue(d.loader.workers)},
+                     {QStringLiteral("prefetch"), d.loader.prefetch},
+                     {QStringLiteral("drop_last"), d.loader.dropLast}}},
     };
     if (!d.path.isEmpty())
         dataset.insert(QStringLiteral("path"), d.path);

@@ -22,6 +22,10 @@ ExperimentSpec loadSpecFile(const QString& path, const QStringList& overrides = 
 /// The complete spec with every default written out; specFromJson(specToJson(s)) == s.
 QJsonObject specToJson(const ExperimentSpec& spec);
 
+/// The hash that ties checkpoints to the spec they were written for (SHA-1 of its complete,
+/// compact JSON).
+QString specHash(const ExperimentSpec& spec);
+
 /// Reads a JSON file into an object; throws InputError naming the file and the parse offset.
 QJsonObject readJsonFile(const QString& path);
 

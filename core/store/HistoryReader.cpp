@@ -1,9 +1,6 @@
 #include "store/HistoryReader.h"
 
-#include "store/Database.h"
-#include "store/RunQueries.h"
-
-#include <QMetaObject>
+#include "store/WorkspaceReader.h"
 
 namespace trainlab {
 
@@ -12,35 +9,27 @@ HistoryReader::HistoryReader(QString databasePath)
 
 HistoryReader::~HistoryReader() = default;
 
-Database* HistoryReader::connection() {
-    if (!db_) {
+WorkspaceReader* HistoryReader::reader() {
+    if (!reader_) {
         try {
-            db_ = std::make_unique<Database>(databasePath_, Database::Mode::ReadOnly);
+            reader_ = std::make_unique<WorkspaceReader>(databasePath_);
         } catch (const std::exception& e) {
-            Q_EMIT failed(QString::fromUtf8(e.what()));
-            return nullptr;
-        }
-    } else if (db_->walReplaced()) {
-        try {
-            db_->reconnect(); // this process lost its locks: read through a fresh connection
-        } catch (const std::exception& e) {
-            db_.reset();
             Q_EMIT failed(QString::fromUtf8(e.what()));
             return nullptr;
         }
     }
-    return db_.get();
+    return reader_.get();
 }
 
 void HistoryReader::loadRuns() {
-    Database* db = connection();
-    if (!db)
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
         return;
     try {
         QVector<RunListEntry> entries;
-        for (RunRecord& run : runs::list(*db)) {
+        for (RunRecord& run : workspace->runs()) {
             RunListEntry entry;
-            entry.finalMetrics = runs::metricSummary(*db, run.id).final;
+            entry.finalMetrics = workspace->metricSummary(run.id).final;
             entry.run = std::move(run);
             entries.append(std::move(entry));
         }
@@ -51,46 +40,41 @@ void HistoryReader::loadRuns() {
 }
 
 void HistoryReader::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {
-    Database* db = connection();
-    if (!db)
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
         return;
     try {
         QVector<MetricPoint> points;
         for (const QString& name : names)
-            points += runs::metricSeries(*db, runId, name, maxPoints);
+            points += workspace->metricSeries(runId, name, maxPoints);
         Q_EMIT seriesLoaded(runId, points);
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }
 }
 
-HistoryReaderHost::HistoryReaderHost(const QString& databasePath) {
+namespace {
+
+QString registeredThreadName() {
     qRegisterMetaType<trainlab::RunListEntry>();
     qRegisterMetaType<QVector<trainlab::RunListEntry>>();
     qRegisterMetaType<QVector<trainlab::MetricPoint>>();
-    reader_ = new HistoryReader(databasePath);
-    reader_->moveToThread(&thread_);
-    QObject::connect(&thread_, &QThread::finished, reader_, &QObject::deleteLater);
-    thread_.setObjectName(QStringLiteral("trainlab-history"));
-    thread_.start();
+    return QStringLiteral("trainlab-history");
 }
 
-HistoryReaderHost::~HistoryReaderHost() {
-    thread_.quit();
-    thread_.wait();
-}
+} // namespace
+
+HistoryReaderHost::HistoryReaderHost(const QString& databasePath)
+    : WorkerHost<HistoryReader>(registeredThreadName(), databasePath) {}
 
 void HistoryReaderHost::loadRuns() {
-    QMetaObject::invokeMethod(reader_, &HistoryReader::loadRuns, Qt::QueuedConnection);
+    post([](HistoryReader& reader) { reader.loadRuns(); });
 }
 
 void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {
-    QMetaObject::invokeMethod(
-        reader_,
-        [reader = reader_, runId, names, maxPoints] {
-            reader->loadSeries(runId, names, maxPoints);
-        },
-        Qt::QueuedConnection);
+    post([runId, names, maxPoints](HistoryReader& reader) {
+        reader.loadSeries(runId, names, maxPoints);
+    });
 }
 
 } // namespace trainlab

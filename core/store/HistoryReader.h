@@ -1,15 +1,15 @@
 #pragma once
 
+#include "base/WorkerHost.h"
 #include "store/RunRecords.h"
 
 #include <QObject>
-#include <QThread>
 #include <QVector>
 #include <memory>
 
 namespace trainlab {
 
-class Database;
+class WorkspaceReader;
 
 /// A run as the runs list shows it: the record and its last value of every metric.
 struct RunListEntry {
@@ -18,15 +18,14 @@ struct RunListEntry {
 };
 
 /// Reads history on its own thread with its own read-only connection, so the GUI never waits
-/// on the database. Requests come in as queued slot calls; results leave as signals. Series
-/// are downsampled here, before they reach a plot.
+/// on the database. Requests come in as queued calls (see HistoryReaderHost); results leave as
+/// signals. Series are downsampled here, before they reach a plot.
 class HistoryReader : public QObject {
     Q_OBJECT
 public:
     explicit HistoryReader(QString databasePath);
     ~HistoryReader() override;
 
-public Q_SLOTS:
     void loadRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
 
@@ -36,27 +35,20 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    Database* connection();
+    WorkspaceReader* reader();
 
     QString databasePath_;
-    std::unique_ptr<Database> db_;
+    std::unique_ptr<WorkspaceReader> reader_;
 };
 
 /// Owns a HistoryReader and its thread.
-class HistoryReaderHost {
+class HistoryReaderHost : public WorkerHost<HistoryReader> {
 public:
     explicit HistoryReaderHost(const QString& databasePath);
-    ~HistoryReaderHost();
-    HistoryReaderHost(const HistoryReaderHost&) = delete;
-    HistoryReaderHost& operator=(const HistoryReaderHost&) = delete;
 
-    HistoryReader* reader() const { return reader_; }
+    HistoryReader* reader() const { return worker(); }
     void loadRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
-
-private:
-    QThread thread_;
-    HistoryReader* reader_ = nullptr;
 };
 
 } // namespace trainlab

@@ -3,6 +3,7 @@
 #include "base/MetricPoint.h"
 #include "base/RunStatus.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
 #include <QMetaType>
@@ -18,9 +19,10 @@ struct RunRecord {
     qint64 experiment = 0;
     QString name;
     RunStatus status = RunStatus::Invalid;
-    QJsonObject params; ///< the --set overrides that made this run, path -> value
+    QJsonObject params; ///< the --set overrides (or sweep point) that made this run
     QString spec;       ///< the complete spec JSON the run used
     QString devices;
+    QString owner; ///< the process that runs (or paused) it, see ProcessToken.h
     QString created;
     QString started;
     QString ended;
@@ -29,12 +31,85 @@ struct RunRecord {
     std::optional<double> deviceHours;
     std::optional<double> cost;
     QString checkpointDir; ///< inside the workspace's own folder
+    qint64 sweep = 0;      ///< 0: not a trial
+    int trial = 0;
 };
 
 /// Per-metric values for `show`: the last logged value and the best one.
 struct RunMetricSummary {
     QMap<QString, double> final;
     QMap<QString, double> best;
+};
+
+/// A row of the sweeps table.
+struct SweepRecord {
+    qint64 id = 0;
+    QString name;
+    QString strategy;
+    RunStatus status = RunStatus::Invalid; ///< never pruned
+    QJsonObject spec;                      ///< the whole sweep spec, base spec included
+    QString owner;
+    QString created;
+    QString ended;
+    QString error;
+    QJsonObject importance;
+};
+
+/// One trial of a sweep: its run row, point and final metrics.
+struct TrialRecord {
+    int trial = 0;
+    RunRecord run;
+    std::optional<double> savedDeviceHours;
+    QMap<QString, double> metrics; ///< final value per metric
+};
+
+// ---- What the job layer hands the store writer ---------------------------------------------
+
+/// A run about to start: a fresh row in `queued` state.
+struct NewRun {
+    QString name;
+    QString specJson; ///< compact JSON of the complete spec ("{}" for an external command)
+    QJsonObject params;
+    qint64 sweep = 0; ///< > 0: a trial of this sweep
+    int trial = 0;
+};
+
+/// Where a created or resumed run keeps its checkpoints, and whose they are.
+struct RunPlace {
+    qint64 id = 0;
+    QString checkpointDir;
+    QString workspaceId;
+    QString resumeFrom; ///< the checkpoint to continue from; empty: start at step 0
+    qint64 resumeStep = 0;
+};
+
+/// A run's final state and this session's cost figures (they add up across resumes).
+struct RunEnd {
+    qint64 run = 0;
+    RunStatus status = RunStatus::Invalid;
+    QString error;
+    std::optional<double> energyJ;
+    std::optional<double> deviceHours;
+    std::optional<double> cost;
+    std::optional<double> savedDeviceHours; ///< a pruned trial: the compute it did not use
+};
+
+struct CheckpointRecord {
+    qint64 run = 0;
+    qint64 step = 0;
+    double epoch = 0;
+    QString path;
+    bool best = false; ///< the best weights by `metric`, else the resumable last state
+    QString metric;    ///< best only
+    double value = 0;  ///< best only
+};
+
+struct NewSweep {
+    QString name;
+    QString strategy;
+    QJsonObject spec; ///< the whole sweep spec, for resume
+    QJsonObject space;
+    QJsonArray objectives;
 };
 
 } // namespace trainlab

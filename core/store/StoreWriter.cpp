@@ -1,10 +1,13 @@
 #include "store/StoreWriter.h"
 
-#include "store/Database.h"
-#include "store/RunQueries.h"
+#include "store/sql/Database.h"
+#include "store/sql/RunQueries.h"
+#include "store/sql/SweepQueries.h"
 
 #include <QDebug>
 #include <chrono>
+#include <optional>
+#include <type_traits>
 
 namespace trainlab {
 
@@ -20,6 +23,67 @@ StoreWriter::~StoreWriter() {
     }
     wake_.notify_all();
     thread_.join();
+}
+
+template <typename Fn>
+auto StoreWriter::call(Fn work) -> decltype(work(std::declval<Database&>())) {
+    using Result = decltype(work(std::declval<Database&>()));
+    throwIfFailed();
+    auto promise = std::make_shared<std::promise<Result>>();
+    auto future = promise->get_future();
+    enqueue([this, promise, work = std::move(work)](Database& db) mutable {
+        try {
+            if constexpr (std::is_void_v<Result>) {
+                withRetries([&] { work(db); });
+                promise->set_value();
+            } else {
+                std::optional<Result> result;
+                withRetries([&] { result.emplace(work(db)); });
+                promise->set_value(std::move(*result));
+            }
+        } catch (...) {
+            promise->set_exception(std::current_exception());
+        }
+    });
+    return future.get();
+}
+
+// ---- runs ------------------------------------------------------------------------------------
+
+RunPlace StoreWriter::createRun(const NewRun& run) {
+    return call([&](Database& db) { return runs::create(db, run); });
+}
+
+RunPlace StoreWriter::beginResume(qint64 run, const QString& devices) {
+    return call([&](Database& db) { return runs::beginResume(db, run, devices); });
+}
+
+void StoreWriter::markRunning(qint64 run, const QString& devices) {
+    call([&](Database& db) { runs::markRunning(db, run, devices); });
+}
+
+void StoreWriter::setRunStatus(qint64 run, RunStatus status) {
+    call([&](Database& db) { runs::setStatus(db, run, status); });
+}
+
+void StoreWriter::finishRun(const RunEnd& end) {
+    call([&](Database& db) { runs::finish(db, end); });
+}
+
+void StoreWriter::recordCheckpoint(const CheckpointRecord& checkpoint) {
+    call([&](Database& db) { runs::recordCheckpoint(db, checkpoint); });
+}
+
+void StoreWriter::storeArtifact(qint64 run, const QString& kind, const QJsonObject& payload) {
+    call([&](Database& db) { runs::storeArtifact(db, run, kind, payload); });
+}
+
+QMap<QString, double> StoreWriter::finalMetrics(qint64 run) {
+    return call([&](Database& db) { return runs::metricSummary(db, run).final; });
+}
+
+std::optional<RunRecord> StoreWriter::findRun(qint64 run) {
+    return call([&](Database& db) { return runs::find(db, run); });
 }
 
 void StoreWriter::appendMetric(const MetricPoint& point) {
@@ -40,6 +104,31 @@ void StoreWriter::appendMetrics(const QVector<MetricPoint>& points) {
     wake_.notify_one();
 }
 
+// ---- sweeps ----------------------------------------------------------------------------------
+
+qint64 StoreWriter::createSweep(const NewSweep& sweep) {
+    return call([&](Database& db) { return sweeps::create(db, sweep); });
+}
+
+void StoreWriter::setSweepStatus(qint64 sweep, RunStatus status, const QString& error,
+                                 bool release) {
+    call([&](Database& db) { sweeps::setStatus(db, sweep, status, error, release); });
+}
+
+void StoreWriter::setSweepImportance(qint64 sweep, const QJsonObject& importance) {
+    call([&](Database& db) { sweeps::setImportance(db, sweep, importance); });
+}
+
+std::optional<SweepRecord> StoreWriter::findSweep(qint64 sweep) {
+    return call([&](Database& db) { return sweeps::find(db, sweep); });
+}
+
+std::vector<TrialRecord> StoreWriter::sweepTrials(qint64 sweep) {
+    return call([&](Database& db) { return sweeps::trials(db, sweep); });
+}
+
+// ---- the writer thread -----------------------------------------------------------------------
+
 void StoreWriter::enqueue(std::function<void(Database&)> task) {
     {
         std::lock_guard lock(mutex_);
@@ -53,6 +142,17 @@ void StoreWriter::flush() {
     urgent_ = true;
     wake_.notify_one();
     idle_.wait(lock, [this] { return pending_.isEmpty() && tasks_.empty() && !busy_; });
+}
+
+QString StoreWriter::writeFailure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+}
+
+void StoreWriter::throwIfFailed() const {
+    const QString failure = writeFailure();
+    if (!failure.isEmpty())
+        throw StoreError(failure);
 }
 
 qint64 StoreWriter::committedBatches() const {
@@ -69,20 +169,51 @@ void StoreWriter::ensureFreshConnection() {
     db_->reconnect();
 }
 
-void StoreWriter::writePending(Database& db, std::unique_lock<std::mutex>& lock) {
+void StoreWriter::withRetries(const std::function<void()>& write) {
+    int waitMs = kFirstRetryMs;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            ensureFreshConnection();
+            write();
+            return;
+        } catch (const StoreError& e) {
+            if (!e.retryable())
+                throw;
+            if (attempt == kWriteAttempts) {
+                const QString error =
+                    QStringLiteral("%1 (gave up after %2 attempts)").arg(e.message()).arg(attempt);
+                std::lock_guard lock(mutex_);
+                if (failure_.isEmpty())
+                    failure_ = error;
+                throw StoreError(error);
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(waitMs));
+        waitMs *= 2;
+    }
+}
+
+void StoreWriter::writePending(std::unique_lock<std::mutex>& lock) {
     QVector<MetricPoint> rows;
     rows.swap(pending_);
     busy_ = true;
     lock.unlock();
     try {
-        ensureFreshConnection();
-        Transaction transaction(db);
-        runs::appendMetrics(db, rows);
-        transaction.commit();
+        withRetries([&] {
+            Transaction transaction(*db_);
+            runs::appendMetrics(*db_, rows);
+            transaction.commit();
+        });
     } catch (const std::exception& e) {
-        // A failed batch cannot be handed back to its producer (it did not wait); say so loudly.
+        // The producer did not wait for these rows: keep the reason (writeFailure) so the run
+        // ends failed with it instead of `completed` with rows missing.
         qWarning().noquote() << "TrainLab: could not store" << rows.size()
                              << "metric rows:" << e.what();
+        std::lock_guard failureLock(mutex_);
+        if (failure_.isEmpty())
+            failure_ = QStringLiteral("%1 metric rows could not be stored: %2")
+                           .arg(rows.size())
+                           .arg(QString::fromUtf8(e.what()));
     }
     lock.lock();
     busy_ = false;
@@ -97,16 +228,11 @@ void StoreWriter::loop() {
         if (!tasks_.empty()) {
             // Earlier metric rows go first, so the task sees everything submitted before it.
             if (!pending_.isEmpty())
-                writePending(*db_, lock);
+                writePending(lock);
             auto task = std::move(tasks_.front());
             tasks_.pop_front();
             busy_ = true;
             lock.unlock();
-            try {
-                ensureFreshConnection();
-            } catch (const std::exception& e) {
-                qWarning().noquote() << "TrainLab: cannot reconnect to" << path_ << e.what();
-            }
             task(*db_);
             lock.lock();
             busy_ = false;
@@ -118,7 +244,7 @@ void StoreWriter::loop() {
             const bool due = pending_.size() >= kBatchRows || stopping_ || urgent_ ||
                              Clock::now() - firstPending >= std::chrono::milliseconds(kMaxDelayMs);
             if (due) {
-                writePending(*db_, lock);
+                writePending(lock);
                 firstPending = {};
                 continue;
             }

@@ -5,23 +5,27 @@
 #include <QString>
 #include <condition_variable>
 #include <deque>
-#include <exception>
 #include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace trainlab {
 
 class Database;
 
-/// The one writer of a workspace database: a thread with its own connection that batches
-/// metric rows into transactions and runs other writes in submission order.
+/// The one writer of a workspace: a thread with its own connection that batches metric rows
+/// into transactions and runs every other write in submission order. Callers say what to
+/// store through typed methods; the SQL stays inside core/store.
 ///
-/// Metric appends never block the caller on disk; call() waits for its result. Pending metric
-/// rows are written before any later call() runs, so a run's final state is never visible
-/// before its metrics.
+/// Metric appends never block the caller on disk; the other methods wait for their result.
+/// Pending metric rows are written before any later method runs, so a run's final state is
+/// never visible before its metrics. A write that cannot reach the disk (database locked by
+/// another process, disk full) is retried with backoff; when it still fails, writeFailure()
+/// says why and every later method throws, so the run fails loudly instead of reporting
+/// `completed` with rows missing.
 class StoreWriter {
 public:
     /// Opens (and migrates) the database; throws StoreError on failure.
@@ -32,34 +36,63 @@ public:
 
     const QString& path() const { return path_; }
 
+    // ---- runs
+    /// Inserts a run in `queued` state with its own checkpoint folder.
+    RunPlace createRun(const NewRun& run);
+    /// Continues stored run `run`: in one transaction, finds its last checkpoint, deletes the
+    /// metric rows and test artifacts logged after it (all of them when there is none: the run
+    /// restarts from step 0) and marks the run running in this process.
+    RunPlace beginResume(qint64 run, const QString& devices);
+    /// Marks a run running in this process, on `devices`.
+    void markRunning(qint64 run, const QString& devices);
+    /// Running <-> paused, between steps.
+    void setRunStatus(qint64 run, RunStatus status);
+    void finishRun(const RunEnd& end);
+    void recordCheckpoint(const CheckpointRecord& checkpoint);
+    void storeArtifact(qint64 run, const QString& kind, const QJsonObject& payload);
     void appendMetric(const MetricPoint& point);
     void appendMetrics(const QVector<MetricPoint>& points);
+    /// The last value of every metric of a run (after the rows pending before this call).
+    QMap<QString, double> finalMetrics(qint64 run);
+    std::optional<RunRecord> findRun(qint64 run);
 
-    /// Runs `work` on the writer's connection and returns its result (or rethrows its error).
-    template <typename Fn> auto call(Fn work) -> decltype(work(std::declval<Database&>())) {
-        using Result = decltype(work(std::declval<Database&>()));
-        auto task = std::make_shared<std::packaged_task<Result(Database&)>>(std::move(work));
-        auto future = task->get_future();
-        enqueue([task](Database& db) { (*task)(db); });
-        return future.get();
-    }
+    // ---- sweeps
+    qint64 createSweep(const NewSweep& sweep);
+    /// `release`: this process lets go of a paused sweep (the program is closing).
+    void setSweepStatus(qint64 sweep, RunStatus status, const QString& error = {},
+                        bool release = false);
+    void setSweepImportance(qint64 sweep, const QJsonObject& importance);
+    std::optional<SweepRecord> findSweep(qint64 sweep);
+    /// Trials in trial order, one row per trial number.
+    std::vector<TrialRecord> sweepTrials(qint64 sweep);
 
     /// Waits until everything submitted so far is committed.
     void flush();
+    /// Why writes stopped reaching the database; empty while all is well.
+    QString writeFailure() const;
 
     /// Rows per transaction and the longest a row waits before it is written.
     static constexpr int kBatchRows = 1024;
     static constexpr int kMaxDelayMs = 250;
+    /// Tries of a write that meets a locked database or a full disk, the first retry after
+    /// kFirstRetryMs and each later one after twice the wait before it.
+    static constexpr int kWriteAttempts = 5;
+    static constexpr int kFirstRetryMs = 200;
 
     /// Number of metric transactions committed (for tests of the batching).
     qint64 committedBatches() const;
 
 private:
+    /// Runs `work` on the writer's connection and returns its result (or rethrows its error).
+    template <typename Fn> auto call(Fn work) -> decltype(work(std::declval<Database&>()));
     void enqueue(std::function<void(Database&)> task);
     void loop();
-    void writePending(Database& db, std::unique_lock<std::mutex>& lock);
-    /// Before each write: reconnect when the WAL under the connection was replaced.
+    void writePending(std::unique_lock<std::mutex>& lock);
+    /// Runs `write`, retrying with backoff on a locked database or a full disk; when it still
+    /// fails, records why (writeFailure) and throws StoreError.
+    void withRetries(const std::function<void()>& write);
     void ensureFreshConnection();
+    void throwIfFailed() const;
 
     QString path_;
     std::unique_ptr<Database> db_;
@@ -72,6 +105,7 @@ private:
     bool stopping_ = false;
     bool urgent_ = false; ///< a flush() is waiting: write without the batching delay
     qint64 batches_ = 0;
+    QString failure_;
     std::thread thread_;
 };
 

@@ -26,14 +26,21 @@ struct TrainerCallbacks {
     std::function<void(int64_t step, double epoch, const QString& path, bool best,
                        const QString& metric, double value)>
         checkpoint;
+    /// Training is about to start: the optimizer steps it plans in all.
+    std::function<void(int64_t totalSteps)> planned;
+    /// The run held still (true, after a checkpoint of where it stands) or went on (false).
+    std::function<void(bool paused)> pauseChanged;
 };
 
 /// Where a run trains, where its checkpoints go and where it resumes from.
 struct TrainerOptions {
     QString device = QStringLiteral("cpu"); ///< "cpu" or "cuda:N"
-    QString checkpointDirectory;            ///< empty: no checkpoints
-    QString resumeFrom;    ///< a `last` checkpoint to continue from; empty: start fresh
-    CheckpointOwner owner; ///< guards against resuming another spec's, workspace's or run's
+    /// The CPU threads the run may use in all: loader workers and intra-op threads share them
+    /// (0: every core). `training.threads` in the spec, when set, is the scheduler's grant.
+    int cpuThreads = 0;
+    QString checkpointDirectory; ///< empty: no checkpoints
+    QString resumeFrom;          ///< a `last` checkpoint to continue from; empty: start fresh
+    CheckpointOwner owner;       ///< guards against resuming another spec's, workspace's or run's
 };
 
 struct TrainOutcome {

@@ -6,6 +6,7 @@
 #include "train/EvaluationMetrics.h"
 #include "train/LrSchedule.h"
 #include "train/OptimizerFactory.h"
+#include "train/ThreadBudget.h"
 
 #include <ATen/autocast_mode.h>
 #include <QDir>
@@ -50,16 +51,6 @@ void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data,
         data.task != TaskKind::Classification)
         throw InputError(QStringLiteral("dataset.imbalance.sampling: balanced sampling needs "
                                         "classes; the dataset is a regression task"));
-}
-
-// LibTorch's OpenMP pool size is per calling thread, and a fresh thread (like this backend's)
-// starts with one: set it every run. OMP_NUM_THREADS, when set, is the user's choice.
-int trainingThreads(const TrainingSpec& t) {
-    if (t.threads > 0)
-        return t.threads;
-    bool ok = false;
-    const int fromEnv = qEnvironmentVariableIntValue("OMP_NUM_THREADS", &ok);
-    return ok && fromEnv > 0 ? fromEnv : std::max(1, QThread::idealThreadCount());
 }
 
 LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
@@ -137,10 +128,21 @@ TrainingRun::TrainingRun(const ExperimentSpec& spec, const DatasetSplits& data, 
                                    : spec.training.earlyStopping.metric,
                                1 << 30)) {}
 
-bool TrainingRun::waitWhilePaused() const {
+bool TrainingRun::waitWhilePaused(int epoch, int64_t batchInEpoch, int64_t accumulated) {
+    if (!control_.pause.load() || control_.cancel.load())
+        return !control_.cancel.load();
+    // Hold still at a checkpoint of where the run stands, so a paused run survives the process
+    // and can be resumed from this very step later.
+    saveLast(epoch, batchInEpoch - accumulated, 0);
+    if (callbacks_.pauseChanged)
+        callbacks_.pauseChanged(true);
     while (control_.pause.load() && !control_.cancel.load())
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return !control_.cancel.load();
+    if (control_.cancel.load())
+        return false;
+    if (callbacks_.pauseChanged)
+        callbacks_.pauseChanged(false);
+    return true;
 }
 
 double TrainingRun::currentLr(int epoch) const {
@@ -150,7 +152,12 @@ double TrainingRun::currentLr(int epoch) const {
 TrainOutcome TrainingRun::execute() {
     checkSupported(spec_, data_, device_);
     torch::manual_seed(uint64_t(t_.seed));
-    torch::set_num_threads(trainingThreads(t_));
+    const DatasetSpec& d = spec_.dataset;
+    // LibTorch's OpenMP pool size is per calling thread, and a fresh thread (like a job's)
+    // starts with one: set it every run, within the threads the run was given.
+    const ThreadBudget threads =
+        threadBudget(options_.cpuThreads, d.loader.workers, d.augment.enabled());
+    torch::set_num_threads(threads.intraOpThreads);
     BuiltModel built =
         buildModel(spec_.model, data_.sampleShape, classification_ ? data_.numClasses : 1);
     model_ = built.net;
@@ -159,7 +166,6 @@ TrainOutcome TrainingRun::execute() {
     if (t_.precision == QLatin1String("fp16"))
         scaler_ = std::make_unique<GradScaler>(device_);
     optimizer_ = makeOptimizer(t_.optimizer, model_->parameters());
-    const DatasetSpec& d = spec_.dataset;
     loss_ =
         std::make_unique<LossFunction>(resolvedLoss(t_.loss, data_.task), data_.task,
                                        d.imbalance.classWeights && classification_
@@ -169,7 +175,7 @@ TrainOutcome TrainingRun::execute() {
     options.batchSize = t_.batchSize;
     options.dropLast = d.loader.dropLast;
     options.balanced = d.imbalance.sampling == QLatin1String("balanced");
-    options.workers = d.loader.workers;
+    options.workers = threads.loaderWorkers;
     options.prefetch = d.loader.prefetch;
     options.seed = uint64_t(t_.seed) + 1;
     options.augment = d.augment;
@@ -206,6 +212,8 @@ TrainOutcome TrainingRun::execute() {
                            .arg(built.parameters)
                            .arg(data_.train.size())
                            .arg(totalSteps_));
+    if (callbacks_.planned)
+        callbacks_.planned(totalSteps_);
 
     optimizer_->zero_grad();
     bool running = true;
@@ -237,7 +245,7 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
     loader_->startEpoch(epoch, firstBatch);
     int64_t accumulated = accumulatedAtStart;
     for (int64_t b = firstBatch; b < batchesPerEpoch_; ++b) {
-        if (!waitWhilePaused()) {
+        if (!waitWhilePaused(epoch, b, accumulated)) {
             outcome_.status = RunStatus::Cancelled;
             // Resume repeats the unfinished accumulation window: its gradients are not saved.
             saveLast(epoch, b - accumulated, 0);
@@ -263,7 +271,7 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
         }
         const double lossValue = lossTensor.item<double>();
         if (!std::isfinite(lossValue))
-            throw InputError(
+            throw RunError(
                 QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
                                "Try a lower learning rate (training.optimizer.lr = %4) "
                                "or gradient clipping (training.grad_clip_norm).")

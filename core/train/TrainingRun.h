@@ -32,7 +32,9 @@ private:
     void reportTest();
     void saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated);
     double currentLr(int epoch) const;
-    bool waitWhilePaused() const;
+    /// Holds the run while paused (after a checkpoint at batch `batchInEpoch` of `epoch`);
+    /// false when it was cancelled meanwhile.
+    bool waitWhilePaused(int epoch, int64_t batchInEpoch, int64_t accumulated);
 
     const ExperimentSpec& spec_;
     const TrainingSpec& t_;

@@ -2,11 +2,12 @@
 // corrupt files, separate reader connections.
 #include "../common/TestSupport.h"
 
-#include "store/Database.h"
-#include "store/Migrations.h"
 #include "store/ProcessToken.h"
-#include "store/RunQueries.h"
+#include "store/StoreError.h"
 #include "store/StoreWriter.h"
+#include "store/sql/Database.h"
+#include "store/sql/Migrations.h"
+#include "store/sql/RunQueries.h"
 
 #include <QtTest>
 #include <sqlite3.h>
@@ -27,10 +28,7 @@ void rawExec(const QString& path, const char* sql) {
 }
 
 qint64 addRun(Database& db, const QString& name) {
-    RunRecord run;
-    run.name = name;
-    run.spec = QStringLiteral("{}");
-    return runs::createRun(db, run);
+    return runs::create(db, NewRun{name, QStringLiteral("{}"), {}, 0, 0}).id;
 }
 
 void setOwner(Database& db, qint64 run, const QString& owner) {
@@ -107,7 +105,7 @@ private Q_SLOTS:
         try {
             Database db(path_, Database::Mode::ReadWrite);
             QFAIL("a non-database file must be refused");
-        } catch (const StoreError& e) {
+        } catch (const NotAWorkspaceError& e) { // bad input (exit code 2), not an environment fault
             QVERIFY2(e.message().startsWith(path_), qPrintable(e.message()));
             QVERIFY2(e.message().contains(QStringLiteral("not a TrainLab database")),
                      qPrintable(e.message()));
@@ -129,7 +127,7 @@ private Q_SLOTS:
         qint64 run = 0;
         {
             StoreWriter writer(path_);
-            run = writer.call([](Database& db) { return addRun(db, QStringLiteral("batched")); });
+            run = writer.createRun({QStringLiteral("batched"), QStringLiteral("{}"), {}, 0, 0}).id;
             const int rows = 5000;
             for (int i = 0; i < rows; ++i)
                 writer.appendMetric(
@@ -149,21 +147,16 @@ private Q_SLOTS:
     void callsSeeEarlierMetrics() {
         StoreWriter writer(path_);
         const qint64 run =
-            writer.call([](Database& db) { return addRun(db, QStringLiteral("order")); });
+            writer.createRun({QStringLiteral("order"), QStringLiteral("{}"), {}, 0, 0}).id;
         writer.appendMetric({run, 1, 0, QStringLiteral("val_loss"), 0.25, 0});
-        // No flush: the call must still see the row appended before it.
-        const int count = writer.call([run](Database& db) {
-            return int(runs::metricSeries(db, run, QStringLiteral("val_loss")).size());
-        });
-        QCOMPARE(count, 1);
+        // No flush: the read must still see the row appended before it.
+        QCOMPARE(writer.finalMetrics(run).value(QStringLiteral("val_loss")), 0.25);
     }
 
-    void callPropagatesErrors() {
+    void writerPropagatesErrors() {
         StoreWriter writer(path_);
-        QVERIFY_THROWS_EXCEPTION(StoreError, writer.call([](Database& db) {
-            db.exec("INSERT INTO no_such_table VALUES(1)");
-            return 0;
-        }));
+        QVERIFY_THROWS_EXCEPTION(InputError, writer.beginResume(999, QStringLiteral("cpu")));
+        QVERIFY(writer.writeFailure().isEmpty()); // bad input is not a failing disk
     }
 
     void dataSurvivesReopen() {

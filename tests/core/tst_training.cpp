@@ -1,33 +1,20 @@
 // The training engine's contracts: accumulation equivalence, resume equivalence, early
 // stopping, plateau schedule, class weights, regression, checkpoints.
+#include "../common/DirectJobContext.h"
 #include "../common/TestSupport.h"
 
 #include "base/Errors.h"
 #include "jobs/RunJob.h"
 #include "spec/SpecJson.h"
-#include "store/Database.h"
-#include "store/RunQueries.h"
 #include "store/StoreWriter.h"
+#include "store/WorkspaceReader.h"
 
 #include <QtTest>
+#include <sqlite3.h>
 
 using namespace trainlab;
 
 namespace {
-
-class Observer : public RunObserver {
-public:
-    void runCreated(qint64, const QString&) override {}
-    void metricLogged(const MetricPoint&) override {}
-    void message(qint64, const QString& line) override {
-        lines << line;
-        if (!cancelOn.isEmpty() && line.startsWith(cancelOn) && control)
-            control->cancel.store(true);
-    }
-    QStringList lines;
-    QString cancelOn;
-    RunControl* control = nullptr;
-};
 
 // A small, fast blobs problem with dropout, so RNG state matters for resume.
 ExperimentSpec smallSpec(const QStringList& overrides = {}) {
@@ -46,27 +33,50 @@ ExperimentSpec smallSpec(const QStringList& overrides = {}) {
 }
 
 struct Finished {
-    RunResult result;
+    JobInfo result;
     QVector<double> valLoss;
     QStringList lines;
 };
 
+// Runs on this thread, so a cancel on a logged line takes effect at that exact point.
 Finished runOnce(const QString& db, const RunRequest& request, const QString& cancelOn = {}) {
-    RunControl control;
-    Observer observer;
-    observer.cancelOn = cancelOn;
-    observer.control = &control;
+    RunJob job(request);
     Finished finished;
     {
         StoreWriter writer(db);
-        finished.result = executeRun(request, writer, control, observer);
+        test::DirectJobContext context(writer);
+        context.onMessage = [&](const QString& line) {
+            if (!cancelOn.isEmpty() && line.startsWith(cancelOn))
+                job.cancel();
+        };
+        finished.result = context.run(job);
+        finished.lines = context.lines;
     }
-    Database reader(db, Database::Mode::ReadOnly);
+    WorkspaceReader reader(db);
     for (const MetricPoint& p :
-         runs::metricSeries(reader, finished.result.runId, QStringLiteral("val_loss")))
+         reader.metricSeries(finished.result.runId, QStringLiteral("val_loss")))
         finished.valLoss.append(p.value);
-    finished.lines = observer.lines;
     return finished;
+}
+
+RunRequest resumeOf(const QString& db, qint64 run) {
+    WorkspaceReader reader(db);
+    return resumeRequest(reader, run);
+}
+
+// Rows of a one-column query, as text, read outside the store's API: what is on disk.
+QStringList column(const QString& db, const QString& sql) {
+    sqlite3* handle = nullptr;
+    sqlite3_open_v2(db.toUtf8().constData(), &handle, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* statement = nullptr;
+    QStringList values;
+    if (sqlite3_prepare_v2(handle, sql.toUtf8().constData(), -1, &statement, nullptr) == SQLITE_OK)
+        while (sqlite3_step(statement) == SQLITE_ROW)
+            values << QString::fromUtf8(
+                reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+    sqlite3_finalize(statement);
+    sqlite3_close(handle);
+    return values;
 }
 
 } // namespace
@@ -103,34 +113,33 @@ private Q_SLOTS:
     }
 
     void resumeEqualsAnUninterruptedRun() {
-        const RunRequest request{smallSpec(), {}};
+        const RunRequest request{smallSpec(), {}, 0};
         const Finished straight = runOnce(db_, request);
         QCOMPARE(straight.valLoss.size(), 4);
 
         const Finished firstHalf = runOnce(db_, request, QStringLiteral("epoch 2/4"));
         QCOMPARE(firstHalf.result.status, RunStatus::Cancelled);
         QCOMPARE(firstHalf.valLoss.size(), 2);
-        const RunRequest resume = resumeRequest(db_, firstHalf.result.runId);
+        const RunRequest resume = resumeOf(db_, firstHalf.result.runId);
         const Finished secondHalf = runOnce(db_, resume);
         QCOMPARE(secondHalf.result.status, RunStatus::Completed);
         QCOMPARE(secondHalf.result.runId, firstHalf.result.runId);
         QVERIFY(secondHalf.lines.filter(QStringLiteral("resumed at step")).size() == 1);
         // The resumed run's series is the uninterrupted one, bit for bit.
         QCOMPARE(secondHalf.valLoss, straight.valLoss);
-        Database db(db_, Database::Mode::ReadOnly);
-        QVERIFY(*runs::find(db, firstHalf.result.runId)->deviceHours > 0);
+        QVERIFY(*WorkspaceReader(db_).run(firstHalf.result.runId)->deviceHours > 0);
     }
 
     void resumeRefusesCompletedRunsAndChangedSpecs() {
         const Finished done = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=1")}), {}});
         try {
-            resumeRequest(db_, done.result.runId);
+            resumeOf(db_, done.result.runId);
             QFAIL("a completed run must not resume");
         } catch (const InputError& e) {
             QVERIFY(e.message().contains(QStringLiteral("is completed")));
         }
-        const Finished cancelled = runOnce(db_, {smallSpec(), {}}, QStringLiteral("epoch 1/4"));
-        RunRequest changed = resumeRequest(db_, cancelled.result.runId);
+        const Finished cancelled = runOnce(db_, {smallSpec(), {}, 0}, QStringLiteral("epoch 1/4"));
+        RunRequest changed = resumeOf(db_, cancelled.result.runId);
         changed.spec.training.optimizer.lr = 0.5;
         const Finished refused = runOnce(db_, changed);
         QCOMPARE(refused.result.status, RunStatus::Failed);
@@ -140,18 +149,14 @@ private Q_SLOTS:
 
     void checkpointsAreRecorded() {
         const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=3")}), {}});
-        Database db(db_, Database::Mode::ReadOnly);
-        Statement rows(
-            db, "SELECT is_best, path, metric FROM checkpoints WHERE run = ? ORDER BY is_best");
-        rows.bind(1, run.result.runId);
-        QVERIFY(rows.step());
-        QCOMPARE(rows.int64(0), 0);
-        QVERIFY(QFileInfo::exists(rows.text(1)));
-        QVERIFY(rows.step());
-        QCOMPARE(rows.int64(0), 1);
-        QCOMPARE(rows.text(2), QStringLiteral("val_loss"));
-        QVERIFY(QFileInfo::exists(rows.text(1)));
-        QVERIFY(!rows.step());
+        const QString where = QStringLiteral(" FROM checkpoints WHERE run = %1 ORDER BY is_best")
+                                  .arg(run.result.runId);
+        QCOMPARE(column(db_, QStringLiteral("SELECT is_best") + where),
+                 (QStringList{QStringLiteral("0"), QStringLiteral("1")}));
+        QCOMPARE(column(db_, QStringLiteral("SELECT metric") + where).last(),
+                 QStringLiteral("val_loss"));
+        for (const QString& path : column(db_, QStringLiteral("SELECT path") + where))
+            QVERIFY2(QFileInfo::exists(path), qPrintable(path));
     }
 
     void earlyStoppingStopsAfterPatience() {
@@ -180,11 +185,11 @@ private Q_SLOTS:
                           {}});
         QVERIFY2(run.result.status == RunStatus::Completed, qPrintable(run.result.error));
         QVERIFY(run.lines.filter(QStringLiteral("lr reduced to")).size() >= 1);
-        Database db(db_, Database::Mode::ReadOnly);
-        const auto lr = runs::metricSeries(db, run.result.runId, QStringLiteral("lr"));
+        WorkspaceReader db(db_);
+        const auto lr = db.metricSeries(run.result.runId, QStringLiteral("lr"));
         QCOMPARE(lr.first().value, 10.0);
         QVERIFY(lr.last().value < 10.0);
-        QVERIFY(!runs::metricSeries(db, run.result.runId, QStringLiteral("grad_norm")).isEmpty());
+        QVERIFY(!db.metricSeries(run.result.runId, QStringLiteral("grad_norm")).isEmpty());
     }
 
     void regressionAndLossTaskChecks() {
@@ -195,8 +200,7 @@ private Q_SLOTS:
                                                     QStringLiteral("r"));
         const Finished run = runOnce(db_, {regression, {}});
         QVERIFY2(run.result.status == RunStatus::Completed, qPrintable(run.result.error));
-        Database db(db_, Database::Mode::ReadOnly);
-        const auto summary = runs::metricSummary(db, run.result.runId);
+        const auto summary = WorkspaceReader(db_).metricSummary(run.result.runId);
         QVERIFY2(summary.final.value(QStringLiteral("test_r2")) > 0.8,
                  qPrintable(QString::number(summary.final.value(QStringLiteral("test_r2")))));
         QVERIFY(summary.final.contains(QStringLiteral("val_mae")));
@@ -233,15 +237,12 @@ private Q_SLOTS:
 
     void testArtifactsAreStored() {
         const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=1")}), {}});
-        Database db(db_, Database::Mode::ReadOnly);
-        Statement kinds(db, "SELECT kind FROM artifacts WHERE run = ? ORDER BY kind");
-        kinds.bind(1, run.result.runId);
-        QStringList found;
-        while (kinds.step())
-            found << kinds.text(0);
-        QCOMPARE(found, (QStringList{QStringLiteral("classification_report"),
-                                     QStringLiteral("confusion_matrix"),
-                                     QStringLiteral("normalization"), QStringLiteral("roc")}));
+        QCOMPARE(
+            column(db_, QStringLiteral("SELECT kind FROM artifacts WHERE run = %1 ORDER BY kind")
+                            .arg(run.result.runId)),
+            (QStringList{QStringLiteral("classification_report"),
+                         QStringLiteral("confusion_matrix"), QStringLiteral("normalization"),
+                         QStringLiteral("roc")}));
     }
 
 private:

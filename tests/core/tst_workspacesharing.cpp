@@ -4,9 +4,9 @@
 // is the last connection, checkpoints and deletes the WAL, and without a defence the first
 // process goes on writing into a deleted file (DESIGN.md, Storage). Every row of both processes
 // must survive and the file must stay intact.
-#include "store/Database.h"
-#include "store/RunQueries.h"
 #include "store/StoreWriter.h"
+#include "store/sql/Database.h"
+#include "store/sql/RunQueries.h"
 
 #include <QCoreApplication>
 #include <QProcess>
@@ -23,12 +23,7 @@ constexpr int kRowsPerRun = 40;
 
 /// Creates a run named `name` with kRowsPerRun metric rows through `writer`, waits until stored.
 qint64 writeRun(StoreWriter& writer, const QString& name) {
-    const qint64 id = writer.call([&](Database& db) {
-        RunRecord run;
-        run.name = name;
-        run.spec = QStringLiteral("{}");
-        return runs::createRun(db, run);
-    });
+    const qint64 id = writer.createRun({name, QStringLiteral("{}"), {}, 0, 0}).id;
     for (int step = 0; step < kRowsPerRun; ++step)
         writer.appendMetric({id, step, 0, QStringLiteral("loss"), 1.0 / (step + 1), 0});
     writer.flush();

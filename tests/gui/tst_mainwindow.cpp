@@ -6,14 +6,29 @@
 #include "MetricPlot.h"
 #include "RunsTableModel.h"
 
-#include "store/Database.h"
+#include "store/WorkspaceReader.h"
 
 #include <QAction>
 #include <QMessageBox>
 #include <QTableView>
+#include <QToolBar>
 #include <QtTest>
 
 using namespace trainlab;
+
+namespace {
+
+// Clicks the toolbar button of `action`, the way a person does.
+void clickToolButton(QMainWindow& window, QAction* action) {
+    for (QToolBar* bar : window.findChildren<QToolBar*>())
+        if (QWidget* button = bar->widgetForAction(action)) {
+            QTest::mouseClick(button, Qt::LeftButton);
+            return;
+        }
+    QFAIL("the action has no toolbar button");
+}
+
+} // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -21,7 +36,7 @@ private Q_SLOTS:
     void init() {
         dir_ = std::make_unique<QTemporaryDir>();
         db_ = dir_->filePath(QStringLiteral("gui.db"));
-        Database migrate(db_, Database::Mode::ReadWrite);
+        prepareWorkspace(db_);
     }
 
     void runGrowsCurveLiveAndIsListed() {
@@ -49,12 +64,13 @@ private Q_SLOTS:
         // Pause holds the run between steps; releasing it lets the curve grow again.
         auto* pause = window.findChild<QAction*>(QStringLiteral("pauseAction"));
         QVERIFY(pause && pause->isEnabled());
-        pause->setChecked(true);
+        clickToolButton(window, pause);
+        QTRY_VERIFY_WITH_TIMEOUT(pause->isChecked(), 10000); // the job reports itself paused
         QTest::qWait(500); // the batch in flight when pausing still arrives
         const int paused = window.lossPlot()->pointCount(QStringLiteral("train_loss"));
         QTest::qWait(700);
         QCOMPARE(window.lossPlot()->pointCount(QStringLiteral("train_loss")), paused);
-        pause->setChecked(false);
+        clickToolButton(window, pause);
         QTRY_VERIFY_WITH_TIMEOUT(
             window.lossPlot()->pointCount(QStringLiteral("train_loss")) > paused, 20000);
 

@@ -7,7 +7,7 @@
 #include "DatasetPage.h"
 #include "MainWindow.h"
 
-#include "store/Database.h"
+#include "store/WorkspaceReader.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -73,7 +73,7 @@ private Q_SLOTS:
     void init() {
         dir_ = std::make_unique<QTemporaryDir>();
         db_ = dir_->filePath(QStringLiteral("workspace.db"));
-        Database migrate(db_, Database::Mode::ReadWrite);
+        prepareWorkspace(db_);
         test::writeFile(dir_->filePath(QStringLiteral("spec.json")), "{}");
     }
 

@@ -1,22 +1,20 @@
 #pragma once
 
-#include "base/Errors.h"
+#include "store/sql/Private.h"
+
+#include "store/StoreError.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QVariant>
 #include <memory>
+#include <optional>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace trainlab {
-
-/// A database problem the user can act on (locked, corrupt, newer schema, unwritable path).
-class StoreError : public InputError {
-public:
-    using InputError::InputError;
-};
 
 class Database;
 
@@ -105,6 +103,8 @@ private:
     void close(bool checkpoint);
     void migrate();
     void markInterruptedRuns();
+    /// An SQLite file with tables but no TrainLab schema belongs to another program.
+    void refuseForeignDatabase();
     void rememberWal();
 
     QString path_;
@@ -114,6 +114,29 @@ private:
     quint64 walDevice_ = 0;
     quint64 walInode_ = 0;
 };
+
+/// Every row of a query, each read by `read(statement)`; `args` bind to its ?s in order.
+template <typename T, typename Read, typename... Args>
+std::vector<T> queryAll(Database& db, const QByteArray& sql, Read read, const Args&... args) {
+    Statement select(db, sql.constData());
+    int index = 1;
+    (select.bind(index++, args), ...);
+    std::vector<T> rows;
+    while (select.step())
+        rows.push_back(read(select));
+    return rows;
+}
+
+/// The first row of a query, if any.
+template <typename T, typename Read, typename... Args>
+std::optional<T> queryOne(Database& db, const QByteArray& sql, Read read, const Args&... args) {
+    Statement select(db, sql.constData());
+    int index = 1;
+    (select.bind(index++, args), ...);
+    if (!select.step())
+        return std::nullopt;
+    return read(select);
+}
 
 /// RAII transaction: commits in commit(), rolls back if destroyed before.
 class Transaction {

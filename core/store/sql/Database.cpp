@@ -1,7 +1,7 @@
-#include "store/Database.h"
+#include "store/sql/Database.h"
 
-#include "store/Migrations.h"
 #include "store/ProcessToken.h"
+#include "store/sql/Migrations.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -180,11 +180,16 @@ void Database::open() {
                                  .arg(path_)
                                  .arg(version)
                                  .arg(latestSchemaVersion()));
-        exec("PRAGMA foreign_keys = ON");
+        if (version == 0)
+            refuseForeignDatabase();
+        if (readOnly)
+            exec("PRAGMA foreign_keys = ON");
         if (!readOnly) {
             exec("PRAGMA journal_mode = WAL");
             exec("PRAGMA synchronous = NORMAL");
+            // Before foreign keys are on: a migration that rebuilds a table must not cascade.
             migrate();
+            exec("PRAGMA foreign_keys = ON");
             markInterruptedRuns();
         } else if (version < latestSchemaVersion()) {
             throw StoreError(QStringLiteral("%1: schema version %2 is older than this build's "
@@ -245,7 +250,14 @@ void Database::reconnect() {
 
 void Database::fail(const QString& what) const {
     const int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_ERROR;
-    throw StoreError(QStringLiteral("%1: %2: %3").arg(path_, what, describeSqliteError(code, db_)));
+    const QString message =
+        QStringLiteral("%1: %2: %3").arg(path_, what, describeSqliteError(code, db_));
+    if ((code & 0xff) == SQLITE_NOTADB)
+        throw NotAWorkspaceError(message);
+    // Another process's lock or a full disk may clear: the writer retries those.
+    const int primary = code & 0xff;
+    throw StoreError(message,
+                     primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL);
 }
 
 void Database::exec(const char* sql) {
@@ -307,6 +319,19 @@ void Database::migrate() {
             .run();
     }
     transaction.commit();
+}
+
+void Database::refuseForeignDatabase() {
+    Statement tables(*this, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+                            "LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 5");
+    QStringList names;
+    while (tables.step())
+        names << tables.text(0);
+    if (!names.isEmpty())
+        throw NotAWorkspaceError(
+            QStringLiteral("%1: not a TrainLab workspace (an SQLite database with the tables %2); "
+                           "it was not modified")
+                .arg(path_, names.join(QStringLiteral(", "))));
 }
 
 void Database::markInterruptedRuns() {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/sql/Private.h"
+
 #include "store/RunRecords.h"
 
 #include <QStringList>
@@ -9,27 +11,29 @@ namespace trainlab {
 
 class Database;
 
-/// Reads and writes of runs, experiments and metrics. Writers call these on the store writer's
-/// connection; readers on their own read-only connection.
+/// SQL of runs, metrics, checkpoints and artifacts. The writer calls these on its connection,
+/// readers on their own read-only one.
 namespace runs {
 
-qint64 createExperiment(Database& db, const QString& name, const QString& specJson);
-/// Inserts a run in `queued` state and returns its id.
-qint64 createRun(Database& db, const RunRecord& run);
-/// Records the folder that holds the run's checkpoints.
-void setCheckpointDirectory(Database& db, qint64 run, const QString& directory);
+/// Inserts a run (and its experiment) in `queued` state with its checkpoint folder.
+RunPlace create(Database& db, const NewRun& run);
+/// See StoreWriter::beginResume.
+RunPlace beginResume(Database& db, qint64 run, const QString& devices);
 /// Marks a run running, owned by this process (so another process can tell if it dies).
 void markRunning(Database& db, qint64 run, const QString& devices);
+void setStatus(Database& db, qint64 run, RunStatus status);
 /// Sets a final state with its error text, and adds this session's cost figures.
-void finish(Database& db, const RunRecord& run);
+void finish(Database& db, const RunEnd& end);
+/// Keeps one row per kind (best, last): the newest replaces the older.
+void recordCheckpoint(Database& db, const CheckpointRecord& checkpoint);
+void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload);
 /// Appends metric rows in the caller's transaction.
 void appendMetrics(Database& db, const QVector<MetricPoint>& points);
 
 std::vector<RunRecord> list(Database& db);
 std::optional<RunRecord> find(Database& db, qint64 run);
 QStringList metricNames(Database& db, qint64 run);
-/// The series of one metric, at most `maxPoints` long: longer series are reduced to each
-/// bucket's first, min, max and last points so spikes survive the downsampling.
+/// See WorkspaceReader::metricSeries.
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints = 0);
 RunMetricSummary metricSummary(Database& db, qint64 run);
 

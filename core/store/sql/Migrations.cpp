@@ -1,4 +1,4 @@
-#include "store/Migrations.h"
+#include "store/sql/Migrations.h"
 
 namespace trainlab {
 
@@ -94,6 +94,42 @@ CREATE INDEX runs_sweep ON runs(sweep, trial);
 CREATE TABLE workspace(id TEXT NOT NULL);
 INSERT INTO workspace(id) VALUES(lower(hex(randomblob(16))));
 ALTER TABLE runs ADD COLUMN checkpoint_dir TEXT;
+)sql"},
+        // `paused` becomes a state a run can be stored in. SQLite cannot change a CHECK
+        // constraint in place: the table is rebuilt (foreign keys are off while migrating, so
+        // the rows that reference runs stay).
+        {5, R"sql(
+CREATE TABLE runs_new(
+    id INTEGER PRIMARY KEY,
+    experiment INTEGER REFERENCES experiments(id),
+    sweep INTEGER,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL CHECK(status IN ('queued','running','paused','completed','failed',
+                                          'cancelled','pruned','interrupted')),
+    params TEXT NOT NULL DEFAULT '{}',
+    spec TEXT NOT NULL,
+    devices TEXT NOT NULL DEFAULT '',
+    owner TEXT,
+    created TEXT NOT NULL,
+    started TEXT,
+    ended TEXT,
+    error TEXT,
+    energy_j REAL,
+    device_hours REAL,
+    cost REAL,
+    trial INTEGER,
+    saved_device_hours REAL,
+    checkpoint_dir TEXT);
+INSERT INTO runs_new(id, experiment, sweep, name, status, params, spec, devices, owner, created,
+                     started, ended, error, energy_j, device_hours, cost, trial,
+                     saved_device_hours, checkpoint_dir)
+    SELECT id, experiment, sweep, name, status, params, spec, devices, owner, created, started,
+           ended, error, energy_j, device_hours, cost, trial, saved_device_hours, checkpoint_dir
+    FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_new RENAME TO runs;
+CREATE INDEX runs_status ON runs(status);
+CREATE INDEX runs_sweep ON runs(sweep, trial);
 )sql"},
     };
     return migrations;

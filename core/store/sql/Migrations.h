@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/sql/Private.h"
+
 #include <vector>
 
 namespace trainlab {

@@ -1,12 +1,12 @@
-// Sweeps end to end: external-command trials (good and failing), built-in trials with invalid
-// points and ASHA pruning, and resume without duplicates.
+// Sweeps end to end through the job layer: external-command trials (good and failing),
+// built-in trials with invalid points and ASHA pruning, resume without duplicates on the same
+// trial numbers and rows, and a sweep whose every trial failed.
+#include "../common/JobTestSupport.h"
 #include "../common/TestSupport.h"
 
 #include "base/Errors.h"
-#include "jobs/SweepRunner.h"
-#include "store/Database.h"
-#include "store/StoreWriter.h"
-#include "store/SweepStore.h"
+#include "jobs/SweepJob.h"
+#include "store/WorkspaceReader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,21 +16,6 @@
 using namespace trainlab;
 
 namespace {
-
-class Recorder : public SweepObserver {
-public:
-    void sweepStarted(qint64 id) override { sweepId = id; }
-    void trialFinished(int trial, qint64, RunStatus status, const QString&) override {
-        finished.push_back({trial, status});
-        if (cancelAfter > 0 && int(finished.size()) >= cancelAfter && control)
-            control->cancel = true;
-    }
-    void message(const QString&) override {}
-    qint64 sweepId = 0;
-    std::vector<std::pair<int, RunStatus>> finished;
-    int cancelAfter = 0;
-    RunControl* control = nullptr;
-};
 
 SweepDefinition definition(const char* json) {
     return sweepDefinitionFromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("test"));
@@ -44,7 +29,7 @@ const char* kQuadratic = R"({"trainlab": 1, "name": "quadratic",
 
 } // namespace
 
-class TestSweepRunner : public QObject {
+class TestSweepJob : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void init() {
@@ -53,13 +38,12 @@ private Q_SLOTS:
     }
 
     void externalCommandTrials() {
-        const SweepDefinition def = definition(kQuadratic);
-        Recorder recorder;
-        const SweepResult result = runToEnd(def, recorder);
-        QCOMPARE(result.status, QStringLiteral("completed"));
-        QCOMPARE(recorder.finished.size(), size_t(8));
-        Database db(db_, Database::Mode::ReadOnly);
-        const QJsonObject report = sweeps::report(db, *sweeps::find(db, result.sweepId));
+        test::BackendFixture backend(db_);
+        const JobInfo result = backend.run(std::make_unique<SweepJob>(definition(kQuadratic)));
+        QCOMPARE(result.status, RunStatus::Completed);
+        QCOMPARE(trialsEnded(backend, result.id), 8);
+        WorkspaceReader workspace(db_);
+        const QJsonObject report = workspace.sweepReport(*workspace.sweep(result.sweepId));
         const QJsonArray trials = report.value(QStringLiteral("trials")).toArray();
         QCOMPARE(trials.size(), 8);
         double bestValue = 1e9;
@@ -108,11 +92,11 @@ private Q_SLOTS:
                       "space": {"training.optimizer.lr": {"choice": [0.01, 0.00001, 0.0001]},
                                 "training.batch_size": {"choice": [0, 64]}},
                       "early_stop": {"type": "asha", "min": 1, "reduction": 3}}})");
-        Recorder recorder;
-        const SweepResult result = runToEnd(def, recorder);
-        QCOMPARE(result.status, QStringLiteral("completed"));
-        Database db(db_, Database::Mode::ReadOnly);
-        const auto trials = sweeps::trials(db, result.sweepId);
+        test::BackendFixture backend(db_);
+        const JobInfo result = backend.run(std::make_unique<SweepJob>(def));
+        QCOMPARE(result.status, RunStatus::Completed);
+        WorkspaceReader workspace(db_);
+        const auto trials = workspace.trials(result.sweepId);
         QCOMPARE(trials.size(), size_t(6)); // the grid: 3 rates x 2 batch sizes, then exhausted
         int invalid = 0;
         int pruned = 0;
@@ -139,16 +123,31 @@ private Q_SLOTS:
     }
 
     void resumeDoesNotRepeatFinishedTrials() {
-        const SweepDefinition def = definition(kQuadratic);
-        Recorder first;
-        first.cancelAfter = 3;
-        const SweepResult stopped = runToEnd(def, first);
-        QCOMPARE(stopped.status, QStringLiteral("cancelled"));
-        const qint64 sweepId = stopped.sweepId;
-        Recorder second;
-        QCOMPARE(runToEnd(def, second, sweepId).status, QStringLiteral("completed"));
-        Database db(db_, Database::Mode::ReadOnly);
-        const auto trials = sweeps::trials(db, sweepId);
+        qint64 sweepId = 0;
+        {
+            test::BackendFixture backend(db_);
+            const qint64 id = backend.submit(std::make_unique<SweepJob>(definition(kQuadratic)));
+            QTRY_VERIFY_WITH_TIMEOUT(trialsEnded(backend, id) >= 3, 60000);
+            backend.backend().cancel(id);
+            const JobInfo stopped = backend.waitForEnd(id);
+            QCOMPARE(stopped.status, RunStatus::Cancelled);
+            sweepId = stopped.sweepId;
+        }
+        int rowsBefore = 0;
+        {
+            WorkspaceReader workspace(db_);
+            rowsBefore = int(workspace.runs().size());
+            QCOMPARE(workspace.sweep(sweepId)->status, RunStatus::Cancelled);
+        }
+        {
+            test::BackendFixture backend(db_);
+            WorkspaceReader workspace(db_);
+            const JobInfo resumed = backend.run(
+                std::make_unique<SweepJob>(resumeSweepDefinition(workspace, sweepId), sweepId));
+            QCOMPARE(resumed.status, RunStatus::Completed);
+        }
+        WorkspaceReader workspace(db_);
+        const auto trials = workspace.trials(sweepId);
         QCOMPARE(trials.size(), size_t(8));
         std::set<int> numbers;
         std::set<QString> points;
@@ -161,7 +160,26 @@ private Q_SLOTS:
         QCOMPARE(numbers.size(), size_t(8));
         QCOMPARE(*numbers.rbegin(), 8);
         QCOMPARE(points.size(), size_t(8)); // no point ran twice
-        QCOMPARE(sweeps::find(db, sweepId)->status, QStringLiteral("completed"));
+        // A trial cut short reran on its own row: one row per trial number, no more.
+        QCOMPARE(int(workspace.runs().size()), 8);
+        QVERIFY(rowsBefore <= 8);
+        QCOMPARE(workspace.sweep(sweepId)->status, RunStatus::Completed);
+    }
+
+    void everyTrialFailingFailsTheSweep() {
+        const SweepDefinition def = definition(R"({"trainlab": 1, "name": "doomed",
+            "sweep": {"strategy": "random", "trials": 3, "parallel": 1, "seed": 1,
+                      "objective": {"metric": "value", "goal": "minimize"},
+                      "space": {"x": {"uniform": [0, 1]}},
+                      "command": ["/bin/sh", "-c", "exit 4"]}})");
+        test::BackendFixture backend(db_);
+        const JobInfo result = backend.run(std::make_unique<SweepJob>(def));
+        QCOMPARE(result.status, RunStatus::Failed);
+        QCOMPARE(result.failure, FailureKind::Runtime);
+        QVERIFY2(result.error.contains(QStringLiteral("every trial failed")),
+                 qPrintable(result.error));
+        WorkspaceReader workspace(db_);
+        QCOMPARE(workspace.sweep(result.sweepId)->status, RunStatus::Failed);
     }
 
     void badSweepSpecsAreRefused() {
@@ -189,17 +207,14 @@ private Q_SLOTS:
     }
 
 private:
-    // Runs a sweep to its end with the writer closed afterwards, so readers see everything.
-    SweepResult runToEnd(const SweepDefinition& def, Recorder& recorder, qint64 resume = 0) {
-        RunControl control;
-        recorder.control = recorder.cancelAfter > 0 ? &control : nullptr;
-        StoreWriter writer(db_);
-        return runSweep(def, writer, control, recorder, resume);
+    static int trialsEnded(const test::BackendFixture& backend, qint64 sweepJob) {
+        return int(std::count_if(backend.finished.begin(), backend.finished.end(),
+                                 [&](const JobInfo& info) { return info.parent == sweepJob; }));
     }
 
     std::unique_ptr<QTemporaryDir> dir_;
     QString db_;
 };
 
-QTEST_GUILESS_MAIN(TestSweepRunner)
-#include "tst_sweeprunner.moc"
+QTEST_GUILESS_MAIN(TestSweepJob)
+#include "tst_sweepjob.moc"

@@ -1,0 +1,28 @@
+#include "base/Errors.h"
+
+#include <new>
+
+namespace trainlab {
+
+FailureKind failureKindOf(const std::exception& error) {
+    if (dynamic_cast<const InputError*>(&error))
+        return FailureKind::BadInput;
+    if (dynamic_cast<const EnvironmentError*>(&error) ||
+        dynamic_cast<const std::bad_alloc*>(&error))
+        return FailureKind::Environment;
+    return FailureKind::Runtime;
+}
+
+QString firstLineOf(const std::exception& error) {
+    if (const auto* input = dynamic_cast<const InputError*>(&error))
+        return input->message();
+    if (const auto* environment = dynamic_cast<const EnvironmentError*>(&error))
+        return environment->message();
+    if (const auto* run = dynamic_cast<const RunError*>(&error))
+        return run->message();
+    if (dynamic_cast<const std::bad_alloc*>(&error))
+        return QStringLiteral("out of memory");
+    return QString::fromUtf8(error.what()).section(QLatin1Char('\n'), 0, 0);
+}
+
+} // namespace trainlab

@@ -1,0 +1,84 @@
+#include "store/WorkspaceReader.h"
+
+#include "store/sql/Database.h"
+#include "store/sql/Reports.h"
+#include "store/sql/RunQueries.h"
+#include "store/sql/SweepQueries.h"
+
+namespace trainlab {
+
+WorkspaceReader::WorkspaceReader(const QString& path)
+    : path_(path) {
+    try {
+        prepareWorkspace(path);
+    } catch (const StoreError&) {
+        // Read-only, locked or on a full disk: it may still be read as it is. A file that
+        // cannot even be read fails below, with the reason.
+    }
+    db_ = std::make_unique<Database>(path, Database::Mode::ReadOnly);
+}
+
+WorkspaceReader::~WorkspaceReader() = default;
+
+Database& WorkspaceReader::db() {
+    if (db_->walReplaced())
+        db_->reconnect(); // this process lost its locks: read through a fresh connection
+    return *db_;
+}
+
+std::vector<RunRecord> WorkspaceReader::runs() {
+    return runs::list(db());
+}
+
+std::optional<RunRecord> WorkspaceReader::run(qint64 id) {
+    return runs::find(db(), id);
+}
+
+QStringList WorkspaceReader::metricNames(qint64 run) {
+    return runs::metricNames(db(), run);
+}
+
+QVector<MetricPoint> WorkspaceReader::metricSeries(qint64 run, const QString& name, int maxPoints) {
+    return runs::metricSeries(db(), run, name, maxPoints);
+}
+
+RunMetricSummary WorkspaceReader::metricSummary(qint64 run) {
+    return runs::metricSummary(db(), run);
+}
+
+QJsonObject WorkspaceReader::runReport(const RunRecord& run) {
+    return reports::run(db(), run);
+}
+
+QJsonArray WorkspaceReader::runList() {
+    QJsonArray array;
+    for (const RunRecord& run : runs())
+        array.append(runReport(run));
+    return array;
+}
+
+std::vector<SweepRecord> WorkspaceReader::sweeps() {
+    return sweeps::list(db());
+}
+
+std::optional<SweepRecord> WorkspaceReader::sweep(qint64 id) {
+    return sweeps::find(db(), id);
+}
+
+std::vector<TrialRecord> WorkspaceReader::trials(qint64 sweep) {
+    return sweeps::trials(db(), sweep);
+}
+
+QJsonObject WorkspaceReader::sweepReport(const SweepRecord& sweep) {
+    return reports::sweep(db(), sweep);
+}
+
+void prepareWorkspace(const QString& path) {
+    Database open(path, Database::Mode::ReadWrite);
+}
+
+QString defaultWorkspacePath() {
+    return Database::defaultPath();
+}
+
+} // namespace trainlab

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "store/RunRecords.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QStringList>
+#include <memory>
+#include <vector>
+
+namespace trainlab {
+
+class Database;
+
+/// Reads a workspace through its own read-only connection: runs, metrics, sweeps and the JSON
+/// documents of `show` and `show-sweep`. Used by the CLI's query verbs and, on its worker
+/// thread, by the window's history reader. A connection whose locks were lost (see
+/// Database::walReplaced) is replaced before the next query.
+class WorkspaceReader {
+public:
+    /// Opens `path` for reading. When the file is writable it is first brought up to date (the
+    /// schema migrated, runs of dead processes marked interrupted); a read-only or locked
+    /// workspace is read as it is. Throws StoreError or NotAWorkspaceError naming the file.
+    explicit WorkspaceReader(const QString& path);
+    ~WorkspaceReader();
+    WorkspaceReader(const WorkspaceReader&) = delete;
+    WorkspaceReader& operator=(const WorkspaceReader&) = delete;
+
+    const QString& path() const { return path_; }
+
+    std::vector<RunRecord> runs();
+    std::optional<RunRecord> run(qint64 id);
+    QStringList metricNames(qint64 run);
+    /// The series of one metric, at most `maxPoints` long (0: all): longer series keep each
+    /// bucket's first, min, max and last points, so spikes survive.
+    QVector<MetricPoint> metricSeries(qint64 run, const QString& name, int maxPoints = 0);
+    RunMetricSummary metricSummary(qint64 run);
+    /// The `show RUN --json` document of DESIGN.md.
+    QJsonObject runReport(const RunRecord& run);
+    /// `runs --json`: one runReport per run, newest first.
+    QJsonArray runList();
+
+    std::vector<SweepRecord> sweeps();
+    std::optional<SweepRecord> sweep(qint64 id);
+    std::vector<TrialRecord> trials(qint64 sweep);
+    /// The `show-sweep SWEEP --json` document of DESIGN.md (plus "saved_device_hours").
+    QJsonObject sweepReport(const SweepRecord& sweep);
+
+private:
+    Database& db();
+
+    QString path_;
+    std::unique_ptr<Database> db_;
+};
+
+/// Opens the workspace at `path` read-write once (creating it, migrating it, marking runs of
+/// dead processes interrupted), so a problem with the file shows before any work starts.
+/// Throws StoreError or NotAWorkspaceError naming the file.
+void prepareWorkspace(const QString& path);
+
+/// The database path used when --db is not given: AppDataLocation/trainlab.db.
+QString defaultWorkspacePath();
+
+} // namespace trainlab

@@ -1,0 +1,266 @@
+#include "store/sql/RunQueries.h"
+
+#include "store/ProcessToken.h"
+#include "store/StoreError.h"
+#include "store/sql/Database.h"
+#include "util/Clock.h"
+#include "util/Json.h"
+
+#include <algorithm>
+
+namespace trainlab::runs {
+
+namespace {
+
+QVariant optionalReal(const std::optional<double>& value) {
+    return value ? QVariant(*value) : QVariant();
+}
+
+std::optional<double> readOptional(const Statement& s, int column) {
+    return s.isNull(column) ? std::nullopt : std::optional<double>(s.real(column));
+}
+
+constexpr const char* kRunColumns =
+    "SELECT id, coalesce(experiment, 0), name, status, params, spec, devices, created, "
+    "coalesce(started, ''), coalesce(ended, ''), coalesce(error, ''), energy_j, device_hours, "
+    "cost, coalesce(checkpoint_dir, ''), coalesce(owner, ''), coalesce(sweep, 0), "
+    "coalesce(trial, 0) FROM runs ";
+
+RunRecord readRun(const Statement& s) {
+    RunRecord r;
+    r.id = s.int64(0);
+    r.experiment = s.int64(1);
+    r.name = s.text(2);
+    r.status = runStatusFromName(s.text(3));
+    r.params = parseJsonObject(s.text(4));
+    r.spec = s.text(5);
+    r.devices = s.text(6);
+    r.created = s.text(7);
+    r.started = s.text(8);
+    r.ended = s.text(9);
+    r.error = s.text(10);
+    r.energyJ = readOptional(s, 11);
+    r.deviceHours = readOptional(s, 12);
+    r.cost = readOptional(s, 13);
+    r.checkpointDir = s.text(14);
+    r.owner = s.text(15);
+    r.sweep = s.int64(16);
+    r.trial = int(s.int64(17));
+    return r;
+}
+
+// Each workspace has its own folder, so two workspaces side by side never share `run-1`.
+QString checkpointDirectory(const Database& db, qint64 run) {
+    return Database::workspaceFolder(db.path()) + QStringLiteral("/checkpoints/run-%1").arg(run);
+}
+
+} // namespace
+
+RunPlace create(Database& db, const NewRun& run) {
+    Transaction transaction(db);
+    Statement experiment(db, "INSERT INTO experiments(name, spec, created) VALUES(?, ?, ?)");
+    experiment.bind(1, run.name).bind(2, run.specJson).bind(3, isoTimestampNow()).run();
+    const qint64 experimentId = db.lastInsertId();
+    Statement insert(db, "INSERT INTO runs(experiment, name, status, params, spec, created, "
+                         "sweep, trial) VALUES(?, ?, 'queued', ?, ?, ?, ?, ?)");
+    insert.bind(1, experimentId)
+        .bind(2, run.name)
+        .bind(3, compactJson(run.params))
+        .bind(4, run.specJson)
+        .bind(5, isoTimestampNow())
+        .bind(6, run.sweep > 0 ? QVariant(run.sweep) : QVariant())
+        .bind(7, run.sweep > 0 ? QVariant(run.trial) : QVariant())
+        .run();
+    RunPlace place;
+    place.id = db.lastInsertId();
+    place.checkpointDir = checkpointDirectory(db, place.id);
+    place.workspaceId = db.workspaceId();
+    Statement folder(db, "UPDATE runs SET checkpoint_dir = ? WHERE id = ?");
+    folder.bind(1, place.checkpointDir).bind(2, place.id).run();
+    transaction.commit();
+    return place;
+}
+
+RunPlace beginResume(Database& db, qint64 run, const QString& devices) {
+    Transaction transaction(db);
+    const auto record = find(db, run);
+    if (!record)
+        throw InputError(QStringLiteral("%1: no run %2").arg(db.path()).arg(run));
+    RunPlace place;
+    place.id = run;
+    place.workspaceId = db.workspaceId();
+    // A run from before workspaces had their own folder keeps its old one.
+    place.checkpointDir =
+        record->checkpointDir.isEmpty() ? checkpointDirectory(db, run) : record->checkpointDir;
+    Statement last(db, "SELECT path, step FROM checkpoints WHERE run = ? AND is_best = 0 "
+                       "ORDER BY id DESC LIMIT 1");
+    last.bind(1, run);
+    if (last.step()) {
+        place.resumeFrom = last.text(0);
+        place.resumeStep = last.int64(1);
+    }
+    const bool fromStart = place.resumeFrom.isEmpty();
+    // Rows logged after the checkpoint are replayed by the continuation; the end-of-run test
+    // evaluation is logged at the checkpoint's own step.
+    Statement metrics(db, "DELETE FROM metrics WHERE run = ?1 AND (step > ?2 OR ?3 OR "
+                          "(step = ?2 AND name LIKE 'test\\_%' ESCAPE '\\'))");
+    metrics.bind(1, run).bind(2, place.resumeStep).bind(3, qint64(fromStart)).run();
+    Statement artifacts(db, "DELETE FROM artifacts WHERE run = ?");
+    artifacts.bind(1, run).run();
+    if (fromStart) {
+        Statement checkpoints(db, "DELETE FROM checkpoints WHERE run = ?");
+        checkpoints.bind(1, run).run();
+    }
+    markRunning(db, run, devices);
+    transaction.commit();
+    return place;
+}
+
+void markRunning(Database& db, qint64 run, const QString& devices) {
+    Statement update(db, "UPDATE runs SET status = 'running', started = coalesce(started, ?), "
+                         "devices = ?, owner = ?, ended = NULL, error = NULL WHERE id = ?");
+    update.bind(1, isoTimestampNow())
+        .bind(2, devices)
+        .bind(3, currentProcessToken())
+        .bind(4, run)
+        .run();
+}
+
+void setStatus(Database& db, qint64 run, RunStatus status) {
+    Statement update(db, "UPDATE runs SET status = ?, owner = ? WHERE id = ?");
+    update.bind(1, runStatusName(status)).bind(2, currentProcessToken()).bind(3, run).run();
+}
+
+void finish(Database& db, const RunEnd& end) {
+    // Figures add up over the sessions of a resumed run.
+    // The process lets go of the run: a paused one may be resumed by any other.
+    Statement update(db, "UPDATE runs SET status = ?1, ended = ?2, error = ?3, owner = NULL, "
+                         "energy_j = coalesce(energy_j + ?4, ?4, energy_j), "
+                         "device_hours = coalesce(device_hours + ?5, ?5, device_hours), "
+                         "cost = coalesce(cost + ?6, ?6, cost), "
+                         "saved_device_hours = coalesce(?7, saved_device_hours) WHERE id = ?8");
+    update.bind(1, runStatusName(end.status))
+        .bind(2, isoTimestampNow())
+        .bind(3, end.error.isEmpty() ? QVariant() : QVariant(end.error))
+        .bind(4, optionalReal(end.energyJ))
+        .bind(5, optionalReal(end.deviceHours))
+        .bind(6, optionalReal(end.cost))
+        .bind(7, optionalReal(end.savedDeviceHours))
+        .bind(8, end.run)
+        .run();
+}
+
+void recordCheckpoint(Database& db, const CheckpointRecord& c) {
+    Transaction transaction(db);
+    Statement remove(db, "DELETE FROM checkpoints WHERE run = ? AND is_best = ?");
+    remove.bind(1, c.run).bind(2, qint64(c.best)).run();
+    Statement insert(db, "INSERT INTO checkpoints(run, step, epoch, path, metric, value, "
+                         "is_best, created) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, c.run)
+        .bind(2, c.step)
+        .bind(3, c.epoch)
+        .bind(4, c.path)
+        .bind(5, c.metric.isEmpty() ? QVariant() : QVariant(c.metric))
+        .bind(6, c.metric.isEmpty() ? QVariant() : QVariant(c.value))
+        .bind(7, qint64(c.best))
+        .bind(8, isoTimestampNow())
+        .run();
+    transaction.commit();
+}
+
+void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload) {
+    Statement insert(db, "INSERT INTO artifacts(run, kind, payload, created) VALUES(?, ?, ?, ?)");
+    insert.bind(1, run)
+        .bind(2, kind)
+        .bind(3, compactJson(payload))
+        .bind(4, isoTimestampNow())
+        .run();
+}
+
+void appendMetrics(Database& db, const QVector<MetricPoint>& points) {
+    Statement insert(db, "INSERT INTO metrics(run, step, epoch, name, value, wall_time) "
+                         "VALUES(?, ?, ?, ?, ?, ?)");
+    for (const MetricPoint& p : points) {
+        insert.bind(1, p.run)
+            .bind(2, p.step)
+            .bind(3, p.epoch)
+            .bind(4, p.name)
+            .bind(5, p.value)
+            .bind(6, p.wallTime)
+            .run();
+    }
+}
+
+std::vector<RunRecord> list(Database& db) {
+    return queryAll<RunRecord>(db, QByteArray(kRunColumns) + "ORDER BY id DESC", readRun);
+}
+
+std::optional<RunRecord> find(Database& db, qint64 run) {
+    return queryOne<RunRecord>(db, QByteArray(kRunColumns) + "WHERE id = ?", readRun, run);
+}
+
+QStringList metricNames(Database& db, qint64 run) {
+    Statement select(db, "SELECT DISTINCT name FROM metrics WHERE run = ? ORDER BY name");
+    select.bind(1, run);
+    QStringList names;
+    while (select.step())
+        names << select.text(0);
+    return names;
+}
+
+QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints) {
+    Statement select(db, "SELECT step, epoch, value, wall_time FROM metrics WHERE run = ? AND "
+                         "name = ? ORDER BY step, rowid");
+    select.bind(1, run).bind(2, name);
+    QVector<MetricPoint> all;
+    while (select.step())
+        all.append({run, select.int64(0), select.real(1), name, select.real(2), select.real(3)});
+    if (maxPoints <= 0 || all.size() <= maxPoints)
+        return all;
+
+    // Each bucket keeps first, min, max, last in step order: 4 points per bucket.
+    const qsizetype buckets = std::max<qsizetype>(1, maxPoints / 4);
+    const double width = double(all.size()) / double(buckets);
+    QVector<MetricPoint> reduced;
+    reduced.reserve(buckets * 4);
+    for (qsizetype b = 0; b < buckets; ++b) {
+        const auto begin = qsizetype(double(b) * width);
+        const auto end = std::min(all.size(), qsizetype(double(b + 1) * width));
+        if (begin >= end)
+            continue;
+        qsizetype lo = begin;
+        qsizetype hi = begin;
+        for (qsizetype i = begin; i < end; ++i) {
+            if (all[i].value < all[lo].value)
+                lo = i;
+            if (all[i].value > all[hi].value)
+                hi = i;
+        }
+        QList<qsizetype> keep = {begin, lo, hi, end - 1};
+        std::sort(keep.begin(), keep.end());
+        keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+        for (qsizetype i : keep)
+            reduced.append(all[i]);
+    }
+    return reduced;
+}
+
+RunMetricSummary metricSummary(Database& db, qint64 run) {
+    RunMetricSummary summary;
+    // SQLite takes bare columns from the row that holds max(): the value at the last step.
+    Statement last(db, "SELECT name, value, max(step) FROM metrics WHERE run = ? GROUP BY name");
+    last.bind(1, run);
+    while (last.step())
+        summary.final.insert(last.text(0), last.real(1));
+    Statement extremes(db, "SELECT name, min(value), max(value) FROM metrics WHERE run = ? "
+                           "GROUP BY name");
+    extremes.bind(1, run);
+    while (extremes.step()) {
+        const QString name = extremes.text(0);
+        if (const auto higher = metricHigherIsBetter(name))
+            summary.best.insert(name, *higher ? extremes.real(2) : extremes.real(1));
+    }
+    return summary;
+}
+
+} // namespace trainlab::runs

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "store/sql/Private.h"
+
+#include "store/RunRecords.h"
+
+#include <optional>
+#include <vector>
+
+namespace trainlab {
+
+class Database;
+
+/// SQL of the sweeps table and of a sweep's trials.
+namespace sweeps {
+
+qint64 create(Database& db, const NewSweep& sweep);
+/// `release`: this process lets go of the sweep (it stays paused for any process to resume).
+void setStatus(Database& db, qint64 sweep, RunStatus status, const QString& error = {},
+               bool release = false);
+void setImportance(Database& db, qint64 sweep, const QJsonObject& importance);
+
+std::vector<SweepRecord> list(Database& db);
+std::optional<SweepRecord> find(Database& db, qint64 sweep);
+/// Trials in trial order; each trial number appears once, as its newest run.
+std::vector<TrialRecord> trials(Database& db, qint64 sweep);
+
+} // namespace sweeps
+
+} // namespace trainlab
