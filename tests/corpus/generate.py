@@ -188,6 +188,15 @@ def png(width, height, gray):
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def png_claiming(width, height):
+    """A PNG whose header claims `width` x `height` pixels over a few bytes of data."""
+    def chunk(kind, payload):
+        return (struct.pack(">I", len(payload)) + kind + payload +
+                struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(bytes(64))) + chunk(b"IEND", b""))
+
+
 def data_cases():
     """(reader, case path, path at fault, fragment, files {relative path: bytes})"""
     rng = random.Random(20)
@@ -264,6 +273,10 @@ def data_cases():
              "images/truncated-png/cats/0.png": png_ok,
              "images/truncated-png/cats/1.png": png(64, 64, 7)[:45],
              "images/truncated-png/dogs/0.png": png_ok}),
+        ("images", "images/huge-dimensions-png", "images/huge-dimensions-png/dogs/huge.png",
+         "cannot decode this image", {
+             "images/huge-dimensions-png/cats/0.png": png_ok,
+             "images/huge-dimensions-png/dogs/huge.png": png_claiming(100000, 100000)}),
         ("images", "images/zero-byte-image", "images/zero-byte-image/dogs/empty.jpg",
          "empty file (0 bytes)", {
              "images/zero-byte-image/cats/0.png": png_ok,
