@@ -190,36 +190,37 @@ private Q_SLOTS:
         QTest::addColumn<QString>("command");
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QString>("fault");
+        QTest::addColumn<QString>("fragment");
         const QString validate = QStringLiteral("validate");
         const QString inspect = QStringLiteral("data inspect");
-        QTest::newRow("validate /dev/zero") << validate << QStringLiteral("/dev/zero")
-                                            << QStringLiteral("/dev/zero: is a character device");
-        QTest::newRow("validate a folder") << validate << dir_.path() << dir_.path();
-        QTest::newRow("validate a FIFO") << validate << fifo_ << fifo_;
-        QTest::newRow("validate empty file")
-            << validate << corpusPath(QStringLiteral("specs/empty.json"))
-            << corpusPath(QStringLiteral("specs/empty.json"));
-        QTest::newRow("validate truncated JSON")
-            << validate << corpusPath(QStringLiteral("specs/truncated.json"))
-            << corpusPath(QStringLiteral("specs/truncated.json"));
-        QTest::newRow("validate binary junk")
-            << validate << corpusPath(QStringLiteral("specs/binary-junk.json"))
-            << corpusPath(QStringLiteral("specs/binary-junk.json"));
+        const QString zero = QStringLiteral("/dev/zero");
+        QTest::newRow("validate /dev/zero")
+            << validate << zero << zero
+            << QStringLiteral("is a character device, not a regular file");
+        QTest::newRow("validate a folder")
+            << validate << dir_.path() << dir_.path() << QStringLiteral("is a directory");
+        QTest::newRow("validate a FIFO") << validate << fifo_ << fifo_ << QStringLiteral("FIFO");
+        for (const char* file : {"empty.json", "truncated.json", "binary-junk.json"}) {
+            const QString path = corpusPath(QStringLiteral("specs/") + QLatin1String(file));
+            QTest::newRow(qPrintable(QStringLiteral("validate ") + QLatin1String(file)))
+                << validate << path << path << QString();
+        }
         for (const auto& [name, c] : cliData_)
             QTest::newRow(qPrintable(QStringLiteral("data inspect ") + name))
-                << inspect << dataSpec(name, c) << c.fault;
+                << inspect << dataSpec(name, c) << c.fault << c.fragment;
     }
 
     void cli() {
         QFETCH(QString, command);
         QFETCH(QString, spec);
         QFETCH(QString, fault);
+        QFETCH(QString, fragment);
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TRAINLAB_CACHE_DIR"), dir_.filePath(QStringLiteral("cache")));
         process.setProcessEnvironment(env);
         process.start(QStringLiteral(TRAINLAB_CLI_PATH), command.split(QLatin1Char(' ')) << spec);
-        QVERIFY2(process.waitForFinished(30000), "trainlab-cli did not finish in 30 s");
+        QVERIFY2(process.waitForFinished(120000), "trainlab-cli did not finish in 120 s");
         const QString err = QString::fromUtf8(process.readAllStandardError()).trimmed();
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QVERIFY2(process.exitCode() == 2,
@@ -229,6 +230,8 @@ private Q_SLOTS:
         QVERIFY2(err.startsWith(QStringLiteral("trainlab-cli: ")), qPrintable(err));
         QVERIFY2(err.contains(fault),
                  qPrintable(QStringLiteral("does not name %1: %2").arg(fault, err)));
+        QVERIFY2(err.contains(fragment),
+                 qPrintable(QStringLiteral("does not say '%1': %2").arg(fragment, err)));
     }
 
 private:
@@ -318,7 +321,8 @@ private:
         const QString hugeGz = file(QStringLiteral("huge.idx.gz"), gzipBomb(huge, 2200));
         add(QStringLiteral("idx gzip declares 10 GB"), idx, hugeGz, hugeGz,
             QStringLiteral("is larger than the 2 GiB limit for a data file"));
-        cliData_.emplace_back(QStringLiteral("idx gzip bomb"), Case{idx, bomb, bomb, {}});
+        cliData_.emplace_back(QStringLiteral("idx gzip bomb"),
+                              Case{idx, bomb, bomb, QStringLiteral("gzip data inflates to more")});
 
         // CSV: a million columns, a 17 MiB line.
         QByteArray wide;
@@ -335,14 +339,15 @@ private:
         add(QStringLiteral("csv million columns"), csv, wideCsv, wideCsv + QStringLiteral(":1"),
             QStringLiteral("more than 100000 columns"));
         cliData_.emplace_back(QStringLiteral("csv million columns"),
-                              Case{csv, wideCsv, wideCsv + QStringLiteral(":1"), {}});
+                              Case{csv, wideCsv, wideCsv + QStringLiteral(":1"),
+                                   QStringLiteral("more than 100000 columns")});
         const QString longCsv = file(QStringLiteral("long-line.csv"),
                                      "a,label\n1,x\n" + QByteArray(17 << 20, 'y') + "\n2,z\n");
         add(QStringLiteral("csv 17 MiB line"), csv, longCsv, longCsv + QStringLiteral(":3"),
             QStringLiteral("line is longer than 16 MiB"));
-        cliData_.emplace_back(
-            QStringLiteral("csv /dev/zero"),
-            Case{csv, QStringLiteral("/dev/zero"), QStringLiteral("/dev/zero"), {}});
+        cliData_.emplace_back(QStringLiteral("csv /dev/zero"),
+                              Case{csv, QStringLiteral("/dev/zero"), QStringLiteral("/dev/zero"),
+                                   QStringLiteral("is a character device")});
 
         // CIFAR-10: a missing batch, a missing test batch, a cut, an empty and a folder batch.
         const auto cifar = [&](const QString& name, const QStringList& skip) {
@@ -364,10 +369,9 @@ private:
                            "data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, "
                            "data_batch_5.bin, test_batch.bin)"));
         cliData_.emplace_back(QStringLiteral("cifar missing batch"),
-                              Case{QStringLiteral("cifar"),
-                                   cifarMissing,
+                              Case{QStringLiteral("cifar"), cifarMissing,
                                    cifarMissing + QStringLiteral("/data_batch_3.bin"),
-                                   {}});
+                                   QStringLiteral("missing (a CIFAR-10 folder holds")});
         const QString cifarNoTest =
             cifar(QStringLiteral("missing-test"), {QStringLiteral("test_batch.bin")});
         add(QStringLiteral("cifar missing test batch"), QStringLiteral("cifar"), cifarNoTest,
@@ -417,9 +421,10 @@ private:
         add(QStringLiteral("empty class folder"), QStringLiteral("images"), emptyClass,
             emptyClass + QStringLiteral("/emus"), QStringLiteral("class folder has no images"));
         const QString corrupt = corpusPath(QStringLiteral("data/images/corrupt-image"));
-        cliData_.emplace_back(
-            QStringLiteral("corrupt image"),
-            Case{QStringLiteral("images"), corrupt, corrupt + QStringLiteral("/dogs/1.png"), {}});
+        cliData_.emplace_back(QStringLiteral("corrupt image"),
+                              Case{QStringLiteral("images"), corrupt,
+                                   corrupt + QStringLiteral("/dogs/1.png"),
+                                   QStringLiteral("cannot decode this image")});
     }
 
     QTemporaryDir dir_;
