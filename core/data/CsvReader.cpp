@@ -5,6 +5,7 @@
 
 #include <QSet>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 namespace trainlab {
@@ -54,8 +55,12 @@ QChar detectCsvDelimiter(const QString& text, const CsvSpec& spec, const QString
     return best;
 }
 
-std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, const QString& name,
-                                      std::vector<int>* lines) {
+namespace {
+
+// Splits rows; with `sameWidth`, a row whose field count differs from the first row's stops
+// the split at once, naming its line, instead of after the whole file is held as cells.
+std::vector<QStringList> splitRows(const QString& text, QChar delimiter, const QString& name,
+                                   std::vector<int>* lines, bool sameWidth) {
     std::vector<QStringList> rows;
     QStringList row;
     QString field;
@@ -63,16 +68,36 @@ std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, cons
     bool fieldWasQuoted = false;
     int line = 1;
     int rowStart = 1;
-    auto endRow = [&] {
+    auto addField = [&] {
+        // Checked per field so that a million-column line fails after 100,000 fields, not
+        // after a million cells were allocated.
+        if (row.size() >= kMaxCsvColumns)
+            throw InputError(QStringLiteral("%1:%2: more than %3 columns (the limit for a CSV "
+                                            "file; is the delimiter '%4' right?)")
+                                 .arg(name)
+                                 .arg(rowStart)
+                                 .arg(kMaxCsvColumns)
+                                 .arg(delimiter == QLatin1Char('\t') ? QStringLiteral("\\t")
+                                                                     : QString(delimiter)));
         row << field;
+        field.clear();
+    };
+    auto endRow = [&] {
+        addField();
         const bool blank = row.size() == 1 && row.first().trimmed().isEmpty() && !fieldWasQuoted;
         if (!blank) {
+            if (sameWidth && !rows.empty() && row.size() != rows.front().size())
+                throw InputError(QStringLiteral("%1:%2: %3 fields, expected %4 (as on line %5)")
+                                     .arg(name)
+                                     .arg(rowStart)
+                                     .arg(row.size())
+                                     .arg(rows.front().size())
+                                     .arg(lines && !lines->empty() ? lines->front() : 1));
             rows.push_back(row);
             if (lines)
                 lines->push_back(rowStart);
         }
         row.clear();
-        field.clear();
         fieldWasQuoted = false;
     };
     for (qsizetype i = 0; i < text.size(); ++i) {
@@ -95,8 +120,7 @@ std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, cons
             fieldWasQuoted = true;
             field.clear();
         } else if (c == delimiter) {
-            row << field;
-            field.clear();
+            addField();
             fieldWasQuoted = false;
         } else if (c == QLatin1Char('\n')) {
             endRow();
@@ -114,15 +138,49 @@ std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, cons
     return rows;
 }
 
+// Refuses physical lines longer than kMaxCsvLineBytes before the text is decoded: memchr keeps
+// this at memory speed on any size of file, so a single-line or binary file fails at once.
+void checkCsvLines(const QByteArray& bytes, const QString& name) {
+    const char* begin = bytes.constData();
+    const char* end = begin + bytes.size();
+    int line = 1;
+    for (const char* p = begin; p < end; ++line) {
+        const auto* newline = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+        const char* lineEnd = newline ? newline : end;
+        if (lineEnd - p > kMaxCsvLineBytes)
+            throw InputError(QStringLiteral("%1:%2: line is longer than %3 (the limit for a CSV "
+                                            "line; is this a CSV file?)")
+                                 .arg(name)
+                                 .arg(line)
+                                 .arg(formatBytes(kMaxCsvLineBytes)));
+        p = lineEnd + 1;
+    }
+}
+
+} // namespace
+
+std::vector<QStringList> splitCsvRows(const QString& text, QChar delimiter, const QString& name,
+                                      std::vector<int>* lines) {
+    return splitRows(text, delimiter, name, lines, false);
+}
+
 SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec& spec) {
-    const QString text = QString::fromUtf8(bytes);
+    checkCsvLines(bytes, name);
+    QString text = QString::fromUtf8(bytes);
     if (text.contains(QChar(QChar::ReplacementCharacter)))
         throw InputError(QStringLiteral("%1: not UTF-8 text (is it a CSV file?)").arg(name));
+    // NUL is valid UTF-8 but never CSV text: a zero-filled or binary file.
+    if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0)
+        throw InputError(QStringLiteral("%1: NUL byte at byte %2: binary data, not CSV text")
+                             .arg(name)
+                             .arg(nul));
+    if (text.startsWith(QChar(QChar::ByteOrderMark)))
+        text.remove(0, 1); // a UTF-8 BOM (spreadsheet exports) is not part of the first column
     const QChar delimiter = detectCsvDelimiter(text, spec, name);
     std::vector<int> lines;
-    std::vector<QStringList> rows = splitCsvRows(text, delimiter, name, &lines);
+    std::vector<QStringList> rows = splitRows(text, delimiter, name, &lines, true);
     if (rows.empty())
-        throw InputError(QStringLiteral("%1: no rows").arg(name));
+        throw InputError(QStringLiteral("%1: no rows (the file is empty or blank)").arg(name));
 
     bool header = spec.header == QLatin1String("yes");
     if (spec.header == QLatin1String("auto"))
@@ -147,15 +205,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
                 .arg(name)
                 .arg(lines.front())
                 .arg(delimiter == QLatin1Char('\t') ? QStringLiteral("\\t") : QString(delimiter)));
-    for (size_t r = 0; r < rows.size(); ++r) {
-        if (rows[r].size() != width)
-            throw InputError(QStringLiteral("%1:%2: %3 fields, expected %4 (as on line %5)")
-                                 .arg(name)
-                                 .arg(lines[r])
-                                 .arg(rows[r].size())
-                                 .arg(width)
-                                 .arg(lines.front()));
-    }
+    // Every row has `width` fields: splitRows checked it as it went.
 
     // The label column: a name, else a 0-based index, else the last column.
     qsizetype labelColumn = width - 1;

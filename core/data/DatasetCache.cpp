@@ -16,7 +16,9 @@ namespace trainlab {
 namespace {
 
 constexpr quint32 kMagic = 0x544c4453; // "TLDS"
-constexpr quint32 kFormatVersion = 1;
+// 2: the readers got stricter (all CIFAR-10 batches required, ...); an entry written by an older
+// reader may hold data the current one refuses, so it is read again.
+constexpr quint32 kFormatVersion = 2;
 
 void describeFile(QCryptographicHash& hash, const QString& path) {
     const QFileInfo info(path);

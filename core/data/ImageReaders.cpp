@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
+#include <QImageReader>
 #include <QThread>
 #include <atomic>
 #include <thread>
@@ -14,6 +15,8 @@
 namespace trainlab {
 
 namespace {
+
+constexpr int kCifarTrainBatches = 5;
 
 TensorDataset idxPair(const IdxPair& pair) {
     torch::Tensor images = readIdxFile(pair.images);
@@ -40,6 +43,21 @@ TensorDataset idxPair(const IdxPair& pair) {
                              .arg(pair.labels)
                              .arg(labels.min().item<int64_t>()));
     return {images.contiguous(), labels};
+}
+
+const QStringList kImagePatterns = {QStringLiteral("*.png"),  QStringLiteral("*.jpg"),
+                                    QStringLiteral("*.jpeg"), QStringLiteral("*.bmp"),
+                                    QStringLiteral("*.gif"),  QStringLiteral("*.pgm"),
+                                    QStringLiteral("*.ppm")};
+
+// Decodes one image; an empty string on success, else what is wrong with the file in words.
+QString decodeImage(const QString& path, QImage& image) {
+    QImageReader reader(path);
+    if (reader.read(&image))
+        return {};
+    if (QFileInfo(path).size() == 0)
+        return QStringLiteral("empty file (0 bytes), not an image");
+    return QStringLiteral("cannot decode this image (%1)").arg(reader.errorString());
 }
 
 void checkLabelsBelow(const TensorDataset& data, int64_t classes, const QString& file) {
@@ -92,31 +110,36 @@ SourceData readFashionMnist(const QString& dir) {
 }
 
 SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
+    if (const QString problem = folderProblem(root); !problem.isEmpty())
+        throw InputError(root + QStringLiteral(": ") + problem);
     const QDir dir(root);
-    if (!dir.exists())
-        throw InputError(QStringLiteral("%1: no such folder").arg(root));
     const QStringList classes = dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     if (classes.size() < 2)
         throw InputError(QStringLiteral("%1: needs one sub-folder per class (at least two), found "
                                         "%2")
                              .arg(root)
                              .arg(classes.size()));
-    const QStringList patterns = {QStringLiteral("*.png"),  QStringLiteral("*.jpg"),
-                                  QStringLiteral("*.jpeg"), QStringLiteral("*.bmp"),
-                                  QStringLiteral("*.gif"),  QStringLiteral("*.pgm"),
-                                  QStringLiteral("*.ppm")};
     std::vector<QString> files;
     std::vector<int64_t> labels;
     for (qsizetype k = 0; k < classes.size(); ++k) {
-        QDir classDir(dir.filePath(classes[k]));
-        classDir.setNameFilters(patterns);
-        const QStringList images = classDir.entryList(QDir::Files, QDir::Name);
+        const QString classPath = dir.filePath(classes[k]);
+        if (const QString problem = folderProblem(classPath); !problem.isEmpty())
+            throw InputError(classPath + QStringLiteral(": ") + problem);
+        QDir classDir(classPath);
+        classDir.setNameFilters(kImagePatterns);
+        // Every entry with an image name, devices and dangling links included: one that is not
+        // a regular file is an error to report, not a file to skip quietly.
+        const QStringList images =
+            classDir.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
         if (images.isEmpty())
             throw InputError(QStringLiteral("%1: class folder has no images (png, jpg, bmp, gif, "
                                             "pgm, ppm)")
                                  .arg(classDir.path()));
         for (const QString& image : images) {
-            files.push_back(classDir.filePath(image));
+            const QString file = classDir.filePath(image);
+            if (const QString problem = regularFileProblem(file); !problem.isEmpty())
+                throw InputError(file + QStringLiteral(": ") + problem);
+            files.push_back(file);
             labels.push_back(k);
         }
     }
@@ -130,12 +153,13 @@ SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
     QString error;
     std::mutex errorMutex;
     auto work = [&] {
+        QImage image;
         for (int64_t i = next++; i < n && !failed; i = next++) {
-            QImage image(files[size_t(i)]);
-            if (image.isNull()) {
+            const QString problem = decodeImage(files[size_t(i)], image);
+            if (!problem.isEmpty()) {
                 std::lock_guard lock(errorMutex);
                 if (!failed.exchange(true))
-                    error = QStringLiteral("%1: cannot decode this image").arg(files[size_t(i)]);
+                    error = files[size_t(i)] + QStringLiteral(": ") + problem;
                 return;
             }
             image =
@@ -169,7 +193,11 @@ SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
 
 TensorDataset parseCifarBatch(const QByteArray& bytes, const QString& name) {
     constexpr int64_t kRecord = 1 + 3 * 32 * 32;
-    if (bytes.isEmpty() || bytes.size() % kRecord != 0)
+    if (bytes.isEmpty())
+        throw InputError(QStringLiteral("%1: empty file (a CIFAR-10 batch holds %2-byte records)")
+                             .arg(name)
+                             .arg(kRecord));
+    if (bytes.size() % kRecord != 0)
         throw InputError(QStringLiteral("%1: %2 bytes is not a whole number of %3-byte CIFAR-10 "
                                         "records (the last record starts at byte %4 and is cut)")
                              .arg(name)
@@ -198,19 +226,25 @@ TensorDataset parseCifarBatch(const QByteArray& bytes, const QString& name) {
 }
 
 SourceData readCifar10(const QString& dir) {
-    if (!QFileInfo(dir).isDir())
-        throw InputError(QStringLiteral("%1: no such folder").arg(dir));
+    if (const QString problem = folderProblem(dir); !problem.isEmpty())
+        throw InputError(dir + QStringLiteral(": ") + problem);
+    // All six files of the binary distribution: a missing one means a partial download or a
+    // wrong folder, and training on part of the data without saying so is worse than failing.
+    QStringList names;
+    for (int b = 1; b <= kCifarTrainBatches; ++b)
+        names << QStringLiteral("data_batch_%1.bin").arg(b);
+    names << QStringLiteral("test_batch.bin");
+    for (const QString& name : names) {
+        const QString file = dir + QLatin1Char('/') + name;
+        if (!QFileInfo(file).exists() && !QFileInfo(file).isSymLink())
+            throw InputError(QStringLiteral("%1: missing (a CIFAR-10 folder holds the binary "
+                                            "batches %2)")
+                                 .arg(file, names.join(QStringLiteral(", "))));
+    }
     std::vector<torch::Tensor> images;
     std::vector<torch::Tensor> labels;
-    for (int b = 1; b <= 5; ++b) {
-        const QString file = dir + QStringLiteral("/data_batch_%1.bin").arg(b);
-        if (!QFileInfo::exists(file)) {
-            if (b == 1)
-                throw InputError(QStringLiteral("%1: missing (expected CIFAR-10 binary batches "
-                                                "data_batch_1.bin ... data_batch_5.bin)")
-                                     .arg(file));
-            break;
-        }
+    for (int b = 0; b < kCifarTrainBatches; ++b) {
+        const QString file = dir + QLatin1Char('/') + names[b];
         const TensorDataset batch = parseCifarBatch(readFileBytes(file), file);
         images.push_back(batch.features);
         labels.push_back(batch.targets);
@@ -218,9 +252,8 @@ SourceData readCifar10(const QString& dir) {
     SourceData out;
     out.images = true;
     out.train = {torch::cat(images), torch::cat(labels)};
-    const QString testFile = dir + QStringLiteral("/test_batch.bin");
-    if (QFileInfo::exists(testFile))
-        out.test = parseCifarBatch(readFileBytes(testFile), testFile);
+    const QString testFile = dir + QLatin1Char('/') + names.last();
+    out.test = parseCifarBatch(readFileBytes(testFile), testFile);
     out.classNames = {QStringLiteral("airplane"), QStringLiteral("automobile"),
                       QStringLiteral("bird"),     QStringLiteral("cat"),
                       QStringLiteral("deer"),     QStringLiteral("dog"),

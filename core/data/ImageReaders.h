@@ -14,10 +14,13 @@ SourceData readFashionMnist(const QString& dir);
 SourceData readIdxDataset(const IdxPair& train, const IdxPair& test);
 
 /// root/CLASS/*.png|jpg|jpeg|bmp|gif|pgm|ppm: classes are the sorted folder names; every image
-/// is decoded with QImage and resized to the spec's size and channels.
+/// is decoded with QImage and resized to the spec's size and channels. Strict: a class folder
+/// without images, an image name that is not a regular file (a folder, a device, a dangling
+/// link), an empty or undecodable file each fail the load with its path; none is skipped.
 SourceData readImageFolder(const QString& root, const ImageSpec& spec);
 
-/// CIFAR-10 binary batches in `dir`: data_batch_1..5.bin and test_batch.bin.
+/// CIFAR-10 binary batches in `dir`: data_batch_1..5.bin and test_batch.bin, all six required
+/// (a missing one is named, with the list of expected files).
 SourceData readCifar10(const QString& dir);
 /// One CIFAR-10 batch file's bytes: 3073-byte records (label, 32x32 R, G, B planes).
 TensorDataset parseCifarBatch(const QByteArray& bytes, const QString& name);

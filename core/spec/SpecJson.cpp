@@ -1,6 +1,7 @@
 #include "spec/SpecJson.h"
 
 #include "base/Errors.h"
+#include "data/FileBytes.h"
 #include "model/LayerCatalog.h"
 #include "spec/SpecOverrides.h"
 #include "util/JsonObjectReader.h"
@@ -383,22 +384,47 @@ QString specHash(const ExperimentSpec& spec) {
 }
 
 QJsonObject readJsonFile(const QString& path) {
-    QFile file(path);
-    if (!QFileInfo(path).isFile())
-        throw InputError(QStringLiteral("%1: no such file").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw InputError(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    // A spec is a few KiB; the cap keeps /dev/zero-like or runaway files from filling memory.
+    constexpr qsizetype kMaxSpecFileBytes = qsizetype(16) << 20;
+    const QByteArray text = readRegularFile(path, kMaxSpecFileBytes, QStringLiteral("a spec file"));
+    if (text.startsWith("\xff\xfe") || text.startsWith("\xfe\xff"))
+        throw InputError(
+            QStringLiteral("%1: UTF-16 text (byte order mark at byte 0); save it as UTF-8")
+                .arg(path));
+    // QJsonDocument reports a bare value ("42", "null", binary junk) as "illegal value" at byte
+    // 1; say what the file starts with instead.
+    qsizetype first = text.startsWith("\xef\xbb\xbf") ? 3 : 0; // a UTF-8 BOM is tolerated
+    while (first < text.size() && QByteArrayView(" \t\r\n").contains(text[first]))
+        ++first;
+    if (first == text.size())
+        throw InputError(QStringLiteral("%1: empty file (a spec is a JSON object)").arg(path));
+    const auto lead = uchar(text[first]);
+    if (lead != '{' && lead != '[') {
+        const QByteArray before = text.left(first);
+        throw InputError(
+            QStringLiteral("%1: not a JSON object: starts with %2 at line %3, column %4 (byte %5)")
+                .arg(path, lead >= 0x20 && lead < 0x7f
+                               ? QStringLiteral("'%1'").arg(QLatin1Char(char(lead)))
+                               : QStringLiteral("byte 0x%1").arg(lead, 2, 16, QLatin1Char('0')))
+                .arg(before.count('\n') + 1)
+                .arg(first - (before.lastIndexOf('\n') + 1) + 1)
+                .arg(first));
+    }
     QJsonParseError parseError{};
-    const QByteArray text = file.readAll();
     const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        throw InputError(QStringLiteral("%1: not valid JSON at line %2 (byte %3): %4")
+    if (parseError.error != QJsonParseError::NoError) {
+        const QByteArray before = text.left(parseError.offset);
+        throw InputError(QStringLiteral("%1: not valid JSON at line %2, column %3 (byte %4): %5")
                              .arg(path)
-                             .arg(text.left(parseError.offset).count('\n') + 1)
+                             .arg(before.count('\n') + 1)
+                             .arg(parseError.offset - (before.lastIndexOf('\n') + 1) + 1)
                              .arg(parseError.offset)
                              .arg(parseError.errorString()));
+    }
     if (!doc.isObject())
-        throw InputError(QStringLiteral("%1: must hold a JSON object").arg(path));
+        throw InputError(QStringLiteral("%1: must hold a JSON object, got an array").arg(path));
+    if (const QStringList duplicates = duplicateJsonKeys(text); !duplicates.isEmpty())
+        throw SpecError(path, duplicates);
     return doc.object();
 }
 

@@ -1,8 +1,10 @@
 #include "util/JsonObjectReader.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cmath>
+#include <vector>
 
 namespace trainlab {
 
@@ -164,6 +166,129 @@ void JsonObjectReader::finish() {
         if (!known_.contains(it.key()))
             error(it.key(), QStringLiteral("unknown key"));
     }
+}
+
+namespace {
+
+// One open object or array while scanning JSON text for duplicate keys.
+struct JsonFrame {
+    bool object = false;
+    QString path;
+    QHash<QString, int> keyLines; ///< object: each key's line
+    QString key;                  ///< object: the key whose value comes next
+    int index = 0;                ///< array: the element whose value comes next
+    bool expectKey = true;        ///< object: a string now is a key, not a value
+};
+
+// Reads the JSON string starting at text[i] == '"', decoding escapes as QJsonDocument does (so
+// "a" and "\u0061" are the same key); leaves i on the closing quote.
+QString readJsonString(const QByteArray& text, qsizetype& i) {
+    QString out;
+    qsizetype runStart = ++i;
+    auto flush = [&] { out += QString::fromUtf8(text.constData() + runStart, i - runStart); };
+    while (i < text.size() && text[i] != '"') {
+        if (text[i] != '\\') {
+            ++i;
+            continue;
+        }
+        flush();
+        const char c = i + 1 < text.size() ? text[i + 1] : '\0';
+        i += 2;
+        switch (c) {
+        case 'b':
+            out += QLatin1Char('\b');
+            break;
+        case 'f':
+            out += QLatin1Char('\f');
+            break;
+        case 'n':
+            out += QLatin1Char('\n');
+            break;
+        case 'r':
+            out += QLatin1Char('\r');
+            break;
+        case 't':
+            out += QLatin1Char('\t');
+            break;
+        case 'u': {
+            bool ok = false;
+            const ushort unit = QByteArray(text.constData() + i, 4).toUShort(&ok, 16);
+            out += QChar(ok ? unit : ushort(0xfffd)); // surrogates pair up in the QString
+            i += 4;
+            break;
+        }
+        default: // '"', '\\', '/'
+            out += QLatin1Char(c);
+            break;
+        }
+        runStart = i;
+    }
+    flush();
+    return out;
+}
+
+QString childPath(const JsonFrame& parent) {
+    if (!parent.object)
+        return parent.path + QStringLiteral("[%1]").arg(parent.index);
+    return parent.path.isEmpty() ? parent.key : parent.path + QLatin1Char('.') + parent.key;
+}
+
+} // namespace
+
+QStringList duplicateJsonKeys(const QByteArray& json) {
+    QStringList problems;
+    std::vector<JsonFrame> stack;
+    int line = 1;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        switch (c) {
+        case '\n':
+            ++line;
+            break;
+        case '{':
+        case '[': {
+            JsonFrame frame;
+            frame.object = c == '{';
+            frame.path = stack.empty() ? QString() : childPath(stack.back());
+            stack.push_back(std::move(frame));
+            break;
+        }
+        case '}':
+        case ']':
+            if (!stack.empty())
+                stack.pop_back();
+            break;
+        case ',':
+            if (!stack.empty()) {
+                ++stack.back().index;
+                stack.back().expectKey = true;
+            }
+            break;
+        case '"': {
+            const int startLine = line;
+            const QString text = readJsonString(json, i);
+            if (stack.empty() || !stack.back().object || !stack.back().expectKey)
+                break; // a string value
+            JsonFrame& frame = stack.back();
+            frame.expectKey = false;
+            frame.key = text;
+            const auto seen = frame.keyLines.constFind(text);
+            if (seen == frame.keyLines.cend()) {
+                frame.keyLines.insert(text, startLine);
+                break;
+            }
+            problems << QStringLiteral("%1: duplicate key (lines %2 and %3); JSON keeps only one "
+                                       "of the two values")
+                            .arg(childPath(frame))
+                            .arg(*seen)
+                            .arg(startLine);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return problems;
 }
 
 } // namespace trainlab

@@ -59,4 +59,10 @@ private:
 /// Formats a JSON value for an error message ("-1", "\"abc\"", "[...]").
 QString describeJson(const QJsonValue& value);
 
+/// Every key that appears twice in one object of `json` (text that QJsonDocument already
+/// parsed), as "path: duplicate key (lines 3 and 9)" with the path in --set syntax
+/// ("model.layers[0].out"). QJsonDocument silently keeps one of the two values, so a spec
+/// with a duplicate would run with a setting its author may not have meant.
+QStringList duplicateJsonKeys(const QByteArray& json);
+
 } // namespace trainlab

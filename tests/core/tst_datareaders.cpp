@@ -9,7 +9,9 @@
 #include "data/IdxReader.h"
 #include "data/ImageReaders.h"
 
+#include <QElapsedTimer>
 #include <QtTest>
+#include <sys/stat.h>
 
 using namespace trainlab;
 
@@ -23,6 +25,13 @@ QString errorOf(const std::function<void()>& f) {
     }
     return {};
 }
+
+// Generous under sanitizers; measured release figures are in the commit message.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr qint64 kFastMs = 5000;
+#else
+constexpr qint64 kFastMs = 1000;
+#endif
 
 CsvSpec csvSpec(const QString& label = {}) {
     CsvSpec spec;
@@ -99,6 +108,139 @@ private Q_SLOTS:
                      readFileBytes(corrupt);
                  }).startsWith(corrupt + QStringLiteral(": corrupt gzip data near byte")),
                  qPrintable(errorOf([&] { readFileBytes(corrupt); })));
+    }
+
+    // Issue 10: a gzip bomb used to inflate without bound and end in a bad_alloc naming no file.
+    void idxGzipBombStopsAtTheDeclaredSize() {
+        const QByteArray idx = test::idxBytes({10, 28, 28});
+        QByteArray bomb = test::gzipBytes(idx);
+        const QByteArray zeros = test::gzipBytes(QByteArray(1 << 20, '\0'));
+        for (int i = 0; i < 1024; ++i) // 1 GiB more than the header declares
+            bomb += zeros;
+        const QString path = dir_->filePath(QStringLiteral("bomb.idx.gz"));
+        test::writeFile(path, bomb);
+        QElapsedTimer timer;
+        timer.start();
+        const QString error = errorOf([&] { readIdxFile(path); });
+        QCOMPARE(error, QStringLiteral("%1: gzip data inflates to more than the 7856 bytes the "
+                                       "IDX header declares (16-byte header + shape [10, 28, 28] "
+                                       "of unsigned byte); stopped there: the file is corrupt or "
+                                       "a decompression bomb")
+                            .arg(path));
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+        // The honest file of the same shape still reads.
+        test::writeFile(path, test::gzipBytes(idx));
+        QCOMPARE(readIdxFile(path).numel(), 7840);
+    }
+
+    void idxHeaderDeclaringMoreThanCouldExistIsRefused() {
+        // 60000 x 28 x 28 bytes declared by a file whose gzip data cannot inflate to that much.
+        QByteArray header = test::idxBytes({1, 28, 28});
+        header[4 + 2] = char(0xea); // dimension 0: 0x0000ea01 = 59905
+        const QString gz = dir_->filePath(QStringLiteral("lying.idx.gz"));
+        test::writeFile(gz, test::gzipBytes(header));
+        const QString lying = errorOf([&] { readIdxFile(gz); });
+        QVERIFY2(lying.startsWith(gz + QStringLiteral(": IDX dimension ")) &&
+                     lying.contains(QStringLiteral("of gzip data can inflate to")),
+                 qPrintable(lying));
+        // Dimensions whose product overflows 64 bits, plain and compressed.
+        const QByteArray overflow =
+            QByteArray::fromHex("00000803ffffffffffffffffffffffff") + QByteArray(64, '\0');
+        const QString plain = dir_->filePath(QStringLiteral("overflow.idx"));
+        test::writeFile(plain, overflow);
+        QVERIFY(errorOf([&] {
+                    readIdxFile(plain);
+                }).startsWith(plain + QStringLiteral(": IDX dimension 0 (4294967295")));
+        test::writeFile(gz, test::gzipBytes(overflow));
+        QVERIFY(errorOf([&] {
+                    readIdxFile(gz);
+                }).startsWith(gz + QStringLiteral(": IDX dimension 0 (4294967295")));
+    }
+
+    void gzipStopsAtTheCap() {
+        const QString path = dir_->filePath(QStringLiteral("zeros.csv.gz"));
+        QByteArray bomb;
+        const QByteArray zeros = test::gzipBytes(QByteArray(1 << 20, '\0'));
+        for (int i = 0; i < 64; ++i)
+            bomb += zeros;
+        test::writeFile(path, bomb);
+        QVERIFY(errorOf([&] {
+                    readFileBytes(path, qsizetype(1) << 20);
+                }).startsWith(path + QStringLiteral(": gzip data inflates to more than 1 MiB")));
+        QCOMPARE(readFileBytes(path, qsizetype(64) << 20).size(), qsizetype(64) << 20);
+        QVERIFY(
+            errorOf([&] {
+                readFileBytes(path, 1000);
+            }).contains(QStringLiteral("KiB is more than the 1000 bytes limit for a data file")));
+    }
+
+    void dataPathsThatAreNotFilesAreNamed() {
+        QCOMPARE(errorOf([&] { readFileBytes(dir_->path()); }),
+                 dir_->path() + QStringLiteral(": is a directory, not a file"));
+        QCOMPARE(errorOf([&] { readFileBytes(QStringLiteral("/dev/zero")); }),
+                 QStringLiteral("/dev/zero: is a character device, not a regular file"));
+        const QString fifo = dir_->filePath(QStringLiteral("fifo.csv"));
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+        QCOMPARE(errorOf([&] { readCsv(fifo, csvSpec()); }),
+                 fifo + QStringLiteral(": is a FIFO (named pipe), not a regular file"));
+        const QString none = dir_->filePath(QStringLiteral("none.csv"));
+        QCOMPARE(errorOf([&] { readCsv(none, csvSpec()); }),
+                 none + QStringLiteral(": no such file"));
+        QCOMPARE(errorOf([&] { readCifar10(QStringLiteral("/dev/zero")); }),
+                 QStringLiteral("/dev/zero: is a character device, not a folder"));
+        QCOMPARE(errorOf([&] { readImageFolder(fifo, ImageSpec()); }),
+                 fifo + QStringLiteral(": is a FIFO (named pipe), not a folder"));
+    }
+
+    // Issue 10: a million-column CSV took 20 s and 2.9 GB before failing.
+    void csvMillionColumnsFailFast() {
+        QByteArray wide;
+        for (int c = 0; c < 1'000'000; ++c)
+            wide += "1,";
+        wide += "label\n";
+        wide += wide;
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(errorOf([&] { parseCsv(wide, QStringLiteral("wide.csv"), csvSpec()); }),
+                 QStringLiteral("wide.csv:1: more than 100000 columns (the limit for a CSV file; "
+                                "is the delimiter ',' right?)"));
+        QVERIFY2(timer.elapsed() < kFastMs, qPrintable(QString::number(timer.elapsed())));
+        // At the limit still reads.
+        QByteArray limit;
+        for (int c = 0; c < kMaxCsvColumns - 1; ++c)
+            limit += "1,";
+        limit += "x\n" + limit + "y\n" + limit + "x\n";
+        QCOMPARE(parseCsv(limit, QStringLiteral("limit.csv"), csvSpec()).train.features.size(1),
+                 kMaxCsvColumns - 1);
+    }
+
+    void csvOverlongLineAndBinaryFailFast() {
+        QByteArray text = "a,label\n1,x\n2,y\n";
+        text += QByteArray(kMaxCsvLineBytes + 1, 'z');
+        text += "\n3,x\n";
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(errorOf([&] { parseCsv(text, QStringLiteral("long.csv"), csvSpec()); }),
+                 QStringLiteral("long.csv:4: line is longer than 16 MiB (the limit for a CSV "
+                                "line; is this a CSV file?)"));
+        QVERIFY2(timer.elapsed() < kFastMs, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(errorOf([&] {
+                     parseCsv(QByteArray("a,b\n1,\0\n", 8), QStringLiteral("nul.csv"), csvSpec());
+                 }),
+                 QStringLiteral("nul.csv: NUL byte at byte 6: binary data, not CSV text"));
+        // A ragged row is named as soon as it is read.
+        QByteArray ragged = "a,b,label\n";
+        for (int i = 0; i < 1000; ++i)
+            ragged += "1,2,x\n3,4,y\n";
+        ragged += "5,6\n";
+        QCOMPARE(errorOf([&] { parseCsv(ragged, QStringLiteral("r.csv"), csvSpec()); }),
+                 QStringLiteral("r.csv:2002: 2 fields, expected 3 (as on line 1)"));
+        // A UTF-8 byte order mark is not part of the first column's name.
+        const SourceData bom =
+            parseCsv("\xef\xbb\xbf"
+                     "a,label\n1,x\n2,y\n",
+                     QStringLiteral("bom.csv"), csvSpec(QStringLiteral("label")));
+        QCOMPARE(bom.featureNames, QStringList{QStringLiteral("a")});
     }
 
     void idxDatasetChecksCounts() {
@@ -225,10 +367,26 @@ private Q_SLOTS:
         const QString root = dir_->filePath(QStringLiteral("images"));
         test::writeImageFolder(root, {QStringLiteral("a"), QStringLiteral("b")}, 2);
         test::writeFile(root + QStringLiteral("/b/broken.png"), "not a png at all");
-        QCOMPARE(errorOf([&] { readImageFolder(root, ImageSpec()); }),
-                 QStringLiteral("%1/b/broken.png: cannot decode this image").arg(root));
-        QDir().mkpath(root + QStringLiteral("/c"));
+        QVERIFY(
+            errorOf([&] {
+                readImageFolder(root, ImageSpec());
+            }).startsWith(QStringLiteral("%1/b/broken.png: cannot decode this image (").arg(root)));
         QFile::remove(root + QStringLiteral("/b/broken.png"));
+        // Strict: an empty file or a name that is not a file fails the load, never skipped.
+        test::writeFile(root + QStringLiteral("/a/empty.jpg"), {});
+        QCOMPARE(errorOf([&] { readImageFolder(root, ImageSpec()); }),
+                 QStringLiteral("%1/a/empty.jpg: empty file (0 bytes), not an image").arg(root));
+        QFile::remove(root + QStringLiteral("/a/empty.jpg"));
+        QDir().mkpath(root + QStringLiteral("/a/folder.png"));
+        QCOMPARE(errorOf([&] { readImageFolder(root, ImageSpec()); }),
+                 QStringLiteral("%1/a/folder.png: is a directory, not a file").arg(root));
+        QDir().rmdir(root + QStringLiteral("/a/folder.png"));
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), root + QStringLiteral("/b/zero.png")));
+        QCOMPARE(
+            errorOf([&] { readImageFolder(root, ImageSpec()); }),
+            QStringLiteral("%1/b/zero.png: is a character device, not a regular file").arg(root));
+        QFile::remove(root + QStringLiteral("/b/zero.png"));
+        QDir().mkpath(root + QStringLiteral("/c"));
         QCOMPARE(errorOf([&] { readImageFolder(root, ImageSpec()); }),
                  QStringLiteral("%1/c: class folder has no images (png, jpg, bmp, gif, pgm, ppm)")
                      .arg(root));
@@ -242,10 +400,24 @@ private Q_SLOTS:
         test::writeFile(root + QStringLiteral("/data_batch_1.bin"), test::cifarBytes(12));
         test::writeFile(root + QStringLiteral("/data_batch_2.bin"), test::cifarBytes(8));
         test::writeFile(root + QStringLiteral("/test_batch.bin"), test::cifarBytes(5));
+        // A missing batch used to end the training set silently; now it is named.
+        QCOMPARE(errorOf([&] { readCifar10(root); }),
+                 QStringLiteral("%1/data_batch_3.bin: missing (a CIFAR-10 folder holds the binary "
+                                "batches data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, "
+                                "data_batch_4.bin, data_batch_5.bin, test_batch.bin)")
+                     .arg(root));
+        for (int b = 3; b <= 5; ++b)
+            test::writeFile(root + QStringLiteral("/data_batch_%1.bin").arg(b),
+                            test::cifarBytes(1));
+        QFile::remove(root + QStringLiteral("/test_batch.bin"));
+        QVERIFY(errorOf([&] {
+                    readCifar10(root);
+                }).startsWith(root + QStringLiteral("/test_batch.bin: missing")));
+        test::writeFile(root + QStringLiteral("/test_batch.bin"), test::cifarBytes(5));
         const SourceData data = readCifar10(root);
-        QCOMPARE(data.train.size(), 20);
+        QCOMPARE(data.train.size(), 23);
         QCOMPARE(data.test->size(), 5);
-        QCOMPARE(data.train.features.sizes().vec(), (std::vector<int64_t>{20, 3, 32, 32}));
+        QCOMPARE(data.train.features.sizes().vec(), (std::vector<int64_t>{23, 3, 32, 32}));
         QCOMPARE(data.train.targets[11].item<int64_t>(), 1);
         QCOMPARE(data.train.features[1][0][0][1].item<int>(), 2);
         QCOMPARE(data.classNames.first(), QStringLiteral("airplane"));
