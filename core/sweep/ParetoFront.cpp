@@ -1,5 +1,7 @@
 #include "sweep/ParetoFront.h"
 
+#include <cstddef>
+
 namespace trainlab {
 
 std::vector<int> paretoFront(const std::vector<std::vector<double>>& objectives,

@@ -11,7 +11,8 @@ SweepSpec readSweepSpec(const QJsonObject& sweep, QStringList& errors) {
     JsonObjectReader r(sweep, QStringLiteral("sweep"), errors);
     const double inf = std::numeric_limits<double>::infinity();
     r.string(QStringLiteral("strategy"), spec.strategy,
-             {QStringLiteral("grid"), QStringLiteral("random"), QStringLiteral("bayesian")});
+             {QStringLiteral("grid"), QStringLiteral("random"), QStringLiteral("bayesian"),
+              QStringLiteral("tpe")});
     r.integer(QStringLiteral("trials"), spec.trials, {1, 100000});
     r.integer(QStringLiteral("parallel"), spec.parallel, {1, 256});
     r.integer64(QStringLiteral("seed"), spec.seed, {0, inf});
@@ -89,7 +90,7 @@ SweepSpec readSweepSpec(const QJsonObject& sweep, QStringList& errors) {
         if (!spec.space.params().empty() && !spec.space.grid(spec.gridSteps, 100000, &count))
             errors << QStringLiteral(
                           "sweep.grid_steps: the grid has %1 points, more than 100000; lower "
-                          "grid_steps or use random or bayesian")
+                          "grid_steps or use random, bayesian or tpe")
                           .arg(count);
     }
     r.finish();

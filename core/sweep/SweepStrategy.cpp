@@ -1,11 +1,15 @@
 #include "sweep/SweepStrategy.h"
 
 #include "base/Errors.h"
+#include "sweep/Acquisition.h"
+#include "sweep/TpeStrategy.h"
 #include "util/SeedMix.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <QJsonDocument>
 #include <QSet>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace trainlab {
 
@@ -32,7 +36,80 @@ QJsonObject importanceFromLengths(const SearchSpace& space, const std::vector<do
     return result;
 }
 
+/// Observations in the unit-cube encoding with standardized objectives. Failed trials take the
+/// worst standardized value seen: the model then predicts poor results around them, which is
+/// what steers the search away, without a second (feasibility) model to fit.
+struct ModelData {
+    DenseMatrix x;
+    std::vector<double> y;
+    std::vector<std::vector<double>> best; ///< the scored points, best first (up to 5)
+    double bestY = 0;
+    int scored = 0;
+};
+
+// Past this many observations the GP keeps the best half of them and the most recent rest: a
+// fit costs O(n³), and a few hundred points already pin the model down.
+constexpr size_t kMaxModelPoints = 300;
+
+ModelData modelData(const SearchSpace& space, const std::vector<Observation>& observed) {
+    ModelData data;
+    std::vector<double> values;
+    for (const auto& o : observed)
+        if (o.objective && std::isfinite(*o.objective))
+            values.push_back(*o.objective);
+    data.scored = int(values.size());
+    if (values.empty())
+        return data;
+    const double mean = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+    double variance = 0;
+    for (double v : values)
+        variance += (v - mean) * (v - mean);
+    const double sd = values.size() > 1 ? std::sqrt(variance / double(values.size() - 1)) : 1.0;
+    const double scale = sd > 1e-12 ? sd : 1.0;
+    const double worst = (*std::max_element(values.begin(), values.end()) - mean) / scale;
+
+    std::vector<double> ys;
+    size_t next = 0;
+    for (const auto& o : observed) {
+        const bool scored = o.objective && std::isfinite(*o.objective);
+        ys.push_back(scored ? (values[next++] - mean) / scale : worst);
+    }
+    std::vector<size_t> byValue(observed.size());
+    std::iota(byValue.begin(), byValue.end(), 0);
+    std::stable_sort(byValue.begin(), byValue.end(),
+                     [&](size_t a, size_t b) { return ys[a] < ys[b]; });
+    std::vector<bool> keep(observed.size(), observed.size() <= kMaxModelPoints);
+    if (observed.size() > kMaxModelPoints) {
+        for (size_t i = 0; i < kMaxModelPoints / 2; ++i)
+            keep[byValue[i]] = true;
+        size_t kept = kMaxModelPoints / 2;
+        for (size_t i = observed.size(); i-- > 0 && kept < kMaxModelPoints;) {
+            if (!keep[i]) {
+                keep[i] = true;
+                ++kept;
+            }
+        }
+    }
+    for (size_t i = 0; i < observed.size(); ++i) {
+        if (keep[i]) {
+            data.x.appendRow(space.encode(observed[i].point));
+            data.y.push_back(ys[i]);
+        }
+    }
+    data.bestY = ys[byValue.front()];
+    for (size_t i = 0; i < byValue.size() && data.best.size() < 5; ++i) {
+        const Observation& o = observed[byValue[i]];
+        if (o.objective && std::isfinite(*o.objective))
+            data.best.push_back(space.encode(o.point));
+    }
+    return data;
+}
+
 } // namespace
+
+SobolSequence initialDesign(const SearchSpace& space, uint64_t seed) {
+    return SobolSequence(space.encodedDimensions(), mixSeed(seed, 0x50b07ULL));
+}
 
 std::vector<SweepPoint> GridStrategy::propose(int count, const std::vector<Observation>& observed,
                                               const std::vector<SweepPoint>& pending) {
@@ -51,103 +128,60 @@ std::vector<SweepPoint> GridStrategy::propose(int count, const std::vector<Obser
     return next;
 }
 
+RandomStrategy::RandomStrategy(const SearchSpace& space, uint64_t seed)
+    : space_(space)
+    , sobol_(initialDesign(space, seed)) {}
+
 std::vector<SweepPoint> RandomStrategy::propose(int count, const std::vector<Observation>& observed,
                                                 const std::vector<SweepPoint>& pending) {
     std::vector<SweepPoint> next;
     const auto first = uint64_t(observed.size() + pending.size());
     for (int i = 0; i < count; ++i)
-        next.push_back(space_.sample(mixSeed(seed_, first + uint64_t(i))));
+        next.push_back(space_.decode(sobol_.point(first + uint64_t(i))));
     return next;
 }
 
-BayesianStrategy::BayesianStrategy(const SearchSpace& space, uint64_t seed, int initialPoints,
-                                   int candidates)
+BayesianStrategy::BayesianStrategy(const SearchSpace& space, uint64_t seed, int initialPoints)
     : space_(space)
     , seed_(seed)
     , initialPoints_(std::max(2, initialPoints))
-    , candidates_(candidates) {}
-
-std::vector<double> BayesianStrategy::maximizeEi(const GaussianProcess& gp, double best,
-                                                 uint64_t seed) const {
-    const int64_t d = space_.encodedDimensions();
-    auto generator = at::detail::createCPUGenerator(seed);
-    auto candidates = torch::rand({candidates_, d}, generator, torch::kFloat64);
-    auto scores = [&](const torch::Tensor& x) {
-        const auto [mean, variance] = gp.predict(x);
-        return expectedImprovement(mean, variance, best, 0.01);
-    };
-    auto ei = scores(candidates);
-    // Local refinement: shrinking gaussian steps around the 16 best candidates.
-    const int64_t keep = std::min<int64_t>(16, candidates.size(0));
-    auto top = std::get<1>(ei.topk(keep));
-    auto bestPoints = candidates.index_select(0, top);
-    auto bestScores = ei.index_select(0, top);
-    for (double radius : {0.1, 0.03, 0.01}) {
-        for (int round = 0; round < 4; ++round) {
-            const auto moved =
-                (bestPoints + torch::randn(bestPoints.sizes(), generator, torch::kFloat64) * radius)
-                    .clamp(0.0, 1.0);
-            const auto movedScores = scores(moved);
-            const auto better = movedScores > bestScores;
-            bestPoints = torch::where(better.unsqueeze(1), moved, bestPoints);
-            bestScores = torch::where(better, movedScores, bestScores);
-        }
-    }
-    const auto winner = bestPoints[bestScores.argmax()];
-    return std::vector<double>(winner.data_ptr<double>(), winner.data_ptr<double>() + d);
-}
+    , sobol_(initialDesign(space, seed)) {}
 
 std::vector<SweepPoint> BayesianStrategy::propose(int count,
                                                   const std::vector<Observation>& observed,
                                                   const std::vector<SweepPoint>& pending) {
-    std::vector<std::vector<double>> xs;
-    std::vector<double> ys;
-    for (const auto& o : observed) {
-        if (o.objective && std::isfinite(*o.objective)) {
-            xs.push_back(space_.encode(o.point));
-            ys.push_back(*o.objective);
-        }
-    }
     const auto done = uint64_t(observed.size() + pending.size());
+    ModelData data = modelData(space_, observed);
     std::vector<SweepPoint> next;
-    if (int(xs.size()) < initialPoints_ || space_.encodedDimensions() == 0) {
+    if (data.scored < initialPoints_ || space_.encodedDimensions() == 0) {
         for (int i = 0; i < count; ++i)
-            next.push_back(space_.sample(mixSeed(seed_, done + uint64_t(i))));
+            next.push_back(space_.decode(sobol_.point(done + uint64_t(i))));
         return next;
     }
-    const int64_t d = space_.encodedDimensions();
-    auto x = torch::empty({int64_t(xs.size()), d}, torch::kFloat64);
-    for (size_t i = 0; i < xs.size(); ++i)
-        for (int64_t j = 0; j < d; ++j)
-            x[int64_t(i)][j] = xs[i][size_t(j)];
-    auto y = torch::tensor(ys, torch::kFloat64);
-    const double mean = y.mean().item<double>();
-    const double std = std::max(1e-12, ys.size() > 1 ? y.std().item<double>() : 1.0);
-    y = (y - mean) / std;
-    // Random restarts every tenth fit; in between, the previous hyperparameters warm-start a
-    // single short fit, which keeps a proposal well under a second at 100 observations.
-    const bool restart = !fitted_ || xs.size() % 10 == 0;
-    gp_.fit(x, y, restart ? 2 : 0, mixSeed(seed_, done), restart ? 80 : 30);
-    fitted_ = true;
+    // A thorough fit (several restarts) at first and every tenth; in between the previous
+    // hyperparameters warm-start the fit next to one fresh start, which keeps a proposal at 100
+    // observations well under half a second.
+    const bool thorough = fits_ % 10 == 0;
+    gp_.fit(data.x, data.y, thorough ? 3 : 1, mixSeed(seed_, done), 100);
+    ++fits_;
+
     // Constant liar: pending and freshly proposed points are assumed to score the best value.
-    const double liar = y.min().item<double>();
     std::vector<std::vector<double>> lies;
     for (const auto& p : pending)
         lies.push_back(space_.encode(p));
     for (int i = 0; i < count; ++i) {
         GaussianProcess conditioned = gp_;
         if (!lies.empty()) {
-            auto lx = torch::empty({int64_t(lies.size()), d}, torch::kFloat64);
-            for (size_t r = 0; r < lies.size(); ++r)
-                for (int64_t j = 0; j < d; ++j)
-                    lx[int64_t(r)][j] = lies[r][size_t(j)];
-            conditioned.setData(
-                torch::cat({x, lx}),
-                torch::cat({y, torch::full({int64_t(lies.size())}, liar, torch::kFloat64)}),
-                gp_.hyperparameters());
+            DenseMatrix x = data.x;
+            std::vector<double> y = data.y;
+            for (const auto& lie : lies) {
+                x.appendRow(lie);
+                y.push_back(data.bestY);
+            }
+            conditioned.setData(std::move(x), std::move(y), gp_.hyperparameters());
         }
-        const auto unit =
-            maximizeEi(conditioned, liar, mixSeed(seed_ ^ 0xe1ULL, done + uint64_t(i)));
+        const auto unit = maximizeExpectedImprovement(conditioned, data.bestY, data.best,
+                                                      mixSeed(seed_ ^ 0xe1ULL, done + uint64_t(i)));
         next.push_back(space_.decode(unit));
         lies.push_back(space_.encode(next.back()));
     }
@@ -155,32 +189,21 @@ std::vector<SweepPoint> BayesianStrategy::propose(int count,
 }
 
 QJsonObject BayesianStrategy::importance() const {
-    return fitted_ ? importanceFromLengths(space_, gp_.hyperparameters().lengthScales)
-                   : QJsonObject();
+    return fits_ > 0 ? importanceFromLengths(space_, gp_.hyperparameters().lengthScales)
+                     : QJsonObject();
 }
 
 QJsonObject parameterImportance(const SearchSpace& space, const std::vector<Observation>& observed,
                                 uint64_t seed) {
-    std::vector<std::vector<double>> xs;
-    std::vector<double> ys;
-    for (const auto& o : observed) {
-        if (o.objective && std::isfinite(*o.objective)) {
-            xs.push_back(space.encode(o.point));
-            ys.push_back(*o.objective);
-        }
-    }
-    const int64_t d = space.encodedDimensions();
-    if (xs.size() < 3 || d == 0)
+    std::vector<Observation> scored;
+    for (const auto& o : observed)
+        if (o.objective && std::isfinite(*o.objective))
+            scored.push_back(o);
+    if (scored.size() < 3 || space.encodedDimensions() == 0)
         return {};
-    auto x = torch::empty({int64_t(xs.size()), d}, torch::kFloat64);
-    for (size_t i = 0; i < xs.size(); ++i)
-        for (int64_t j = 0; j < d; ++j)
-            x[int64_t(i)][j] = xs[i][size_t(j)];
-    auto y = torch::tensor(ys, torch::kFloat64);
-    const double std = y.std().item<double>();
-    y = (y - y.mean()) / (std > 1e-12 ? std : 1.0);
+    ModelData data = modelData(space, scored);
     GaussianProcess gp;
-    gp.fit(x, y, 3, seed);
+    gp.fit(std::move(data.x), std::move(data.y), 3, seed);
     return importanceFromLengths(space, gp.hyperparameters().lengthScales);
 }
 
@@ -192,7 +215,7 @@ std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpa
         if (!points)
             throw InputError(
                 QStringLiteral("sweep.strategy: the grid has %1 points, more than 100000; "
-                               "lower sweep.grid_steps or use random or bayesian")
+                               "lower sweep.grid_steps or use random, bayesian or tpe")
                     .arg(count));
         return std::make_unique<GridStrategy>(std::move(*points));
     }
@@ -200,8 +223,11 @@ std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpa
         return std::make_unique<RandomStrategy>(space, seed);
     if (name == QLatin1String("bayesian"))
         return std::make_unique<BayesianStrategy>(space, seed, initialPoints);
+    if (name == QLatin1String("tpe"))
+        return std::make_unique<TpeStrategy>(space, seed, initialPoints);
     throw InputError(
-        QStringLiteral("sweep.strategy: unknown strategy '%1' (grid, random, bayesian)").arg(name));
+        QStringLiteral("sweep.strategy: unknown strategy '%1' (grid, random, bayesian, tpe)")
+            .arg(name));
 }
 
 } // namespace trainlab

@@ -2,6 +2,7 @@
 
 #include "sweep/GaussianProcess.h"
 #include "sweep/SearchSpace.h"
+#include "sweep/SobolSequence.h"
 
 #include <memory>
 #include <optional>
@@ -9,7 +10,7 @@
 namespace trainlab {
 
 /// A finished (or failed) trial as the strategies see it: its point and, when it produced one,
-/// the objective to minimize (maximized metrics enter negated).
+/// the objective to minimize (maximized metrics enter negated). A failed trial has none.
 struct Observation {
     SweepPoint point;
     std::optional<double> objective;
@@ -37,28 +38,35 @@ private:
     std::vector<SweepPoint> points_;
 };
 
-/// Independent seeded samples: trial i always gets the same point for the same seed.
+/// Quasi-random search: trial i gets point i of a scrambled Sobol sequence of the space's
+/// encoding (log-uniform where declared), so the same seed gives the same trial i whatever the
+/// batch sizes, and the trials cover the space more evenly than independent draws.
 class RandomStrategy : public SweepStrategy {
 public:
-    RandomStrategy(const SearchSpace& space, uint64_t seed)
-        : space_(space)
-        , seed_(seed) {}
+    RandomStrategy(const SearchSpace& space, uint64_t seed);
     std::vector<SweepPoint> propose(int count, const std::vector<Observation>& observed,
                                     const std::vector<SweepPoint>& pending) override;
 
 private:
     const SearchSpace& space_;
-    uint64_t seed_;
+    SobolSequence sobol_;
 };
 
-/// Gaussian-process Bayesian optimization: random points for the first `initialPoints` trials,
-/// then expected improvement maximized over many random candidates refined locally around the
-/// best ones. Several proposals at once use the constant liar: each pending or just-proposed
-/// point is assumed to score the best value seen, which pushes the next proposal elsewhere.
+/// Gaussian-process Bayesian optimization. The first `initialPoints` trials come from the same
+/// scrambled Sobol design as the random strategy; then a GP (Matern 5/2, a length scale per
+/// encoded dimension, in the unit-cube encoding where log parameters are already on a log
+/// scale) is fitted to the standardized objectives, and log expected improvement is maximized
+/// from many candidates by multi-start L-BFGS-B. The GP's prior mean is a constant plus a
+/// bowl centred on the middle of the space, both fitted to the data: where the edges of the
+/// space score poorly the model stops expecting its empty corners to be promising, which is
+/// where plain EI spends many trials in a few dimensions (and where the edges score well, the
+/// fitted bowl turns over and says so). Failed trials enter the model at the worst value
+/// observed, so the search learns to avoid their region. Several proposals at once use the
+/// constant liar: each pending or just-proposed point is assumed to score the best value seen,
+/// which pushes the next proposal elsewhere.
 class BayesianStrategy : public SweepStrategy {
 public:
-    BayesianStrategy(const SearchSpace& space, uint64_t seed, int initialPoints = 8,
-                     int candidates = 2000);
+    BayesianStrategy(const SearchSpace& space, uint64_t seed, int initialPoints = 8);
     std::vector<SweepPoint> propose(int count, const std::vector<Observation>& observed,
                                     const std::vector<SweepPoint>& pending) override;
     /// Per-parameter importance from the fitted length scales (shorter: more important),
@@ -66,14 +74,12 @@ public:
     QJsonObject importance() const;
 
 private:
-    std::vector<double> maximizeEi(const GaussianProcess& gp, double best, uint64_t seed) const;
-
     const SearchSpace& space_;
     uint64_t seed_;
     int initialPoints_;
-    int candidates_;
-    GaussianProcess gp_;
-    bool fitted_ = false;
+    SobolSequence sobol_;
+    GaussianProcess gp_{GpMean::Quadratic};
+    int fits_ = 0;
 };
 
 /// Per-parameter importance of the objective: a GP fitted to the observations, each parameter
@@ -82,8 +88,12 @@ private:
 QJsonObject parameterImportance(const SearchSpace& space, const std::vector<Observation>& observed,
                                 uint64_t seed = 0);
 
-/// The strategy a sweep names: grid, random or bayesian.
+/// The strategy a sweep names: grid, random, bayesian or tpe.
 std::unique_ptr<SweepStrategy> makeStrategy(const QString& name, const SearchSpace& space,
                                             uint64_t seed, int gridSteps, int initialPoints);
+
+/// The scrambled Sobol sequence the random strategy and the model-based strategies' initial
+/// designs share for `seed`.
+SobolSequence initialDesign(const SearchSpace& space, uint64_t seed);
 
 } // namespace trainlab

@@ -1,14 +1,16 @@
 // Sweep decisions on scripted inputs: ASHA promotion and stopping, the median rule, the Pareto
-// front, strategies' proposals (grid order, random reproducibility, Bayesian on a known
-// function), and importance.
+// front, strategies' proposals (grid order, random reproducibility and spread, Bayesian and TPE
+// on a known function, both steering away from failing trials), and importance.
 #include "sweep/ParetoFront.h"
 #include "sweep/SearchSpace.h"
 #include "sweep/SweepStrategy.h"
+#include "sweep/TpeStrategy.h"
 #include "sweep/TrialPruner.h"
 
 #include <QJsonDocument>
 #include <QtTest>
 #include <cmath>
+#include <functional>
 
 using namespace trainlab;
 
@@ -18,6 +20,32 @@ SearchSpace space(const char* json) {
     QStringList errors;
     return SearchSpace::fromJson(QJsonDocument::fromJson(json).object(),
                                  QStringLiteral("sweep.space"), errors);
+}
+
+double quadratic(const SweepPoint& p) {
+    const double x = p.value(QStringLiteral("x")).toDouble();
+    const double y = p.value(QStringLiteral("y")).toDouble();
+    return (x - 0.7) * (x - 0.7) + 4 * (y + 0.3) * (y + 0.3);
+}
+
+/// Runs `strategy` for `trials` one at a time on `f` (nullopt: the trial failed).
+std::vector<Observation>
+runSweep(SweepStrategy& strategy, int trials,
+         const std::function<std::optional<double>(const SweepPoint&)>& f) {
+    std::vector<Observation> observed;
+    for (int i = 0; i < trials; ++i) {
+        const auto next = strategy.propose(1, observed, {});
+        observed.push_back({next.front(), f(next.front())});
+    }
+    return observed;
+}
+
+/// Trials past the first `skip` that failed.
+int failuresAfter(const std::vector<Observation>& observed, size_t skip) {
+    int count = 0;
+    for (size_t i = skip; i < observed.size(); ++i)
+        count += observed[i].objective ? 0 : 1;
+    return count;
 }
 
 } // namespace
@@ -108,19 +136,29 @@ private Q_SLOTS:
         QCOMPARE(b->propose(1, {}, pending).front(), batch[3]);
     }
 
+    void randomCoversTheSpaceEvenly() {
+        // 16 trials of one parameter: a scrambled Sobol design puts one in each sixteenth, which
+        // independent draws almost never do; log parameters are spread on their log scale.
+        const SearchSpace s =
+            space(R"({"x": {"uniform": [0, 1]}, "lr": {"log_uniform": [1e-5, 1e-1]}})");
+        auto random = makeStrategy(QStringLiteral("random"), s, 3, 5, 0);
+        const auto points = random->propose(16, {}, {});
+        QSet<int> xs;
+        QSet<int> decades;
+        for (const auto& p : points) {
+            xs.insert(int(p.value(QStringLiteral("x")).toDouble() * 16));
+            decades.insert(int(std::floor(std::log10(p.value(QStringLiteral("lr")).toDouble()))));
+        }
+        QCOMPARE(xs.size(), 16);
+        QCOMPARE(decades.size(), 4); // 1e-5..1e-1: four decades, four trials in each
+        auto other = makeStrategy(QStringLiteral("random"), s, 4, 5, 0);
+        QVERIFY(other->propose(16, {}, {}) != points);
+    }
+
     void bayesianFindsTheMinimumOfAQuadratic() {
         const SearchSpace s = space(R"({"x": {"uniform": [-2, 2]}, "y": {"uniform": [-2, 2]}})");
         BayesianStrategy bayes(s, 4, 6);
-        std::vector<Observation> observed;
-        auto f = [](const SweepPoint& p) {
-            const double x = p.value(QStringLiteral("x")).toDouble();
-            const double y = p.value(QStringLiteral("y")).toDouble();
-            return (x - 0.7) * (x - 0.7) + 4 * (y + 0.3) * (y + 0.3);
-        };
-        for (int i = 0; i < 25; ++i) {
-            const auto next = bayes.propose(1, observed, {});
-            observed.push_back({next.front(), f(next.front())});
-        }
+        const std::vector<Observation> observed = runSweep(bayes, 25, quadratic);
         double best = 1e9;
         for (const auto& o : observed)
             best = std::min(best, *o.objective);
@@ -129,6 +167,73 @@ private Q_SLOTS:
         QCOMPARE(importance.size(), 2);
         QVERIFY(std::abs(importance.value(QStringLiteral("x")).toDouble() +
                          importance.value(QStringLiteral("y")).toDouble() - 1.0) < 1e-9);
+    }
+
+    void tpeFindsTheMinimumOfAQuadratic() {
+        const SearchSpace s = space(R"({"x": {"uniform": [-2, 2]}, "y": {"uniform": [-2, 2]}})");
+        auto tpe = makeStrategy(QStringLiteral("tpe"), s, 4, 5, 8);
+        QVERIFY(dynamic_cast<TpeStrategy*>(tpe.get()));
+        const std::vector<Observation> observed = runSweep(*tpe, 60, quadratic);
+        double best = 1e9;
+        for (const auto& o : observed)
+            best = std::min(best, *o.objective);
+        QVERIFY2(best < 0.05, qPrintable(QString::number(best)));
+        // Same seed, same history: same proposals, one at a time or in a batch of three.
+        auto again = makeStrategy(QStringLiteral("tpe"), s, 4, 5, 8);
+        QCOMPARE(runSweep(*again, 60, quadratic).back().point, observed.back().point);
+        const std::vector<Observation> history(observed.begin(), observed.begin() + 30);
+        const auto batch = tpe->propose(3, history, {});
+        QCOMPARE(batch.size(), size_t(3));
+        QVERIFY(batch[0] != batch[1] && batch[1] != batch[2]);
+    }
+
+    void tpeHandlesChoicesAndConditions() {
+        const SearchSpace s = space(R"({"opt": {"choice": ["sgd", "adam"]},
+            "momentum": {"uniform": [0, 1], "when": {"opt": "sgd"}},
+            "width": {"int": [8, 64], "log": true}})");
+        auto tpe = makeStrategy(QStringLiteral("tpe"), s, 2, 5, 5);
+        // adam is better, and wider is better: TPE should settle on adam and large widths.
+        const auto observed = runSweep(*tpe, 40, [](const SweepPoint& p) -> std::optional<double> {
+            const bool adam = p.value(QStringLiteral("opt")).toString() == QLatin1String("adam");
+            return (adam ? 0.0 : 1.0) - std::log(p.value(QStringLiteral("width")).toDouble()) / 10;
+        });
+        int adam = 0;
+        for (size_t i = 20; i < observed.size(); ++i) {
+            const SweepPoint& p = observed[i].point;
+            adam += p.value(QStringLiteral("opt")).toString() == QLatin1String("adam") ? 1 : 0;
+            QCOMPARE(p.contains(QStringLiteral("momentum")),
+                     p.value(QStringLiteral("opt")).toString() == QLatin1String("sgd"));
+        }
+        QVERIFY2(adam >= 15, qPrintable(QString::number(adam)));
+    }
+
+    void failedTrialsSteerTheSearchAway() {
+        // Trials with x > 0.5 fail (think: a learning rate that diverges); elsewhere the
+        // objective is best near x = 0.3, y = 0.3. Once the models take over, few proposals
+        // should land in the failing half, where random search puts half of them.
+        const SearchSpace s = space(R"({"x": {"uniform": [0, 1]}, "y": {"uniform": [0, 1]}})");
+        auto f = [](const SweepPoint& p) -> std::optional<double> {
+            const double x = p.value(QStringLiteral("x")).toDouble();
+            const double y = p.value(QStringLiteral("y")).toDouble();
+            if (x > 0.5)
+                return std::nullopt;
+            return (x - 0.3) * (x - 0.3) + (y - 0.3) * (y - 0.3);
+        };
+        for (const char* name : {"bayesian", "tpe"}) {
+            auto strategy = makeStrategy(QString::fromLatin1(name), s, 7, 5, 8);
+            const auto observed = runSweep(*strategy, 40, f);
+            const int failures = failuresAfter(observed, 8);
+            QVERIFY2(failures <= 8,
+                     qPrintable(QStringLiteral("%1: %2 of 32 failed").arg(name).arg(failures)));
+            double best = 1e9;
+            for (const auto& o : observed)
+                best = std::min(best, o.objective.value_or(1e9));
+            QVERIFY2(best < 0.01, qPrintable(QStringLiteral("%1: best %2").arg(name).arg(best)));
+        }
+        // Every trial failing so far: no model to fit, the design continues without error.
+        BayesianStrategy bayes(s, 1, 4);
+        const auto observed = runSweep(bayes, 6, [](const SweepPoint&) { return std::nullopt; });
+        QCOMPARE(observed.size(), size_t(6));
     }
 
     void bayesianBatchProposalsDiffer() {

@@ -60,7 +60,7 @@ private Q_SLOTS:
              errors);
         const QStringList expected = {
             QStringLiteral(
-                "sweep.strategy: must be one of grid, random, bayesian; got \"annealing\""),
+                "sweep.strategy: must be one of grid, random, bayesian, tpe; got \"annealing\""),
             QStringLiteral("sweep.trials: must be >= 1 and <= 100000, got 0"),
             QStringLiteral("sweep.objective[0].goal: missing (maximize or minimize)"),
             QStringLiteral("sweep.space.lr.log_uniform: a log range must be above 0, got [0, 1]"),
