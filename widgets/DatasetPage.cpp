@@ -6,6 +6,7 @@
 
 #include "base/Errors.h"
 #include "data/DataPaths.h"
+#include "data/DatasetSources.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -36,20 +37,6 @@ namespace {
 constexpr qint64 kPreviewSeed = 42;
 constexpr int kGridColumns = 8;
 constexpr int kThumbnailPx = 64;
-
-struct SourceChoice {
-    const char* id;
-    const char* label;
-};
-
-constexpr SourceChoice kSources[] = {
-    {"fashion-mnist", "Fashion-MNIST"},
-    {"idx", "IDX files (MNIST format)"},
-    {"csv", "CSV / TSV table"},
-    {"image_folder", "Image folder (one folder per class)"},
-    {"cifar10", "CIFAR-10 binary batches"},
-    {"synthetic", "Synthetic"},
-};
 
 QLineEdit* fileEdit(QWidget* parent, const QString& placeholder) {
     auto* edit = new QLineEdit(parent);
@@ -87,8 +74,8 @@ QWidget* DatasetPage::buildForm() {
     auto* sourceForm = new QFormLayout(sourceBox);
     source_ = new QComboBox;
     source_->setObjectName(QStringLiteral("sourceCombo"));
-    for (const auto& choice : kSources)
-        source_->addItem(tr(choice.label), QString::fromLatin1(choice.id));
+    for (const DatasetSource& source : datasetSources())
+        source_->addItem(source.label, source.id);
     connect(source_, &QComboBox::currentIndexChanged, this, &DatasetPage::updateFormForSource);
     sourceForm->addRow(tr("Kind"), source_);
 
@@ -208,17 +195,17 @@ QWidget* DatasetPage::buildResults() {
 
 void DatasetPage::updateFormForSource() {
     const QString source = source_->currentData().toString();
-    const bool csv = source == QLatin1String("csv");
+    const DatasetSource* facts = findDatasetSource(source);
+    const DatasetPathKind pathKind = facts ? facts->path : DatasetPathKind::None;
+    const bool csv = pathKind == DatasetPathKind::File;
     const bool folder = source == QLatin1String("image_folder");
-    const bool needsPath = csv || folder || source == QLatin1String("cifar10") ||
-                           source == QLatin1String("fashion-mnist");
-    path_->setEnabled(needsPath);
-    browseButton_->setEnabled(needsPath);
-    if (source == QLatin1String("fashion-mnist"))
+    path_->setEnabled(pathKind != DatasetPathKind::None);
+    browseButton_->setEnabled(pathKind != DatasetPathKind::None);
+    if (pathKind == DatasetPathKind::Optional)
         path_->setPlaceholderText(QString::fromLatin1(kFashionMnistDir));
     else
         path_->setPlaceholderText(csv ? tr("table.csv") : tr("folder"));
-    idxFields_->setVisible(source == QLatin1String("idx"));
+    idxFields_->setVisible(facts && facts->usesIdxPair);
     csvLabel_->setEnabled(csv);
     syntheticKind_->setEnabled(source == QLatin1String("synthetic"));
     imageSize_->setEnabled(folder);
@@ -226,7 +213,8 @@ void DatasetPage::updateFormForSource() {
 }
 
 void DatasetPage::browse() {
-    const bool table = source_->currentData().toString() == QLatin1String("csv");
+    const DatasetSource* facts = findDatasetSource(source_->currentData().toString());
+    const bool table = facts && facts->path == DatasetPathKind::File;
     QFileDialog* dialog = createWorkspaceSafeFileDialog(
         this, table ? tr("Choose a table") : tr("Choose a folder"), path_->text(),
         table ? tr("Tables (*.csv *.tsv *.txt *.gz)") : QString());
@@ -289,11 +277,10 @@ void DatasetPage::useFashionMnist() {
 void DatasetPage::load() {
     const DatasetSpec spec = datasetSpec();
     QString problem;
-    if ((spec.source == QLatin1String("csv") || spec.source == QLatin1String("image_folder") ||
-         spec.source == QLatin1String("cifar10")) &&
-        spec.path.isEmpty())
+    const DatasetSource* facts = findDatasetSource(spec.source);
+    if (facts && facts->needsPath() && spec.path.isEmpty())
         problem = tr("dataset.path: choose the %1 to read").arg(source_->currentText());
-    else if (spec.source == QLatin1String("idx") &&
+    else if (facts && facts->usesIdxPair &&
              (spec.train.images.isEmpty() || spec.train.labels.isEmpty()))
         problem = tr("dataset.train: choose the training images and labels files");
     if (!problem.isEmpty()) {

@@ -209,6 +209,9 @@ void MainWindow::connectBackend() {
                 lossPlot_->setSeries(runId, points);
                 accuracyPlot_->setSeries(runId, points);
             });
+    // A run another process trains (the CLI, a second window) grows here as its rows land.
+    connect(reader, &HistoryReader::seriesAppended, this,
+            [this](qint64, const QVector<MetricPoint>& points) { onMetrics(points); });
     connect(reader, &HistoryReader::failed, this,
             [this](const QString& message) { statusLabel_->setText(message); });
 }

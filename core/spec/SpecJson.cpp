@@ -1,6 +1,7 @@
 #include "spec/SpecJson.h"
 
 #include "base/Errors.h"
+#include "data/DatasetSources.h"
 #include "data/FileBytes.h"
 #include "model/LayerCatalog.h"
 #include "spec/SpecOverrides.h"
@@ -23,13 +24,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 const Range kPositive{0, kInf, true};
 const Range kNonNegative{0, kInf};
 const Range kAtLeastOne{1, kInf};
-
-const QStringList& datasetSources() {
-    static const QStringList sources = {
-        QStringLiteral("synthetic"), QStringLiteral("fashion-mnist"), QStringLiteral("idx"),
-        QStringLiteral("csv"),       QStringLiteral("image_folder"),  QStringLiteral("cifar10")};
-    return sources;
-}
 
 void readIdxPair(JsonObjectReader r, IdxPair& pair) {
     r.string(QStringLiteral("images"), pair.images);
@@ -62,21 +56,17 @@ void readSynthetic(JsonObjectReader s, SyntheticSpec& syn) {
 void readDataset(JsonObjectReader r, DatasetSpec& d) {
     if (!r.has(QStringLiteral("source")))
         r.error(QStringLiteral("source"), QStringLiteral("missing (one of: ") +
-                                              datasetSources().join(QStringLiteral(", ")) +
+                                              datasetSourceIds().join(QStringLiteral(", ")) +
                                               QLatin1Char(')'));
-    r.string(QStringLiteral("source"), d.source, datasetSources());
+    r.string(QStringLiteral("source"), d.source, datasetSourceIds());
+    const DatasetSource* source = findDatasetSource(d.source);
     r.string(QStringLiteral("path"), d.path);
     readIdxPair(r.child(QStringLiteral("train")), d.train);
     readIdxPair(r.child(QStringLiteral("test")), d.test);
-    const bool needsPath = d.source == QLatin1String("csv") ||
-                           d.source == QLatin1String("image_folder") ||
-                           d.source == QLatin1String("cifar10");
-    if (needsPath && d.path.isEmpty())
+    if (source && source->needsPath() && d.path.isEmpty())
         r.error(QStringLiteral("path"),
-                QStringLiteral("missing (the %1 to read)")
-                    .arg(d.source == QLatin1String("csv") ? QStringLiteral("CSV file")
-                                                          : QStringLiteral("folder")));
-    if (d.source == QLatin1String("idx") && d.train.isEmpty())
+                QStringLiteral("missing (the %1 to read)").arg(source->pathNoun()));
+    if (source && source->usesIdxPair && d.train.isEmpty())
         r.error(QStringLiteral("train"),
                 QStringLiteral("missing: {\"images\": FILE, \"labels\": FILE}"));
     r.number(QStringLiteral("validation_split"), d.validationSplit, Range{0, 1, false, true});

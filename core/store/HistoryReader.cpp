@@ -1,6 +1,9 @@
 #include "store/HistoryReader.h"
 
+#include "store/ProcessToken.h"
 #include "store/WorkspaceReader.h"
+
+#include <QTimer>
 
 namespace trainlab {
 
@@ -40,14 +43,55 @@ void HistoryReader::loadRuns() {
 }
 
 void HistoryReader::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {
+    followedRun_ = 0;
     WorkspaceReader* workspace = reader();
     if (!workspace)
         return;
     try {
-        QVector<MetricPoint> points;
-        for (const QString& name : names)
-            points += workspace->metricSeries(runId, name, maxPoints);
-        Q_EMIT seriesLoaded(runId, points);
+        const MetricSnapshot snapshot = workspace->metricSnapshot(runId, names, maxPoints);
+        Q_EMIT seriesLoaded(runId, snapshot.points);
+        if (!trainedElsewhere(runId))
+            return;
+        followedRun_ = runId;
+        followedNames_ = names;
+        followedRow_ = snapshot.lastRow;
+        if (!followTimer_) {
+            // Created on first use, so it lives on this object's thread.
+            followTimer_ = new QTimer(this);
+            connect(followTimer_, &QTimer::timeout, this, &HistoryReader::pollFollowed);
+        }
+        followTimer_->start(kFollowMs);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+bool HistoryReader::trainedElsewhere(qint64 run) {
+    const auto record = reader()->run(run);
+    return record &&
+           (record->status == RunStatus::Running || record->status == RunStatus::Paused) &&
+           !record->owner.isEmpty() && record->owner != currentProcessToken() &&
+           isProcessAlive(record->owner);
+}
+
+void HistoryReader::pollFollowed() {
+    WorkspaceReader* workspace = followedRun_ > 0 ? reader() : nullptr;
+    if (!workspace) {
+        followTimer_->stop();
+        return;
+    }
+    try {
+        // Asked before reading: a run that ends meanwhile has its last rows read this time.
+        const bool stillTrained = trainedElsewhere(followedRun_);
+        const MetricSnapshot fresh =
+            workspace->metricsAfter(followedRun_, followedNames_, followedRow_);
+        followedRow_ = fresh.lastRow;
+        if (!fresh.points.isEmpty())
+            Q_EMIT seriesAppended(followedRun_, fresh.points);
+        if (!stillTrained) {
+            followedRun_ = 0;
+            followTimer_->stop();
+        }
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }

@@ -4,8 +4,11 @@
 #include "store/RunRecords.h"
 
 #include <QObject>
+#include <QStringList>
 #include <QVector>
 #include <memory>
+
+class QTimer;
 
 namespace trainlab {
 
@@ -26,19 +29,34 @@ public:
     explicit HistoryReader(QString databasePath);
     ~HistoryReader() override;
 
+    /// Polling period while a run written by another process is followed.
+    static constexpr int kFollowMs = 1000;
+
     void loadRuns();
+    /// Loads the series of `names`, each at most `maxPoints` long. The run is then followed:
+    /// while another process trains it, its new rows arrive as seriesAppended (runs this
+    /// process trains reach the window through the backend's live batches instead). Loading
+    /// another run's series stops following the previous one.
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
 
 Q_SIGNALS:
     void runsLoaded(const QVector<trainlab::RunListEntry>& runs);
     void seriesLoaded(qint64 runId, const QVector<trainlab::MetricPoint>& points);
+    void seriesAppended(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void failed(const QString& message);
 
 private:
     WorkspaceReader* reader();
+    void pollFollowed();
+    /// Whether another live process is training `run` now.
+    bool trainedElsewhere(qint64 run);
 
     QString databasePath_;
     std::unique_ptr<WorkspaceReader> reader_;
+    QTimer* followTimer_ = nullptr;
+    qint64 followedRun_ = 0;
+    QStringList followedNames_;
+    qint64 followedRow_ = 0;
 };
 
 /// Owns a HistoryReader and its thread.

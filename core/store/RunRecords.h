@@ -55,6 +55,12 @@ struct SweepRecord {
     QJsonObject importance;
 };
 
+/// Metric points as of one moment, and the newest row they include (to continue from).
+struct MetricSnapshot {
+    QVector<MetricPoint> points;
+    qint64 lastRow = 0;
+};
+
 /// One trial of a sweep: its run row, point and final metrics.
 struct TrialRecord {
     int trial = 0;

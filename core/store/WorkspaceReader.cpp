@@ -38,6 +38,25 @@ QStringList WorkspaceReader::metricNames(qint64 run) {
     return runs::metricNames(db(), run);
 }
 
+MetricSnapshot WorkspaceReader::metricSnapshot(qint64 run, const QStringList& names,
+                                               int maxPoints) {
+    Transaction snapshot(db(), /*immediate=*/false);
+    MetricSnapshot result;
+    result.lastRow = runs::lastMetricRow(db(), run);
+    for (const QString& name : names)
+        result.points += runs::metricSeries(db(), run, name, maxPoints);
+    snapshot.commit();
+    return result;
+}
+
+MetricSnapshot WorkspaceReader::metricsAfter(qint64 run, const QStringList& names,
+                                             qint64 afterRow) {
+    MetricSnapshot result;
+    result.lastRow = afterRow;
+    result.points = runs::metricsAfter(db(), run, names, afterRow, result.lastRow);
+    return result;
+}
+
 QVector<MetricPoint> WorkspaceReader::metricSeries(qint64 run, const QString& name, int maxPoints) {
     return runs::metricSeries(db(), run, name, maxPoints);
 }

@@ -35,6 +35,12 @@ public:
     /// bucket's first, min, max and last points, so spikes survive.
     QVector<MetricPoint> metricSeries(qint64 run, const QString& name, int maxPoints = 0);
     RunMetricSummary metricSummary(qint64 run);
+    /// The series of `names` (each at most `maxPoints` long) and the row they end at, read in
+    /// one snapshot, so following the run from `lastRow` neither misses nor repeats a row.
+    MetricSnapshot metricSnapshot(qint64 run, const QStringList& names, int maxPoints);
+    /// The rows of `names` a run logged after row `afterRow` (all of them: a live view wants
+    /// every new point) and the newest row read.
+    MetricSnapshot metricsAfter(qint64 run, const QStringList& names, qint64 afterRow);
     /// The `show RUN --json` document of DESIGN.md.
     QJsonObject runReport(const RunRecord& run);
     /// `runs --json`: one runReport per run, newest first.

@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QMessageBox>
+#include <QProcess>
 #include <QTableView>
 #include <QToolBar>
 #include <QtTest>
@@ -99,6 +100,37 @@ private Q_SLOTS:
         view->selectRow(0);
         QTRY_COMPARE_WITH_TIMEOUT(
             reopened.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")), 40, 10000);
+    }
+
+    void runOfAnotherProcessGrowsWhenSelected() {
+        // The CLI trains in the same workspace; the window lists the run, and once a person
+        // selects it, its curve follows the rows the other process writes.
+        const QString spec = dir_->filePath(QStringLiteral("long.json"));
+        QByteArray text = test::readFile(test::quickstartSpec());
+        text.replace("\"epochs\": 40", "\"epochs\": 400");
+        test::writeFile(spec, text);
+        QProcess cli;
+        cli.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                  {QStringLiteral("run"), spec, QStringLiteral("--db"), db_});
+        QVERIFY(cli.waitForStarted());
+
+        MainWindow window(db_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1 &&
+                                     window.runsModel()->index(0, RunsTableModel::Status).data() ==
+                                         QStringLiteral("running"),
+                                 30000);
+        auto* view = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        const QRect cell = view->visualRect(window.runsModel()->index(0, 0));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > 0,
+                                 10000);
+        const int first = window.lossPlot()->pointCount(QStringLiteral("train_loss"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.lossPlot()->pointCount(QStringLiteral("train_loss")) > first + 5, 20000);
+        cli.terminate(); // SIGTERM: the CLI stops the run after its current step
+        QVERIFY(cli.waitForFinished(30000));
     }
 
     void badSpecShowsDialogAndRunsNothing() {

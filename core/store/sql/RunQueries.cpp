@@ -245,6 +245,28 @@ QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name,
     return reduced;
 }
 
+qint64 lastMetricRow(Database& db, qint64 run) {
+    Statement last(db, "SELECT coalesce(max(rowid), 0) FROM metrics WHERE run = ?");
+    last.bind(1, run);
+    return last.step() ? last.int64(0) : 0;
+}
+
+QVector<MetricPoint> metricsAfter(Database& db, qint64 run, const QStringList& names,
+                                  qint64 afterRow, qint64& lastRow) {
+    Statement select(db, "SELECT rowid, step, epoch, name, value, wall_time FROM metrics "
+                         "WHERE run = ? AND rowid > ? ORDER BY rowid");
+    select.bind(1, run).bind(2, afterRow);
+    QVector<MetricPoint> points;
+    while (select.step()) {
+        lastRow = select.int64(0);
+        const QString name = select.text(3);
+        if (names.contains(name))
+            points.append(
+                {run, select.int64(1), select.real(2), name, select.real(4), select.real(5)});
+    }
+    return points;
+}
+
 RunMetricSummary metricSummary(Database& db, qint64 run) {
     RunMetricSummary summary;
     // SQLite takes bare columns from the row that holds max(): the value at the last step.

@@ -35,6 +35,12 @@ std::optional<RunRecord> find(Database& db, qint64 run);
 QStringList metricNames(Database& db, qint64 run);
 /// See WorkspaceReader::metricSeries.
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints = 0);
+/// The newest metric row of a run (0: none), the mark metricsAfter continues from.
+qint64 lastMetricRow(Database& db, qint64 run);
+/// A run's rows of the metrics `names` written after row `afterRow`, in row order; `lastRow`
+/// becomes the newest row read (unchanged when there is none).
+QVector<MetricPoint> metricsAfter(Database& db, qint64 run, const QStringList& names,
+                                  qint64 afterRow, qint64& lastRow);
 RunMetricSummary metricSummary(Database& db, qint64 run);
 
 } // namespace runs
