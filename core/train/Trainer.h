@@ -41,6 +41,9 @@ struct TrainerOptions {
     QString checkpointDirectory; ///< empty: no checkpoints
     QString resumeFrom;          ///< a `last` checkpoint to continue from; empty: start fresh
     CheckpointOwner owner;       ///< guards against resuming another spec's, workspace's or run's
+    /// A data-parallel run's replicas average their gradients here (see GradientSync.h);
+    /// null for a run on one device. Not owned.
+    class GradientSync* gradientSync = nullptr;
 };
 
 struct TrainOutcome {

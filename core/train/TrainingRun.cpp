@@ -4,6 +4,7 @@
 #include "data/DatasetBuilder.h"
 #include "model/ModelBuilder.h"
 #include "train/EvaluationMetrics.h"
+#include "train/GradientSync.h"
 #include "train/LrSchedule.h"
 #include "train/OptimizerFactory.h"
 #include "train/ThreadBudget.h"
@@ -260,69 +261,85 @@ bool TrainingRun::trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedA
             break;
         if (accumulated == 0)
             optimizer_->zero_grad();
-        const auto inputs = batch->inputs.to(device_, /*non_blocking=*/true);
-        const auto targets = batch->targets.to(device_, /*non_blocking=*/true);
-        torch::Tensor outputs;
-        torch::Tensor lossTensor;
-        {
-            AutocastScope autocast(device_, t_.precision);
-            outputs = model_->forward(inputs);
-            lossTensor = (*loss_)(outputs, targets);
-        }
-        const double lossValue = lossTensor.item<double>();
-        if (!std::isfinite(lossValue))
-            throw RunError(
-                QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
-                               "Try a lower learning rate (training.optimizer.lr = %4) "
-                               "or gradient clipping (training.grad_clip_norm).")
-                    .arg(lossValue)
-                    .arg(step_)
-                    .arg(epoch + 1)
-                    .arg(t_.optimizer.lr));
-        // Each micro-batch weighs 1/n of its window, n being the window's size (shorter at the
-        // epoch's end), so a step follows the mean gradient as one large batch would.
+        // The window of micro-batches one step averages: shorter at the epoch's end.
         const int64_t windowStart = b - accumulated;
-        const auto windowSize =
+        const int64_t windowSize =
             std::min<int64_t>(t_.gradAccumulation, batchesPerEpoch_ - windowStart);
-        const auto weighted = windowSize > 1 ? lossTensor / double(windowSize) : lossTensor;
-        (scaler_ ? scaler_->scale(weighted) : weighted).backward();
-        const int64_t size = batch->targets.size(0);
-        window_.lossSum += lossValue * double(size);
-        if (classification_)
-            window_.correct += outputs.argmax(1).eq(targets).sum().item<int64_t>();
-        window_.samples += size;
+        forwardBackward(*batch, epoch, windowSize);
         if (++accumulated < t_.gradAccumulation && b + 1 < batchesPerEpoch_)
             continue;
         accumulated = 0;
-        setLearningRate(*optimizer_, currentLr(epoch));
-        const double fractionalEpoch = double(epoch) + double(b + 1) / double(batchesPerEpoch_);
-        bool finite = true;
-        if (scaler_) {
-            std::vector<torch::Tensor> grads;
-            for (auto& p : model_->parameters()) {
-                if (p.grad().defined())
-                    grads.push_back(p.grad());
-            }
-            finite = scaler_->unscale(grads);
-        }
-        if (finite && t_.gradClipNorm > 0) {
-            const double norm =
-                torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
-            callbacks_.metric(step_ + 1, fractionalEpoch, QStringLiteral("grad_norm"), norm);
-        }
-        if (finite)
-            optimizer_->step(); // a step with inf/NaN gradients is skipped, as GradScaler does
-        if (scaler_)
-            scaler_->update();
-        ++step_;
-        ++window_.steps;
-        if (step_ % t_.logEverySteps == 0 || b + 1 == batchesPerEpoch_)
-            logWindow(fractionalEpoch);
-        if ((t_.maxSteps > 0 && step_ >= t_.maxSteps) ||
-            (t_.maxWallTimeS > 0 && secondsSince(started_) >= t_.maxWallTimeS)) {
-            callbacks_.message(QStringLiteral("budget reached at step %1").arg(step_));
+        if (!optimizerStep(epoch, b))
             return false;
-        }
+    }
+    return true;
+}
+
+void TrainingRun::forwardBackward(const Batch& batch, int epoch, int64_t windowSize) {
+    const auto inputs = batch.inputs.to(device_, /*non_blocking=*/true);
+    const auto targets = batch.targets.to(device_, /*non_blocking=*/true);
+    torch::Tensor outputs;
+    torch::Tensor lossTensor;
+    {
+        AutocastScope autocast(device_, t_.precision);
+        outputs = model_->forward(inputs);
+        lossTensor = (*loss_)(outputs, targets);
+    }
+    const double lossValue = lossTensor.item<double>();
+    if (!std::isfinite(lossValue))
+        throw RunError(QStringLiteral("training diverged: the loss is %1 at step %2 (epoch %3). "
+                                      "Try a lower learning rate (training.optimizer.lr = %4) "
+                                      "or gradient clipping (training.grad_clip_norm).")
+                           .arg(lossValue)
+                           .arg(step_)
+                           .arg(epoch + 1)
+                           .arg(t_.optimizer.lr));
+    // Each micro-batch weighs 1/n of its window, so a step follows the mean gradient as one
+    // large batch would.
+    const auto weighted = windowSize > 1 ? lossTensor / double(windowSize) : lossTensor;
+    (scaler_ ? scaler_->scale(weighted) : weighted).backward();
+    const int64_t size = batch.targets.size(0);
+    window_.lossSum += lossValue * double(size);
+    if (classification_)
+        window_.correct += outputs.argmax(1).eq(targets).sum().item<int64_t>();
+    window_.samples += size;
+}
+
+std::vector<torch::Tensor> TrainingRun::gradients() const {
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : model_->parameters())
+        if (p.grad().defined())
+            grads.push_back(p.grad());
+    return grads;
+}
+
+bool TrainingRun::optimizerStep(int epoch, int64_t batch) {
+    if (options_.gradientSync)
+        options_.gradientSync->averageGradients(gradients());
+    setLearningRate(*optimizer_, currentLr(epoch));
+    const double fractionalEpoch = double(epoch) + double(batch + 1) / double(batchesPerEpoch_);
+    bool finite = true;
+    if (scaler_) {
+        std::vector<torch::Tensor> grads = gradients();
+        finite = scaler_->unscale(grads);
+    }
+    if (finite && t_.gradClipNorm > 0) {
+        const double norm =
+            torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
+        callbacks_.metric(step_ + 1, fractionalEpoch, QStringLiteral("grad_norm"), norm);
+    }
+    if (finite)
+        optimizer_->step(); // a step with inf/NaN gradients is skipped, as GradScaler does
+    if (scaler_)
+        scaler_->update();
+    ++step_;
+    ++window_.steps;
+    if (step_ % t_.logEverySteps == 0 || batch + 1 == batchesPerEpoch_)
+        logWindow(fractionalEpoch);
+    if ((t_.maxSteps > 0 && step_ >= t_.maxSteps) ||
+        (t_.maxWallTimeS > 0 && secondsSince(started_) >= t_.maxWallTimeS)) {
+        callbacks_.message(QStringLiteral("budget reached at step %1").arg(step_));
+        return false;
     }
     return true;
 }

@@ -26,6 +26,14 @@ private:
 
     /// Runs the batches of one epoch; false when the run must stop (cancel or budget).
     bool trainEpoch(int epoch, int64_t firstBatch, int64_t accumulatedAtStart);
+    /// Forward and backward on one micro-batch, its loss weighted by 1/`windowSize` (the
+    /// micro-batches of its optimizer step); adds it to the logging window.
+    void forwardBackward(const Batch& batch, int epoch, int64_t windowSize);
+    /// One optimizer step from the accumulated gradients: gradient sync, unscale, clip, step,
+    /// log. False when a budget (steps, wall time) is reached.
+    bool optimizerStep(int epoch, int64_t batch);
+    /// Every defined gradient of the model, in parameter order.
+    std::vector<torch::Tensor> gradients() const;
     void logWindow(double fractionalEpoch);
     /// Validation, early stopping, the plateau schedule and the best checkpoint.
     bool endEpoch(int epoch);

@@ -4,10 +4,13 @@
 #include "../common/TestSupport.h"
 
 #include "base/Errors.h"
+#include "data/DatasetBuilder.h"
 #include "jobs/RunJob.h"
 #include "spec/SpecJson.h"
 #include "store/StoreWriter.h"
 #include "store/WorkspaceReader.h"
+#include "train/GradientSync.h"
+#include "train/Trainer.h"
 
 #include <QtTest>
 #include <sqlite3.h>
@@ -243,6 +246,44 @@ private Q_SLOTS:
             (QStringList{QStringLiteral("classification_report"),
                          QStringLiteral("confusion_matrix"), QStringLiteral("normalization"),
                          QStringLiteral("roc")}));
+    }
+
+    void gradientSyncSeesEveryStepBeforeTheUpdate() {
+        // The hook a data-parallel run averages gradients in: called once per optimizer step
+        // with every gradient, before the step uses them. Zeroing them there must freeze the
+        // weights, so the run's validation loss never moves.
+        struct ZeroingSync : GradientSync {
+            void averageGradients(const std::vector<at::Tensor>& gradients) override {
+                ++calls;
+                tensors = gradients.size();
+                for (const at::Tensor& g : gradients)
+                    const_cast<at::Tensor&>(g).zero_();
+            }
+            int calls = 0;
+            size_t tensors = 0;
+        } sync;
+        const ExperimentSpec spec =
+            smallSpec({QStringLiteral("training.epochs=2"), QStringLiteral("model.layers[2].p=0"),
+                       QStringLiteral("training.grad_accumulation=2")});
+        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed);
+        RunControl control;
+        QVector<double> valLoss;
+        int64_t plannedSteps = 0;
+        TrainerCallbacks callbacks;
+        callbacks.metric = [&](int64_t, double, const QString& name, double value) {
+            if (name == QLatin1String("val_loss"))
+                valLoss.append(value);
+        };
+        callbacks.message = [](const QString&) {};
+        callbacks.planned = [&](int64_t total) { plannedSteps = total; };
+        TrainerOptions options;
+        options.gradientSync = &sync;
+        const TrainOutcome outcome = Trainer(spec, data, control, callbacks, options).run();
+        QCOMPARE(outcome.status, RunStatus::Completed);
+        QCOMPARE(int64_t(sync.calls), plannedSteps);
+        QCOMPARE(sync.tensors, size_t(4)); // two linear layers: weight and bias each
+        QCOMPARE(valLoss.size(), 2);
+        QCOMPARE(valLoss[0], valLoss[1]);
     }
 
 private:
