@@ -12,6 +12,7 @@
 #include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
 #include "store/HistoryReader.h"
+#include "store/WorkspaceReader.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -107,6 +108,12 @@ void MainWindow::buildActions() {
                 backend()->moveUp(id);
         });
     moveUpAction_->setObjectName(QStringLiteral("moveUpAction"));
+    toolbar->addSeparator();
+    resumeAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_MediaSeekForward),
+                                       tr("Resume run"), this, &MainWindow::resumeSelectedRun);
+    resumeAction_->setObjectName(QStringLiteral("resumeAction"));
+    resumeAction_->setToolTip(
+        tr("Continue the selected run from its last checkpoint (a trial continues its sweep)"));
 }
 
 void MainWindow::buildLayout() {
@@ -126,6 +133,7 @@ void MainWindow::buildLayout() {
                 const qint64 id = runsModel_->runIdAt(current.row());
                 if (id != lossPlot_->runId())
                     showRun(id);
+                updateActions();
             });
 
     lossPlot_ =
@@ -280,6 +288,36 @@ void MainWindow::setCurrentJobPaused(bool paused) {
     }
 }
 
+void MainWindow::resumeSelectedRun() {
+    const RunRecord* run = runsModel_->runAt(runsView_->currentIndex().row());
+    if (!run)
+        return;
+    // Already a job of this window: release it rather than start a second one on its rows.
+    for (const JobInfo& job : backend()->jobs()) {
+        const bool same = run->sweep > 0 ? job.kind == JobKind::Sweep && job.sweepId == run->sweep
+                                         : job.runId == run->id;
+        if (same && !isFinalStatus(job.status)) {
+            backend()->setPaused(job.id, false);
+            return;
+        }
+    }
+    try {
+        WorkspaceReader workspace(databasePath_);
+        std::unique_ptr<Job> job;
+        if (run->sweep > 0)
+            job = std::make_unique<SweepJob>(resumeSweepDefinition(workspace, run->sweep),
+                                             run->sweep);
+        else
+            job = std::make_unique<RunJob>(resumeRequest(workspace, run->id));
+        backend()->submit(std::move(job));
+        appendLog(run->sweep > 0 ? tr("resuming sweep %1").arg(run->sweep)
+                                 : tr("resuming run %1").arg(run->id));
+    } catch (const std::exception& e) {
+        showError(tr("Cannot resume run %1").arg(run->id), firstLineOf(e));
+    }
+    refreshJobs();
+}
+
 void MainWindow::showRun(qint64 runId) {
     lossPlot_->showRun(runId);
     accuracyPlot_->showRun(runId);
@@ -297,6 +335,7 @@ void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
         const QSignalBlocker blocker(runsView_->selectionModel());
         runsView_->selectRow(row);
     }
+    updateActions(); // the selected run's status may have changed
 }
 
 void MainWindow::refreshJobs() {
@@ -366,6 +405,11 @@ void MainWindow::updateActions() {
     removeAction_->setEnabled(job && job->status != RunStatus::Running &&
                               job->status != RunStatus::Paused);
     moveUpAction_->setEnabled(job && job->status == RunStatus::Queued);
+    const RunRecord* selected = runsModel_->runAt(runsView_->currentIndex().row());
+    resumeAction_->setEnabled(selected && (selected->status == RunStatus::Paused ||
+                                           selected->status == RunStatus::Cancelled ||
+                                           selected->status == RunStatus::Interrupted ||
+                                           selected->status == RunStatus::Failed));
 }
 
 } // namespace trainlab

@@ -40,6 +40,9 @@ public:
     void cancelRun();
     /// Pauses or resumes the current job.
     void setCurrentJobPaused(bool paused);
+    /// Continues the run selected in the runs list (paused, cancelled, interrupted or failed):
+    /// a trial continues its whole sweep; one this window holds paused is released.
+    void resumeSelectedRun();
     /// Opens the non-blocking "Run spec" dialog (in `directory`, default: the experiments).
     QFileDialog* chooseSpecFile(const QString& directory = {});
     /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
@@ -90,6 +93,7 @@ private:
     QAction* cancelAction_ = nullptr;
     QAction* removeAction_ = nullptr;
     QAction* moveUpAction_ = nullptr;
+    QAction* resumeAction_ = nullptr;
     qint64 activeRunId_ = 0;
 };
 

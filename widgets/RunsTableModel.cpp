@@ -123,6 +123,10 @@ qint64 RunsTableModel::runIdAt(int row) const {
     return row >= 0 && row < runs_.size() ? runs_[row].run.id : 0;
 }
 
+const RunRecord* RunsTableModel::runAt(int row) const {
+    return row >= 0 && row < runs_.size() ? &runs_[row].run : nullptr;
+}
+
 int RunsTableModel::rowOf(qint64 runId) const {
     for (int row = 0; row < runs_.size(); ++row) {
         if (runs_[row].run.id == runId)

@@ -24,6 +24,8 @@ public:
     /// Replaces the rows, keeping unchanged rows in place so selections survive a refresh.
     void setRuns(const QVector<RunListEntry>& runs);
     qint64 runIdAt(int row) const;
+    /// The run shown in `row`, or nullptr.
+    const RunRecord* runAt(int row) const;
     int rowOf(qint64 runId) const;
 
 private:

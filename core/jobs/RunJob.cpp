@@ -152,7 +152,11 @@ private:
             throw StoreError(store_.writeFailure());
         if (outcome.status == RunStatus::Cancelled && pruned_)
             return RunStatus::Pruned;
-        if (outcome.status == RunStatus::Cancelled && paused_ && job_.control().stopPaused.load())
+        // Closing under a run that is paused, or asked to pause: it stopped at a checkpoint
+        // either way, and stays paused for a later process.
+        const RunControl& control = job_.control();
+        if (outcome.status == RunStatus::Cancelled && control.stopPaused.load() &&
+            (paused_ || control.pause.load()))
             return RunStatus::Paused; // the program closed under a paused run
         return outcome.status;
     }

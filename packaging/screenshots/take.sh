@@ -24,14 +24,30 @@ xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   '$build/app/trainlab' --db '$db' --run '$work/long.json' &
   app=\$!
   sleep 7
-  import -window root packaging/screenshots/main-window-live.png
+  set -e; import -window root packaging/screenshots/main-window-live.png
   kill \$app
 "
 xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   '$build/app/trainlab' --db '$db' --dataset experiments/fashion_augmented.json &
   app=\$!
   sleep 8
-  import -window root packaging/screenshots/dataset-page.png
+  set -e; import -window root packaging/screenshots/dataset-page.png
   kill \$app
 "
-echo "wrote packaging/screenshots/main-window-live.png and dataset-page.png"
+# A quick variant of fashion_sweep.json, a few trials in: the jobs panel lists them.
+python3 - "$work/sweep.json" <<'PY'
+import json, sys
+spec = json.load(open("experiments/fashion_sweep.json"))
+spec["dataset"]["max_train_samples"] = 3000
+spec["training"]["epochs"] = 4
+spec["sweep"].update({"trials": 12, "n_init": 4})
+json.dump(spec, open(sys.argv[1], "w"))
+PY
+xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
+  '$build/app/trainlab' --db '$work/sweep.db' --run '$work/sweep.json' &
+  app=\$!
+  sleep ${SWEEP_SHOT_AFTER_S:-40}
+  set -e; import -window root packaging/screenshots/sweep-window.png
+  kill \$app
+"
+echo "wrote packaging/screenshots/main-window-live.png, dataset-page.png and sweep-window.png"

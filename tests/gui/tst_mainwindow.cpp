@@ -2,6 +2,7 @@
 // listed as completed; a bad spec gives a dialog and nothing runs.
 #include "../common/TestSupport.h"
 
+#include "JobsTableModel.h"
 #include "MainWindow.h"
 #include "MetricPlot.h"
 #include "RunsTableModel.h"
@@ -10,6 +11,7 @@
 
 #include <QAction>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QTableView>
 #include <QToolBar>
@@ -27,6 +29,11 @@ void clickToolButton(QMainWindow& window, QAction* action) {
             return;
         }
     QFAIL("the action has no toolbar button");
+}
+
+// The status the jobs panel shows in `row`.
+QString jobStatus(MainWindow& window, int row) {
+    return window.jobsModel()->index(row, JobsTableModel::Status).data().toString();
 }
 
 } // namespace
@@ -66,7 +73,8 @@ private Q_SLOTS:
         auto* pause = window.findChild<QAction*>(QStringLiteral("pauseAction"));
         QVERIFY(pause && pause->isEnabled());
         clickToolButton(window, pause);
-        QTRY_VERIFY_WITH_TIMEOUT(pause->isChecked(), 10000); // the job reports itself paused
+        QTRY_COMPARE_WITH_TIMEOUT(jobStatus(window, 0), QStringLiteral("paused"), 10000);
+        QVERIFY(pause->isChecked());
         QTest::qWait(500); // the batch in flight when pausing still arrives
         const int paused = window.lossPlot()->pointCount(QStringLiteral("train_loss"));
         QTest::qWait(700);
@@ -131,6 +139,42 @@ private Q_SLOTS:
             window.lossPlot()->pointCount(QStringLiteral("train_loss")) > first + 5, 20000);
         cli.terminate(); // SIGTERM: the CLI stops the run after its current step
         QVERIFY(cli.waitForFinished(30000));
+    }
+
+    void pausedRunIsResumedAfterTheWindowReopens() {
+        const QString spec = dir_->filePath(QStringLiteral("long.json"));
+        QByteArray text = test::readFile(test::quickstartSpec());
+        text.replace("\"epochs\": 40", "\"epochs\": 60");
+        test::writeFile(spec, text);
+        {
+            MainWindow window(db_);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(window.startSpecFile(spec));
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window.lossPlot()->pointCount(QStringLiteral("train_loss")) > 3, 30000);
+            clickToolButton(window, window.findChild<QAction*>(QStringLiteral("pauseAction")));
+            QTRY_COMPARE_WITH_TIMEOUT(jobStatus(window, 0), QStringLiteral("paused"), 10000);
+        } // closed while paused: the run stays paused in the workspace
+        MainWindow window(db_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* resume = window.findChild<QAction*>(QStringLiteral("resumeAction"));
+        QVERIFY(resume && !resume->isEnabled()); // nothing selected yet
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            QStringLiteral("paused"), 10000);
+        auto* view = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(window.runsModel()->index(0, 0)).center());
+        QTRY_VERIFY(resume->isEnabled());
+        clickToolButton(window, resume);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            QStringLiteral("completed"), 120000);
+        auto* log = window.findChild<QPlainTextEdit*>();
+        QVERIFY(log && log->toPlainText().contains(QStringLiteral("resumed at step")));
+        QCOMPARE(window.runsModel()->rowCount(), 1); // the same run, not a new one
     }
 
     void badSpecShowsDialogAndRunsNothing() {
