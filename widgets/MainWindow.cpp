@@ -24,6 +24,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -58,9 +59,11 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     , databasePath_(databasePath)
     , backend_(std::make_unique<BackendHost>(databasePath))
     , history_(std::make_unique<HistoryReaderHost>(databasePath)) {
-    setWindowTitle(tr("TrainLab — %1").arg(QFileInfo(databasePath).fileName()));
+    // Qt adds the application's display name ("— TrainLab") itself.
+    setWindowTitle(QFileInfo(databasePath).fileName());
     buildActions();
     buildLayout();
+    buildMenus();
     connectBackend();
     auto* refresh = new QTimer(this);
     connect(refresh, &QTimer::timeout, this, [this] { history_->loadRuns(); });
@@ -160,8 +163,22 @@ void MainWindow::buildLayout() {
                     showRun(job->runId);
                 updateActions();
             });
+    emptyHint_ = new QLabel(
+        tr("<p><b>No runs in this workspace yet.</b></p>"
+           "<p><b>Run quickstart</b> trains a small network on synthetic spirals in seconds. "
+           "<b>Run spec…</b> starts any experiment file (a sweep too); the examples are in "
+           "<tt>experiments/</tt>. The <b>Dataset</b> page previews Fashion-MNIST or your own "
+           "data.</p><p>Runs started by <tt>trainlab-cli</tt> on this workspace appear here "
+           "as well.</p>"));
+    emptyHint_->setObjectName(QStringLiteral("emptyWorkspaceHint"));
+    emptyHint_->setWordWrap(true);
+    emptyHint_->setAlignment(Qt::AlignCenter);
+    emptyHint_->setMargin(24);
+    runsStack_ = new QStackedWidget;
+    runsStack_->addWidget(emptyHint_);
+    runsStack_->addWidget(runsView_);
     auto* lists = new QSplitter(Qt::Vertical);
-    lists->addWidget(runsView_);
+    lists->addWidget(runsStack_);
     lists->addWidget(jobsView_);
     lists->setStretchFactor(0, 3);
     lists->setStretchFactor(1, 2);
@@ -233,6 +250,32 @@ QFileDialog* MainWindow::chooseSpecFile(const QString& directory) {
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::startSpecFile);
     dialog->open();
     return dialog;
+}
+
+QFileDialog* MainWindow::chooseWorkspace(const QString& directory) {
+    const QString start = directory.isEmpty() ? QFileInfo(databasePath_).absolutePath() : directory;
+    QFileDialog* dialog = createWorkspaceSafeFileDialog(this, tr("Open or create a workspace"),
+                                                        start, tr("TrainLab workspaces (*.db)"));
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setDefaultSuffix(QStringLiteral("db"));
+    dialog->setLabelText(QFileDialog::Accept, tr("Open"));
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this](const QString& path) { openWorkspace(path); });
+    dialog->open();
+    return dialog;
+}
+
+MainWindow* MainWindow::openWorkspace(const QString& path) {
+    try {
+        prepareWorkspace(path);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot open the workspace"), firstLineOf(e));
+        return nullptr;
+    }
+    auto* window = new MainWindow(path);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
 }
 
 bool MainWindow::startSpecFile(const QString& path) {
@@ -330,6 +373,7 @@ void MainWindow::showRun(qint64 runId) {
 void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
     const qint64 shown = lossPlot_->runId();
     runsModel_->setRuns(runs);
+    runsStack_->setCurrentWidget(runs.isEmpty() ? static_cast<QWidget*>(emptyHint_) : runsView_);
     const int row = runsModel_->rowOf(shown);
     if (row >= 0 && runsView_->currentIndex().row() != row) {
         const QSignalBlocker blocker(runsView_->selectionModel());

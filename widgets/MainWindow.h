@@ -8,6 +8,7 @@ class QFileDialog;
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
+class QStackedWidget;
 class QTableView;
 
 namespace trainlab {
@@ -45,6 +46,11 @@ public:
     void resumeSelectedRun();
     /// Opens the non-blocking "Run spec" dialog (in `directory`, default: the experiments).
     QFileDialog* chooseSpecFile(const QString& directory = {});
+    /// Opens the non-blocking "Open workspace" dialog; the chosen workspace (new or existing)
+    /// opens in a window of its own.
+    QFileDialog* chooseWorkspace(const QString& directory = {});
+    /// Opens `path` as a workspace in a new window (problems go to a dialog); returns it.
+    MainWindow* openWorkspace(const QString& path);
     /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
     void showDataset(const QString& specPath);
 
@@ -59,6 +65,7 @@ public:
 
 private:
     void buildActions();
+    void buildMenus(); // MainWindowMenus.cpp
     void buildLayout();
     void connectBackend();
     void showRun(qint64 runId);
@@ -79,6 +86,8 @@ private:
     std::unique_ptr<HistoryReaderHost> history_;
     RunsTableModel* runsModel_ = nullptr;
     QTableView* runsView_ = nullptr;
+    QStackedWidget* runsStack_ = nullptr; ///< the runs list, or what to do first
+    QLabel* emptyHint_ = nullptr;
     JobsTableModel* jobsModel_ = nullptr;
     QTableView* jobsView_ = nullptr;
     MetricPlot* lossPlot_ = nullptr;

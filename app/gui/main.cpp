@@ -2,6 +2,7 @@
 // through trainlab-cli and says where the results are.
 #include "MainWindow.h"
 
+#include "jobs/Versions.h"
 #include "store/WorkspaceReader.h"
 
 #include <QApplication>
@@ -49,29 +50,67 @@ int runHeadless(int argc, char* argv[]) {
     return 2;
 }
 
-} // namespace
+bool asksForUsage(int argc, char* argv[]) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h" || arg == "--help-all" || arg == "--version" ||
+            arg == "-v")
+            return true;
+    }
+    return false;
+}
 
-int main(int argc, char* argv[]) {
-    if (!hasDisplay())
-        return runHeadless(argc, argv);
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("trainlab"));
-    QApplication::setApplicationDisplayName(QStringLiteral("TrainLab"));
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("TrainLab: a desktop training lab"));
+const QCommandLineOption dbOption(QStringLiteral("db"),
+                                  QStringLiteral("Workspace database (default: %1)."),
+                                  QStringLiteral("path"));
+const QCommandLineOption runOption(QStringLiteral("run"),
+                                   QStringLiteral("Start this spec file (a run or a sweep) on "
+                                                  "launch."),
+                                   QStringLiteral("spec"));
+const QCommandLineOption
+    datasetOption(QStringLiteral("dataset"),
+                  QStringLiteral("Open the Dataset page on this spec's dataset."),
+                  QStringLiteral("spec"));
+
+// The window's own options; --help and --version print them and exit, with or without a
+// display.
+void processWindowOptions(QCommandLineParser& parser, const QCoreApplication& app) {
+    parser.setApplicationDescription(
+        QStringLiteral("TrainLab: a desktop training lab. With no display, trainlab runs "
+                       "experiments/quickstart.json headless through trainlab-cli (see "
+                       "trainlab-cli --help for the command line)."));
     parser.addHelpOption();
-    const QCommandLineOption dbOption(QStringLiteral("db"), QStringLiteral("Workspace database."),
-                                      QStringLiteral("path"));
-    const QCommandLineOption runOption(QStringLiteral("run"),
-                                       QStringLiteral("Start this spec file on launch."),
-                                       QStringLiteral("spec"));
-    const QCommandLineOption datasetOption(
-        QStringLiteral("dataset"), QStringLiteral("Open the Dataset page on this spec's dataset."),
-        QStringLiteral("spec"));
-    parser.addOption(dbOption);
+    parser.addVersionOption();
+    QCommandLineOption db = dbOption;
+    db.setDescription(db.description().arg(trainlab::defaultWorkspacePath()));
+    parser.addOption(db);
     parser.addOption(runOption);
     parser.addOption(datasetOption);
     parser.process(app);
+}
+
+void nameApplication() {
+    QCoreApplication::setApplicationName(QStringLiteral("trainlab"));
+    QCoreApplication::setApplicationVersion(trainlab::componentVersions().trainlab);
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    if (!hasDisplay() && asksForUsage(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        QCommandLineParser parser;
+        processWindowOptions(parser, app); // prints and exits
+        return 0;
+    }
+    if (!hasDisplay())
+        return runHeadless(argc, argv);
+    QApplication app(argc, argv);
+    nameApplication();
+    QApplication::setApplicationDisplayName(QStringLiteral("TrainLab"));
+    QCommandLineParser parser;
+    processWindowOptions(parser, app);
     const QString dbPath =
         parser.isSet(dbOption) ? parser.value(dbOption) : trainlab::defaultWorkspacePath();
     try {

@@ -1,5 +1,7 @@
 #include "store/WorkspaceReader.h"
 
+#include <sqlite3.h>
+
 #include "store/sql/Database.h"
 #include "store/sql/Reports.h"
 #include "store/sql/RunQueries.h"
@@ -98,6 +100,14 @@ void prepareWorkspace(const QString& path) {
 
 QString defaultWorkspacePath() {
     return Database::defaultPath();
+}
+
+} // namespace trainlab
+
+namespace trainlab {
+
+QString sqliteVersion() {
+    return QString::fromLatin1(sqlite3_libversion());
 }
 
 } // namespace trainlab

@@ -64,6 +64,9 @@ private:
 /// Throws StoreError or NotAWorkspaceError naming the file.
 void prepareWorkspace(const QString& path);
 
+/// The version of the SQLite library in use.
+QString sqliteVersion();
+
 /// The database path used when --db is not given: AppDataLocation/trainlab.db.
 QString defaultWorkspacePath();
 

@@ -1,0 +1,43 @@
+// The main window's menu bar: every toolbar action, plus workspace, view and help entries.
+#include "AboutDialog.h"
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QMenuBar>
+#include <QTabWidget>
+
+namespace trainlab {
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openAction_);
+    file->addAction(quickstartAction_);
+    file->addSeparator();
+    QAction* workspace =
+        file->addAction(tr("Open &workspace…"), this, [this] { chooseWorkspace(); });
+    workspace->setObjectName(QStringLiteral("openWorkspaceAction"));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    for (QAction* action :
+         {pauseAction_, cancelAction_, resumeAction_, removeAction_, moveUpAction_})
+        run->addAction(action);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int page = 0; page < tabs_->count(); ++page) {
+        QAction* show = view->addAction(tabs_->tabText(page), this,
+                                        [this, page] { tabs_->setCurrentIndex(page); });
+        show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + page)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about =
+        help->addAction(tr("&About TrainLab"), this, [this] { openAboutDialog(this); });
+    about->setObjectName(QStringLiteral("aboutAction"));
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+} // namespace trainlab
