@@ -7,6 +7,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPItemText;
 
 namespace trainlab {
 
@@ -27,6 +28,8 @@ public:
     /// Appends live points; returns how many were for this plot.
     int addPoints(const QVector<MetricPoint>& points);
     int pointCount(const QString& metric) const;
+    /// What the plot says instead of curves while it has no points; empty once it has some.
+    QString emptyText() const;
     QCustomPlot* plot() const { return plot_; }
 
 private:
@@ -36,6 +39,7 @@ private:
     qint64 runId_ = 0;
     QCustomPlot* plot_ = nullptr;
     QHash<QString, QCPGraph*> graphs_;
+    QCPItemText* emptyText_ = nullptr;
 };
 
 } // namespace trainlab
