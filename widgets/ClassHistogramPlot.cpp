@@ -12,8 +12,13 @@ ClassHistogramPlot::ClassHistogramPlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
+    // The legend sits in its own row under the axes, so it never covers a bar.
     plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    plot_->plotLayout()->addElement(plot_->plotLayout()->rowCount(), 0, plot_->legend);
+    plot_->plotLayout()->setRowStretchFactor(plot_->plotLayout()->rowCount() - 1, 0.001);
+    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot_->legend->setBorderPen(Qt::NoPen);
     plot_->yAxis->setLabel(tr("samples"));
     setMinimumSize(300, 180);
 }
@@ -49,7 +54,7 @@ void ClassHistogramPlot::setInspection(const QJsonObject& info) {
     plot_->xAxis->setTicker(ticker);
     plot_->xAxis->setTickLabelRotation(classes.size() > 6 ? 35 : 0);
     plot_->xAxis->setRange(-0.6, double(classes.size()) - 0.4);
-    plot_->yAxis->setRange(0, top * 1.45 + 1); // headroom keeps the legend off the bars
+    plot_->yAxis->setRange(0, top * 1.05 + 1);
     plot_->replot();
 }
 

@@ -110,7 +110,35 @@ QWidget* DatasetPage::buildForm() {
     syntheticKind_ = new QComboBox;
     syntheticKind_->addItems({QStringLiteral("spirals"), QStringLiteral("blobs"),
                               QStringLiteral("moons"), QStringLiteral("regression")});
+    syntheticKind_->setObjectName(QStringLiteral("syntheticKind"));
     sourceForm->addRow(tr("Generator"), syntheticKind_);
+    // The generator's own fields, with the spec loader's limits.
+    const SyntheticSpec syntheticDefaults;
+    syntheticSamples_ = new QSpinBox;
+    syntheticSamples_->setObjectName(QStringLiteral("syntheticSamples"));
+    syntheticSamples_->setRange(10, 10'000'000);
+    syntheticSamples_->setValue(syntheticDefaults.samples);
+    syntheticSamples_->setGroupSeparatorShown(true);
+    sourceForm->addRow(tr("Samples"), syntheticSamples_);
+    syntheticClasses_ = new QSpinBox;
+    syntheticClasses_->setObjectName(QStringLiteral("syntheticClasses"));
+    syntheticClasses_->setRange(2, 1000);
+    syntheticClasses_->setValue(syntheticDefaults.classes);
+    sourceForm->addRow(tr("Classes"), syntheticClasses_);
+    syntheticFeatures_ = new QSpinBox;
+    syntheticFeatures_->setObjectName(QStringLiteral("syntheticFeatures"));
+    syntheticFeatures_->setRange(1, 4096);
+    syntheticFeatures_->setValue(syntheticDefaults.features);
+    sourceForm->addRow(tr("Features"), syntheticFeatures_);
+    syntheticNoise_ = new QDoubleSpinBox;
+    syntheticNoise_->setObjectName(QStringLiteral("syntheticNoise"));
+    syntheticNoise_->setRange(0, 100);
+    syntheticNoise_->setDecimals(3);
+    syntheticNoise_->setSingleStep(0.05);
+    syntheticNoise_->setValue(syntheticDefaults.noise);
+    sourceForm->addRow(tr("Noise"), syntheticNoise_);
+    connect(syntheticKind_, &QComboBox::currentTextChanged, this,
+            &DatasetPage::updateFormForSource);
     imageSize_ = new QSpinBox;
     imageSize_->setRange(8, 512);
     imageSize_->setValue(32);
@@ -133,6 +161,7 @@ QWidget* DatasetPage::buildForm() {
     normalize_->setChecked(true);
     processingForm->addRow(normalize_);
     cropPadding_ = new QSpinBox;
+    cropPadding_->setObjectName(QStringLiteral("cropPadding"));
     cropPadding_->setRange(0, 16);
     cropPadding_->setSuffix(tr(" px"));
     processingForm->addRow(tr("Random crop padding"), cropPadding_);
@@ -207,7 +236,16 @@ void DatasetPage::updateFormForSource() {
         path_->setPlaceholderText(csv ? tr("table.csv") : tr("folder"));
     idxFields_->setVisible(facts && facts->usesIdxPair);
     csvLabel_->setEnabled(csv);
-    syntheticKind_->setEnabled(source == QLatin1String("synthetic"));
+    const bool synthetic = source == QLatin1String("synthetic");
+    const QString kind = syntheticKind_->currentText();
+    const bool planar = kind == QLatin1String("spirals") || kind == QLatin1String("moons");
+    syntheticKind_->setEnabled(synthetic);
+    syntheticSamples_->setEnabled(synthetic);
+    syntheticNoise_->setEnabled(synthetic);
+    // Spirals and moons are 2-D; moons have two classes; a regression has none.
+    syntheticFeatures_->setEnabled(synthetic && !planar);
+    syntheticClasses_->setEnabled(
+        synthetic && (kind == QLatin1String("spirals") || kind == QLatin1String("blobs")));
     imageSize_->setEnabled(folder);
     imageChannels_->setEnabled(folder);
 }
@@ -233,6 +271,12 @@ DatasetSpec DatasetPage::datasetSpec() const {
     spec.test = {testImages_->text().trimmed(), testLabels_->text().trimmed()};
     spec.csv.label = csvLabel_->text().trimmed();
     spec.synthetic.kind = syntheticKind_->currentText();
+    spec.synthetic.samples = syntheticSamples_->value();
+    spec.synthetic.classes = syntheticClasses_->value();
+    spec.synthetic.noise = syntheticNoise_->value();
+    const bool planar = spec.synthetic.kind == QLatin1String("spirals") ||
+                        spec.synthetic.kind == QLatin1String("moons");
+    spec.synthetic.features = planar ? 2 : syntheticFeatures_->value();
     if (spec.synthetic.kind == QLatin1String("moons"))
         spec.synthetic.classes = 2;
     spec.image.height = imageSize_->value();
@@ -258,6 +302,10 @@ void DatasetPage::setDatasetSpec(const DatasetSpec& spec) {
     testLabels_->setText(spec.test.labels);
     csvLabel_->setText(spec.csv.label);
     syntheticKind_->setCurrentText(spec.synthetic.kind);
+    syntheticSamples_->setValue(spec.synthetic.samples);
+    syntheticClasses_->setValue(spec.synthetic.classes);
+    syntheticFeatures_->setValue(spec.synthetic.features);
+    syntheticNoise_->setValue(spec.synthetic.noise);
     imageSize_->setValue(spec.image.height);
     imageChannels_->setCurrentIndex(imageChannels_->findData(spec.image.channels));
     validationSplit_->setValue(spec.validationSplit);
@@ -318,9 +366,18 @@ void DatasetPage::load() {
 }
 
 void DatasetPage::showError(const QString& message) {
+    clearPreview();
     error_->setText(message);
     summary_->setText(tr("Not loaded."));
     Q_EMIT failed(message);
+}
+
+void DatasetPage::clearPreview() {
+    preview_ = {};
+    histogram_->setInspection({});
+    tableModel_->setTable({}, {});
+    showAugmented_->setEnabled(false);
+    showImages();
 }
 
 void DatasetPage::showPreview(const DatasetPreview& preview) {
@@ -359,10 +416,24 @@ void DatasetPage::showImages() {
     const QList<QImage>& images =
         showAugmented_->isChecked() ? preview_.augmented : preview_.images;
     for (qsizetype i = 0; i < images.size(); ++i) {
-        auto* cell = new QLabel;
-        cell->setPixmap(QPixmap::fromImage(images[i]).scaled(
+        // Each thumbnail carries its class name under it.
+        auto* cell = new QWidget;
+        auto* column = new QVBoxLayout(cell);
+        column->setContentsMargins(2, 2, 2, 2);
+        column->setSpacing(1);
+        auto* picture = new QLabel;
+        picture->setPixmap(QPixmap::fromImage(images[i]).scaled(
             kThumbnailPx, kThumbnailPx, Qt::KeepAspectRatio, Qt::FastTransformation));
-        cell->setToolTip(preview_.imageLabels.value(i));
+        picture->setAlignment(Qt::AlignCenter);
+        auto* caption = new QLabel(preview_.imageLabels.value(i));
+        caption->setObjectName(QStringLiteral("thumbnailCaption"));
+        caption->setAlignment(Qt::AlignCenter);
+        caption->setMaximumWidth(kThumbnailPx + 16);
+        QFont small = caption->font();
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        caption->setFont(small);
+        column->addWidget(picture);
+        column->addWidget(caption);
         imageLayout_->addWidget(cell, int(i / kGridColumns), int(i % kGridColumns));
     }
 }

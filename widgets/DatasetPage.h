@@ -64,6 +64,8 @@ private:
     void showPreview(const DatasetPreview& preview);
     void showError(const QString& message);
     void showImages();
+    /// Forgets the shown dataset (a failed load must not leave the previous one on screen).
+    void clearPreview();
 
     QComboBox* source_ = nullptr;
     QLineEdit* path_ = nullptr;
@@ -75,6 +77,10 @@ private:
     QWidget* idxFields_ = nullptr;
     QLineEdit* csvLabel_ = nullptr;
     QComboBox* syntheticKind_ = nullptr;
+    QSpinBox* syntheticSamples_ = nullptr;
+    QSpinBox* syntheticClasses_ = nullptr;
+    QSpinBox* syntheticFeatures_ = nullptr;
+    QDoubleSpinBox* syntheticNoise_ = nullptr;
     QSpinBox* imageSize_ = nullptr;
     QComboBox* imageChannels_ = nullptr;
     QDoubleSpinBox* validationSplit_ = nullptr;

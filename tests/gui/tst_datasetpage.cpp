@@ -53,7 +53,8 @@ private Q_SLOTS:
         page.sourceBox()->setCurrentIndex(
             page.sourceBox()->findData(QStringLiteral("image_folder")));
         page.pathEdit()->setText(root);
-        auto* crop = page.findChildren<QSpinBox*>().at(1); // image size, then crop padding
+        auto* crop = page.findChild<QSpinBox*>(QStringLiteral("cropPadding"));
+        QVERIFY(crop);
         crop->setValue(3);
         QSignalSpy loaded(&page, &DatasetPage::loaded);
         page.load();
@@ -101,6 +102,60 @@ private Q_SLOTS:
         QVERIFY(failed.wait(30000));
         QCOMPARE(page.errorText(),
                  QStringLiteral("%1:3: 1 fields, expected 2 (as on line 1)").arg(ragged));
+    }
+
+    void failedLoadClearsThePreviousDataset() {
+        DatasetPage page;
+        page.sourceBox()->setCurrentIndex(page.sourceBox()->findData(QStringLiteral("synthetic")));
+        QSignalSpy loaded(&page, &DatasetPage::loaded);
+        page.load();
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(page.summaryText().contains(QStringLiteral("train")));
+        // Now a file that cannot be read: nothing of the synthetic set may stay on screen.
+        const QString ragged = dir_->filePath(QStringLiteral("r.csv"));
+        test::writeFile(ragged, "a,b\n1,2\n3\n");
+        page.sourceBox()->setCurrentIndex(page.sourceBox()->findData(QStringLiteral("csv")));
+        page.pathEdit()->setText(ragged);
+        QSignalSpy failed(&page, &DatasetPage::failed);
+        page.load();
+        QVERIFY(failed.wait(30000));
+        QCOMPARE(page.summaryText(), QStringLiteral("Not loaded."));
+        QCOMPARE(page.tableModel()->rowCount(), 0);
+        QCOMPARE(page.shownImageCount(), 0);
+        QCOMPARE(page.findChild<ClassHistogramPlot*>()->barCount(), 0);
+    }
+
+    void syntheticFieldsReachTheDataset() {
+        DatasetPage page;
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.sourceBox()->setCurrentIndex(page.sourceBox()->findData(QStringLiteral("synthetic")));
+        auto* kind = page.findChild<QComboBox*>(QStringLiteral("syntheticKind"));
+        auto* samples = page.findChild<QSpinBox*>(QStringLiteral("syntheticSamples"));
+        auto* classes = page.findChild<QSpinBox*>(QStringLiteral("syntheticClasses"));
+        auto* features = page.findChild<QSpinBox*>(QStringLiteral("syntheticFeatures"));
+        QVERIFY(kind && samples && classes && features);
+        kind->setCurrentText(QStringLiteral("blobs"));
+        QVERIFY(features->isEnabled());
+        // Typed as a person types: select the field's text, type over it.
+        for (auto [box, text] :
+             {std::pair{samples, "500"}, std::pair{classes, "5"}, std::pair{features, "7"}}) {
+            box->setFocus();
+            box->selectAll();
+            QTest::keyClicks(box, QLatin1String(text));
+            QTest::keyClick(box, Qt::Key_Tab);
+        }
+        QSignalSpy loaded(&page, &DatasetPage::loaded);
+        page.load();
+        QVERIFY(loaded.wait(30000));
+        QVERIFY2(page.summaryText().contains(QStringLiteral("5 classes")),
+                 qPrintable(page.summaryText()));
+        QVERIFY(page.summaryText().contains(QStringLiteral("sample [7]")));
+        const DatasetSpec spec = page.datasetSpec();
+        QCOMPARE(spec.synthetic.samples, 500);
+        kind->setCurrentText(QStringLiteral("spirals"));
+        QVERIFY(!features->isEnabled()); // spirals are 2-D
+        QCOMPARE(page.datasetSpec().synthetic.features, 2);
     }
 
 private:
