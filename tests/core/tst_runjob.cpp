@@ -2,6 +2,7 @@
 // same seed, cancel mid-run, failures stored with their message and kind, checkpoints that
 // belong to their own workspace, pause stored and resumed by a new process.
 #include "../common/JobTestSupport.h"
+#include "../common/RawSql.h"
 #include "../common/TestSupport.h"
 
 #include "jobs/RunJob.h"
@@ -13,23 +14,13 @@
 #include <sqlite3.h>
 
 using namespace trainlab;
+using test::rawExec;
 
 namespace {
 
 std::unique_ptr<RunJob> quickstartJob(const QStringList& overrides = {}) {
     return std::make_unique<RunJob>(
         RunRequest{loadSpecFile(test::quickstartSpec(), overrides), {}, 0});
-}
-
-void rawExec(const QString& path, const char* sql) {
-    sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
-    const QString message = QString::fromUtf8(error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
-    QVERIFY2(rc == SQLITE_OK, qPrintable(message));
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // The SQLite store: migrations, batching, reopen, newer-schema refusal, interrupted marking,
 // corrupt files, separate reader connections.
+#include "../common/RawSql.h"
 #include "../common/TestSupport.h"
 
 #include "store/ProcessToken.h"
@@ -13,19 +14,9 @@
 #include <sqlite3.h>
 
 using namespace trainlab;
+using test::rawExec;
 
 namespace {
-
-void rawExec(const QString& path, const char* sql) {
-    sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
-    const QString message = QString::fromUtf8(error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
-    QVERIFY2(rc == SQLITE_OK, qPrintable(message));
-}
 
 qint64 addRun(Database& db, const QString& name) {
     return runs::create(db, NewRun{name, QStringLiteral("{}"), {}, 0, 0}).id;

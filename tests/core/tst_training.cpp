@@ -1,6 +1,7 @@
 // The training engine's contracts: accumulation equivalence, resume equivalence, early
 // stopping, plateau schedule, class weights, regression, checkpoints.
 #include "../common/DirectJobContext.h"
+#include "../common/RawSql.h"
 #include "../common/TestSupport.h"
 
 #include "base/Errors.h"
@@ -13,7 +14,6 @@
 #include "train/Trainer.h"
 
 #include <QtTest>
-#include <sqlite3.h>
 
 using namespace trainlab;
 
@@ -65,21 +65,6 @@ Finished runOnce(const QString& db, const RunRequest& request, const QString& ca
 RunRequest resumeOf(const QString& db, qint64 run) {
     WorkspaceReader reader(db);
     return resumeRequest(reader, run);
-}
-
-// Rows of a one-column query, as text, read outside the store's API: what is on disk.
-QStringList column(const QString& db, const QString& sql) {
-    sqlite3* handle = nullptr;
-    sqlite3_open_v2(db.toUtf8().constData(), &handle, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* statement = nullptr;
-    QStringList values;
-    if (sqlite3_prepare_v2(handle, sql.toUtf8().constData(), -1, &statement, nullptr) == SQLITE_OK)
-        while (sqlite3_step(statement) == SQLITE_ROW)
-            values << QString::fromUtf8(
-                reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
-    sqlite3_finalize(statement);
-    sqlite3_close(handle);
-    return values;
 }
 
 } // namespace
@@ -154,11 +139,11 @@ private Q_SLOTS:
         const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=3")}), {}});
         const QString where = QStringLiteral(" FROM checkpoints WHERE run = %1 ORDER BY is_best")
                                   .arg(run.result.runId);
-        QCOMPARE(column(db_, QStringLiteral("SELECT is_best") + where),
+        QCOMPARE(test::rawColumn(db_, QStringLiteral("SELECT is_best") + where),
                  (QStringList{QStringLiteral("0"), QStringLiteral("1")}));
-        QCOMPARE(column(db_, QStringLiteral("SELECT metric") + where).last(),
+        QCOMPARE(test::rawColumn(db_, QStringLiteral("SELECT metric") + where).last(),
                  QStringLiteral("val_loss"));
-        for (const QString& path : column(db_, QStringLiteral("SELECT path") + where))
+        for (const QString& path : test::rawColumn(db_, QStringLiteral("SELECT path") + where))
             QVERIFY2(QFileInfo::exists(path), qPrintable(path));
     }
 
@@ -240,12 +225,12 @@ private Q_SLOTS:
 
     void testArtifactsAreStored() {
         const Finished run = runOnce(db_, {smallSpec({QStringLiteral("training.epochs=1")}), {}});
-        QCOMPARE(
-            column(db_, QStringLiteral("SELECT kind FROM artifacts WHERE run = %1 ORDER BY kind")
-                            .arg(run.result.runId)),
-            (QStringList{QStringLiteral("classification_report"),
-                         QStringLiteral("confusion_matrix"), QStringLiteral("normalization"),
-                         QStringLiteral("roc")}));
+        QCOMPARE(test::rawColumn(
+                     db_, QStringLiteral("SELECT kind FROM artifacts WHERE run = %1 ORDER BY kind")
+                              .arg(run.result.runId)),
+                 (QStringList{QStringLiteral("classification_report"),
+                              QStringLiteral("confusion_matrix"), QStringLiteral("normalization"),
+                              QStringLiteral("roc")}));
     }
 
     void gradientSyncSeesEveryStepBeforeTheUpdate() {

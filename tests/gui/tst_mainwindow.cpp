@@ -1,5 +1,6 @@
 // End to end through the real window: start a spec, watch the curves grow live, see the run
 // listed as completed; a bad spec gives a dialog and nothing runs.
+#include "../common/GuiTestSupport.h"
 #include "../common/TestSupport.h"
 
 #include "JobsTableModel.h"
@@ -18,18 +19,9 @@
 #include <QtTest>
 
 using namespace trainlab;
+using test::clickToolButton;
 
 namespace {
-
-// Clicks the toolbar button of `action`, the way a person does.
-void clickToolButton(QMainWindow& window, QAction* action) {
-    for (QToolBar* bar : window.findChildren<QToolBar*>())
-        if (QWidget* button = bar->widgetForAction(action)) {
-            QTest::mouseClick(button, Qt::LeftButton);
-            return;
-        }
-    QFAIL("the action has no toolbar button");
-}
 
 // The status the jobs panel shows in `row`.
 QString jobStatus(MainWindow& window, int row) {

@@ -1,6 +1,7 @@
 // A sweep through the real window, as a person runs one: choose a sweep spec in the "Run spec"
 // dialog, watch its trials appear in the queue as they start and finish, pause it, resume it,
 // stop it; then the workspace holds no row still running.
+#include "../common/GuiTestSupport.h"
 #include "../common/TestSupport.h"
 
 #include "JobsTableModel.h"
@@ -20,6 +21,7 @@
 #include <QtTest>
 
 using namespace trainlab;
+using test::clickToolButton;
 
 namespace {
 
@@ -41,16 +43,6 @@ QByteArray quickFashionSweep() {
     sweep.insert(QStringLiteral("n_init"), 3);
     spec.insert(QStringLiteral("sweep"), sweep);
     return QJsonDocument(spec).toJson();
-}
-
-void clickToolButton(QMainWindow& window, QAction* action) {
-    for (QToolBar* bar : window.findChildren<QToolBar*>())
-        if (QWidget* button = bar->widgetForAction(action)) {
-            QVERIFY2(button->isEnabled(), qPrintable(action->text()));
-            QTest::mouseClick(button, Qt::LeftButton);
-            return;
-        }
-    QFAIL("the action has no toolbar button");
 }
 
 struct QueueCounts {
