@@ -3,6 +3,7 @@
 #include "model/ModelSpec.h"
 #include "model/Shape.h"
 
+#include <QJsonValue>
 #include <QString>
 #include <initializer_list>
 #include <optional>
