@@ -1,6 +1,6 @@
 #include "model/ModelSummary.h"
 
-#include "model/ModelBuilder.h"
+#include "model/ModelAnalysis.h"
 
 #include <QJsonArray>
 
@@ -19,7 +19,7 @@ QJsonArray shapeJson(const std::vector<int64_t>& shape) {
 
 QJsonObject modelSummaryJson(const ModelSpec& model, const std::vector<int64_t>& inputShape,
                              int64_t outputSize, int batchSize) {
-    const BuiltModel built = buildModel(model, inputShape, outputSize);
+    const ModelAnalysis built = analyzeModel(model, inputShape, outputSize);
     constexpr int64_t kFloatBytes = 4;
     QJsonArray layers;
     for (const LayerShape& row : built.layers)

@@ -3,7 +3,8 @@
 #include "base/Errors.h"
 #include "data/DatasetSources.h"
 #include "data/FileBytes.h"
-#include "model/LayerCatalog.h"
+#include "model/LayerSpecReader.h"
+#include "model/ModelPresets.h"
 #include "spec/SpecOverrides.h"
 #include "util/JsonObjectReader.h"
 

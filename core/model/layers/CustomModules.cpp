@@ -1,4 +1,4 @@
-#include "model/Layers.h"
+#include "model/layers/CustomModules.h"
 
 #include "base/Errors.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Modules the model builder needs beyond LibTorch's own: each takes and returns one batch
+// Modules the layer types need beyond LibTorch's own: each takes and returns one batch
 // tensor, so any of them fits in a Sequential.
 #include <torch/nn/module.h>
 #include <torch/nn/modules/activation.h>
