@@ -1,5 +1,7 @@
 #include "base/Errors.h"
 
+#include "base/OutOfMemory.h"
+
 #include <new>
 
 namespace trainlab {
@@ -7,8 +9,7 @@ namespace trainlab {
 FailureKind failureKindOf(const std::exception& error) {
     if (dynamic_cast<const InputError*>(&error))
         return FailureKind::BadInput;
-    if (dynamic_cast<const EnvironmentError*>(&error) ||
-        dynamic_cast<const std::bad_alloc*>(&error))
+    if (dynamic_cast<const EnvironmentError*>(&error) || isOutOfMemory(error))
         return FailureKind::Environment;
     return FailureKind::Runtime;
 }

@@ -75,7 +75,7 @@ enum class FailureKind {
 };
 
 /// The kind of failure an exception stands for: InputError is bad input, EnvironmentError and
-/// std::bad_alloc the environment, anything else a failure while running.
+/// running out of memory (isOutOfMemory) the environment, anything else a failure while running.
 FailureKind failureKindOf(const std::exception& error);
 
 /// The first line of an exception's message (LibTorch's c10::Error carries a backtrace after

@@ -1,5 +1,6 @@
 #include "jobs/RunJob.h"
 
+#include "base/OutOfMemory.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
 #include "parallel/Devices.h"
@@ -92,6 +93,10 @@ public:
         } catch (const std::exception& e) {
             failure = failureKindOf(e);
             error = firstLineOf(e);
+            if (isOutOfMemory(e))
+                error = QStringLiteral("%1: out of memory (%2); a smaller training.batch_size or "
+                                       "model may fit")
+                            .arg(devicesText(), error);
         }
         end(status, failure, error);
     }
