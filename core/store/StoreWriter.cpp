@@ -183,6 +183,7 @@ void StoreWriter::ensureFreshConnection() {
 }
 
 void StoreWriter::withRetries(const std::function<void()>& write) {
+    const auto started = std::chrono::steady_clock::now();
     int waitMs = kFirstRetryMs;
     for (int attempt = 1;; ++attempt) {
         try {
@@ -193,8 +194,13 @@ void StoreWriter::withRetries(const std::function<void()>& write) {
             if (!e.retryable())
                 throw;
             if (attempt == kWriteAttempts) {
-                const QString error =
-                    QStringLiteral("%1; gave up after %2 attempts").arg(e.message()).arg(attempt);
+                const double seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count();
+                const QString error = QStringLiteral("%1; gave up after %2 attempts in %3 s")
+                                          .arg(e.message())
+                                          .arg(attempt)
+                                          .arg(seconds, 0, 'f', 1);
                 std::lock_guard lock(mutex_);
                 if (failure_.isEmpty())
                     failure_ = error;

@@ -3,7 +3,7 @@
 // PRAGMA integrity_check, holds no duplicate metric row or trial number, and resumes to exactly
 // the rows of an uninterrupted run (see tests/common/CrashHarness.h). Prints N/ROUNDS per kind.
 //
-//   build/release/tests/bench/crash_harness [ROUNDS=20] [SEED=1] [EPOCHS=6]
+//   build/release/tests/bench/crash_harness [ROUNDS=20] [SEED=1] [EPOCHS=10]
 #include "../common/CrashHarness.h"
 
 #include <QCoreApplication>
@@ -15,7 +15,7 @@ int main(int argc, char* argv[]) {
     const QStringList args = QCoreApplication::arguments();
     const int rounds = args.size() > 1 ? args[1].toInt() : 20;
     const auto seed = quint32(args.size() > 2 ? args[2].toUInt() : 1u);
-    const int epochs = args.size() > 3 ? args[3].toInt() : 6;
+    const int epochs = args.size() > 3 ? args[3].toInt() : 10;
     QTemporaryDir dir;
     trainlab::test::CrashHarness harness(dir.path(), QStringLiteral(TRAINLAB_CLI_PATH), seed,
                                          epochs);

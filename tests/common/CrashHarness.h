@@ -184,14 +184,11 @@ public:
         write(sweepSpec_, crashSweepSpec(epochs_));
         const QString runDb = QDir(folder_).filePath(QStringLiteral("reference-run.db"));
         const QString sweepDb = QDir(folder_).filePath(QStringLiteral("reference-sweep.db"));
-        QElapsedTimer timer;
-        timer.start();
-        if (!cli({QStringLiteral("run"), runSpec_, QStringLiteral("--db"), runDb}))
+        if (!timed({QStringLiteral("run"), runSpec_, QStringLiteral("--db"), runDb}, kRunMarker,
+                   runTiming_) ||
+            !timed({QStringLiteral("sweep"), sweepSpec_, QStringLiteral("--db"), sweepDb},
+                   kSweepMarker, sweepTiming_))
             return false;
-        runMs_ = timer.restart();
-        if (!cli({QStringLiteral("sweep"), sweepSpec_, QStringLiteral("--db"), sweepDb}))
-            return false;
-        sweepMs_ = timer.elapsed();
         RawWorkspace run(runDb);
         referenceRun_ = run.metrics(1);
         RawWorkspace sweep(sweepDb);
@@ -208,11 +205,13 @@ public:
     /// Kills a `run` at a random moment, then resumes it. True when every check held.
     bool runRound(int round) {
         const QString db = QDir(folder_).filePath(QStringLiteral("run-%1.db").arg(round));
-        if (!killAtRandom({QStringLiteral("run"), runSpec_, QStringLiteral("--db"), db}, runMs_))
+        if (!killAtRandom({QStringLiteral("run"), runSpec_, QStringLiteral("--db"), db}, kRunMarker,
+                          runTiming_))
             return false;
         RawWorkspace after(db);
         if (!(problem_ = after.crashDamage()).isEmpty())
             return false;
+        noteRowsAtKill(after.metrics(1).size(), referenceRun_.size());
         const QString status = after.value(QStringLiteral("SELECT status FROM runs WHERE id = 1"));
         bool ok = true;
         if (status.isEmpty()) // killed before the run had a row: run it again
@@ -234,11 +233,18 @@ public:
     bool sweepRound(int round) {
         const QString db = QDir(folder_).filePath(QStringLiteral("sweep-%1.db").arg(round));
         if (!killAtRandom({QStringLiteral("sweep"), sweepSpec_, QStringLiteral("--db"), db},
-                          sweepMs_))
+                          kSweepMarker, sweepTiming_))
             return false;
         RawWorkspace after(db);
         if (!(problem_ = after.crashDamage()).isEmpty())
             return false;
+        qsizetype rows = 0;
+        qsizetype expectedRows = 0;
+        for (const TrialRows& trial : after.trials(1))
+            rows += trial.metrics.size();
+        for (const TrialRows& trial : referenceSweep_)
+            expectedRows += trial.metrics.size();
+        noteRowsAtKill(rows, expectedRows);
         const QString status =
             after.hasTable(QStringLiteral("sweeps"))
                 ? after.value(QStringLiteral("SELECT status FROM sweeps WHERE id = 1"))
@@ -277,8 +283,9 @@ public:
     const QString& problem() const { return problem_; }
     /// When the last round killed its process, and whether it was still running then.
     QString lastKill() const { return lastKill_; }
-    qint64 referenceRunMs() const { return runMs_; }
-    qint64 referenceSweepMs() const { return sweepMs_; }
+    /// How long the uninterrupted run and sweep took, start-up included.
+    qint64 referenceRunMs() const { return runTiming_.startMs + runTiming_.workMs; }
+    qint64 referenceSweepMs() const { return sweepTiming_.startMs + sweepTiming_.workMs; }
 
 private:
     static void write(const QString& path, const QByteArray& bytes) {
@@ -311,21 +318,75 @@ private:
         return true;
     }
 
-    // Starts the CLI and SIGKILLs it at a moment drawn from the first 95% of how long the
-    // uninterrupted run took, so most kills land mid-run, at any point of it.
-    bool killAtRandom(const QStringList& args, qint64 referenceMs) {
-        const auto afterMs = qint64(random_.bounded(std::max<qint64>(1, referenceMs * 95 / 100)));
+    /// The line a CLI prints once its work begins: start-up (loading, opening the workspace)
+    /// is over and training is under way.
+    static constexpr const char* kRunMarker = "model: ";
+    static constexpr const char* kSweepMarker = "sweep 1 started";
+
+    /// How long an uninterrupted CLI took to print its marker, and from there to its end.
+    struct Timing {
+        qint64 startMs = 0;
+        qint64 workMs = 0;
+    };
+
+    // Waits until the process's stderr shows `marker`; false when it ends or 60 s pass first.
+    static bool waitForMarker(QProcess& process, const char* marker) {
+        QByteArray err;
+        QElapsedTimer timer;
+        timer.start();
+        while (!err.contains(marker) && process.state() != QProcess::NotRunning &&
+               timer.elapsed() < 60000) {
+            process.waitForReadyRead(20);
+            err += process.readAllStandardError();
+        }
+        return err.contains(marker);
+    }
+
+    bool timed(const QStringList& args, const char* marker, Timing& timing) {
+        QElapsedTimer timer;
+        timer.start();
+        QProcess process;
+        process.start(cli_, args);
+        if (!waitForMarker(process, marker))
+            return fail(QStringLiteral("trainlab-cli %1 never printed '%2'")
+                            .arg(args.join(QLatin1Char(' ')), QLatin1String(marker)));
+        timing.startMs = timer.restart();
+        process.waitForFinished(600000);
+        timing.workMs = timer.elapsed();
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+            return fail(QStringLiteral("trainlab-cli %1 failed").arg(args.join(QLatin1Char(' '))));
+        return true;
+    }
+
+    // Starts the CLI and SIGKILLs it at a random moment. One round in four draws the moment
+    // from its start-up (creating the workspace and the run's row); the others from its work,
+    // counted from its marker line (training, checkpoints, the sweep's trials), over 95% of
+    // how long the uninterrupted one worked, so most kills land while rows are being written.
+    bool killAtRandom(const QStringList& args, const char* marker, const Timing& reference) {
+        const bool duringStartUp = random_.bounded(4) == 0;
+        const qint64 window = duringStartUp ? reference.startMs : reference.workMs * 95 / 100;
+        const auto afterMs = qint64(random_.bounded(quint32(std::max<qint64>(1, window))));
         QProcess process;
         process.start(cli_, args);
         if (!process.waitForStarted())
             return fail(QStringLiteral("trainlab-cli did not start"));
+        if (!duringStartUp)
+            waitForMarker(process, marker);
         const bool endedFirst = process.waitForFinished(int(afterMs));
         if (!endedFirst)
             ::kill(pid_t(process.processId()), SIGKILL);
         process.waitForFinished(30000);
-        lastKill_ = endedFirst ? QStringLiteral("ended before the kill at %1 ms").arg(afterMs)
-                               : QStringLiteral("killed at %1 ms").arg(afterMs);
+        const QString when =
+            QStringLiteral("%1 ms into its %2")
+                .arg(afterMs)
+                .arg(duringStartUp ? QStringLiteral("start-up") : QStringLiteral("work"));
+        lastKill_ = endedFirst ? QStringLiteral("ended before the kill at ") + when
+                               : QStringLiteral("killed ") + when;
         return true;
+    }
+
+    void noteRowsAtKill(qsizetype rows, qsizetype ofRows) {
+        lastKill_ += QStringLiteral(", %1 of %2 metric rows stored").arg(rows).arg(ofRows);
     }
 
     bool same(const MetricRows& got, const MetricRows& expected, const QString& what) {
@@ -355,8 +416,8 @@ private:
     int epochs_;
     QString runSpec_;
     QString sweepSpec_;
-    qint64 runMs_ = 0;
-    qint64 sweepMs_ = 0;
+    Timing runTiming_;
+    Timing sweepTiming_;
     MetricRows referenceRun_;
     QMap<int, TrialRows> referenceSweep_;
     QString problem_;

@@ -369,7 +369,9 @@ void Database::markInterruptedRuns() {
 
 Transaction::Transaction(Database& db, bool immediate)
     : db_(db) {
-    db_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (sqlite3_exec(db_.handle(), immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
+                     nullptr) != SQLITE_OK)
+        db_.fail(QStringLiteral("cannot start writing"));
 }
 
 Transaction::~Transaction() {
