@@ -110,7 +110,9 @@ CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS,
         return result;
     case TrialProcessResult::End::Signalled:
         result.error =
-            QStringLiteral("%1 crashed (signal %2)").arg(argv.first()).arg(process.signal);
+            process.signal == 0
+                ? QStringLiteral("%1 ended without an exit status").arg(argv.first())
+                : QStringLiteral("%1 crashed (signal %2)").arg(argv.first()).arg(process.signal);
         return result;
     case TrialProcessResult::End::Exited:
         break;

@@ -99,8 +99,10 @@ pid_t spawnInOwnGroup(const QStringList& argv, int outFd, int errFd, QString& er
 bool hasEnded(pid_t pid) {
     siginfo_t info{};
     info.si_pid = 0;
-    return ::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
+    if (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0)
+        return info.si_pid == pid;
+    // ECHILD: someone reaped it already (SIGCHLD ignored): it is gone, status unknown.
+    return errno == ECHILD;
 }
 
 /// Reads once from `fd` into `tail`; closes it at the end of the stream.
@@ -199,10 +201,14 @@ TrialProcessResult runInOwnGroup(const QStringList& argv, double timeoutS,
     closeFd(outFd);
     closeFd(errFd);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    pid_t reaped = -1;
+    do {
+        reaped = ::waitpid(pid, &status, 0);
+    } while (reaped < 0 && errno == EINTR);
     if (result.end == TrialProcessResult::End::Exited) {
-        if (WIFEXITED(status)) {
+        if (reaped != pid) {
+            result.end = TrialProcessResult::End::Signalled; // no status to tell success by
+        } else if (WIFEXITED(status)) {
             result.exitCode = WEXITSTATUS(status);
         } else {
             result.end = TrialProcessResult::End::Signalled;

@@ -30,7 +30,7 @@ struct TrialProcessResult {
     enum class End { Invalid, NotStarted, Exited, Signalled, TimedOut, Cancelled };
     End end = End::Invalid;
     int exitCode = 0;   ///< End::Exited
-    int signal = 0;     ///< End::Signalled
+    int signal = 0;     ///< End::Signalled (0: it ended, but its status was lost)
     QString startError; ///< End::NotStarted: why (the program is missing, not executable, ...)
     QByteArray stdoutTail;
     QByteArray stderrTail;

@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QRegularExpression>
 #include <QtTest>
+#include <csignal>
 #include <thread>
 
 using namespace trainlab;
@@ -170,6 +171,19 @@ private Q_SLOTS:
         QCOMPARE(r.error, QStringLiteral("cancelled"));
         QVERIFY(child > 0);
         QTRY_VERIFY_WITH_TIMEOUT(processEnded(child), 10000);
+    }
+
+    void childrenReapedElsewhereDoNotHang() {
+        // A host that ignores SIGCHLD has its children reaped by the kernel: the trial must
+        // still see its program end (with no status to judge it by) rather than wait forever.
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        struct sigaction previous {};
+        sigaction(SIGCHLD, &ignore, &previous);
+        const CommandTrialResult r = shell(QStringLiteral("echo 0.5"), 20);
+        sigaction(SIGCHLD, &previous, nullptr);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.error, QStringLiteral("/bin/sh ended without an exit status"));
     }
 
     void missingProgram() {
