@@ -47,22 +47,34 @@ bool processEnded(qint64 pid) {
     return close > 0 && stat.size() > close + 2 && stat.at(close + 2) == 'Z';
 }
 
-// The pid a script wrote to `path`, once it is there.
-qint64 waitForPidFile(const QString& path) {
-    qint64 pid = 0;
+// The pids a script wrote to `path`, once it is there.
+QList<qint64> waitForPidFile(const QString& path) {
+    QList<qint64> pids;
     QElapsedTimer timer;
     timer.start();
-    while (pid <= 0 && timer.elapsed() < 30000) {
-        pid = test::readFile(path).trimmed().toLongLong();
-        if (pid <= 0)
+    while (pids.isEmpty() && timer.elapsed() < 30000) {
+        for (const QByteArray& line : test::readFile(path).split('\n'))
+            if (line.trimmed().toLongLong() > 0)
+                pids << line.trimmed().toLongLong();
+        if (pids.isEmpty())
             QThread::msleep(20);
     }
-    return pid;
+    return pids;
 }
 
-// A shell that starts a background child (its pid into `pidFile`) and then waits on another.
-QString spawnsAGrandchild(const QString& pidFile) {
-    return QStringLiteral("sleep 300 & echo $! > '%1'; sleep 300").arg(pidFile);
+// A shell that starts two children of its own, writes their pids to `pidFile` (whole, by a
+// rename) and waits for them: the program the trial started is their parent, not them.
+QString spawnsGrandchildren(const QString& pidFile) {
+    return QStringLiteral("sleep 300 & echo $! > '%1.tmp'; sleep 300 & echo $! >> '%1.tmp'; "
+                          "mv '%1.tmp' '%1'; wait")
+        .arg(pidFile);
+}
+
+bool allEnded(const QList<qint64>& pids) {
+    for (qint64 pid : pids)
+        if (!processEnded(pid))
+            return false;
+    return true;
 }
 
 } // namespace
@@ -148,29 +160,30 @@ private Q_SLOTS:
 
     void timeoutKillsTheProgramsChildrenToo() {
         QTemporaryDir dir;
-        const QString pidFile = dir.filePath(QStringLiteral("child.pid"));
-        const CommandTrialResult r = shell(spawnsAGrandchild(pidFile), 1);
+        const QString pidFile = dir.filePath(QStringLiteral("children.pid"));
+        // Long enough for the shell to have started both children before it is stopped.
+        const CommandTrialResult r = shell(spawnsGrandchildren(pidFile), 3);
         QVERIFY(!r.ok);
         QVERIFY2(r.error.contains(QStringLiteral("timed out")), qPrintable(r.error));
-        const qint64 child = waitForPidFile(pidFile);
-        QVERIFY(child > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(processEnded(child), 10000);
+        const QList<qint64> children = waitForPidFile(pidFile);
+        QCOMPARE(children.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(allEnded(children), 10000);
     }
 
     void cancelKillsTheProgramsChildrenToo() {
         QTemporaryDir dir;
-        const QString pidFile = dir.filePath(QStringLiteral("child.pid"));
+        const QString pidFile = dir.filePath(QStringLiteral("children.pid"));
         std::atomic<bool> cancel{false};
-        qint64 child = 0;
+        QList<qint64> children;
         std::thread canceller([&] {
-            child = waitForPidFile(pidFile);
+            children = waitForPidFile(pidFile);
             cancel.store(true);
         });
-        const CommandTrialResult r = shell(spawnsAGrandchild(pidFile), 0, &cancel);
+        const CommandTrialResult r = shell(spawnsGrandchildren(pidFile), 0, &cancel);
         canceller.join();
         QCOMPARE(r.error, QStringLiteral("cancelled"));
-        QVERIFY(child > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(processEnded(child), 10000);
+        QCOMPARE(children.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(allEnded(children), 10000);
     }
 
     void childrenReapedElsewhereDoNotHang() {
