@@ -93,10 +93,15 @@ public:
         } catch (const std::exception& e) {
             failure = failureKindOf(e);
             error = firstLineOf(e);
-            if (isOutOfMemory(e))
+            if (isOutOfMemory(e)) {
                 error = QStringLiteral("%1: out of memory (%2); a smaller training.batch_size or "
                                        "model may fit")
                             .arg(devicesText(), error);
+                // In a sweep it is this point's size that did not fit: the trial fails, and the
+                // sweep goes on (and learns) instead of stopping as if the workspace had failed.
+                if (job_.trial_.sweepId > 0)
+                    failure = FailureKind::Runtime;
+            }
         }
         end(status, failure, error);
     }
