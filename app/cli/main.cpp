@@ -30,8 +30,10 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("show-sweep"), showSweepCommand},
     };
     int code = kExitOk;
+    QString command;
     try {
         const CliArgs args = parseCliArgs(QCoreApplication::arguments().mid(1));
+        command = args.command;
         if (args.help || args.command.isEmpty()) {
             standardOutput() << usageText();
             standardOutput().flush();
@@ -43,8 +45,14 @@ int main(int argc, char* argv[]) {
                 QStringLiteral("unknown command '%1' (see trainlab-cli --help)").arg(args.command));
         code = command->second(args);
     } catch (const std::exception& e) {
-        // One line naming what is at fault; the exit code says whose fault it was.
-        err << "trainlab-cli: " << firstLineOf(e) << Qt::endl;
+        // One line naming what is at fault; the exit code says whose fault it was. Asked to
+        // validate, a spec's every problem is listed, one a line under the file's name.
+        const auto* spec = dynamic_cast<const SpecError*>(&e);
+        err << "trainlab-cli: "
+            << (spec && command == QLatin1String("validate") && spec->problems().size() > 1
+                    ? spec->message()
+                    : firstLineOf(e))
+            << Qt::endl;
         switch (failureKindOf(e)) {
         case FailureKind::BadInput:
             code = kExitBadInput;

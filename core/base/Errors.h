@@ -27,10 +27,16 @@ public:
         : InputError(source.isEmpty()
                          ? problems.join(QLatin1Char('\n'))
                          : source + QStringLiteral(":\n  ") + problems.join(QStringLiteral("\n  ")))
+        , source_(source)
         , problems_(problems) {}
+    const QString& source() const { return source_; }
     const QStringList& problems() const { return problems_; }
+    /// One line: the source, the first problem and how many more there are (message() lists
+    /// them all, one a line).
+    QString summary() const;
 
 private:
+    QString source_;
     QStringList problems_;
 };
 
@@ -69,11 +75,11 @@ enum class FailureKind {
 };
 
 /// The kind of failure an exception stands for: InputError is bad input, EnvironmentError and
-/// std::bad_alloc the environment, anything else a failure while running.
+/// running out of memory (isOutOfMemory) the environment, anything else a failure while running.
 FailureKind failureKindOf(const std::exception& error);
 
 /// The first line of an exception's message (LibTorch's c10::Error carries a backtrace after
-/// it), as text for a user.
+/// it), as text for a user; a SpecError's summary().
 QString firstLineOf(const std::exception& error);
 
 } // namespace trainlab

@@ -1,11 +1,10 @@
 #include "jobs/CommandTrial.h"
 
 #include "base/Errors.h"
+#include "jobs/TrialProcess.h"
 
-#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <cmath>
 
@@ -95,45 +94,42 @@ CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS,
         result.error = QStringLiteral("sweep.command: empty");
         return result;
     }
-    QElapsedTimer timer;
-    timer.start();
-    QProcess process;
-    process.start(argv.first(), argv.mid(1));
-    if (!process.waitForStarted(10000)) {
+    const TrialProcessResult process = runInOwnGroup(argv, timeoutS, cancel, kOutputTailBytes);
+    result.seconds = process.seconds;
+    switch (process.end) {
+    case TrialProcessResult::End::NotStarted:
+        result.error = QStringLiteral("cannot start %1: %2").arg(argv.first(), process.startError);
+        return result;
+    case TrialProcessResult::End::TimedOut:
+        result.error = QStringLiteral("%1 timed out after %2 s and was stopped")
+                           .arg(argv.first())
+                           .arg(timeoutS);
+        return result;
+    case TrialProcessResult::End::Cancelled:
+        result.error = QStringLiteral("cancelled");
+        return result;
+    case TrialProcessResult::End::Signalled:
         result.error =
-            QStringLiteral("cannot start %1: %2").arg(argv.first(), process.errorString());
+            process.signal == 0
+                ? QStringLiteral("%1 ended without an exit status").arg(argv.first())
+                : QStringLiteral("%1 crashed (signal %2)").arg(argv.first()).arg(process.signal);
+        return result;
+    case TrialProcessResult::End::Exited:
+        break;
+    case TrialProcessResult::End::Invalid:
+        result.error = QStringLiteral("%1 did not run").arg(argv.first());
         return result;
     }
-    // Poll so a cancel or the time limit is seen while the program runs.
-    while (!process.waitForFinished(100)) {
-        const bool timedOut = timeoutS > 0 && double(timer.elapsed()) / 1000.0 > timeoutS;
-        const bool cancelled = cancel && cancel->load();
-        if (timedOut || cancelled) {
-            process.kill();
-            process.waitForFinished(5000);
-            result.error = timedOut ? QStringLiteral("%1 timed out after %2 s and was stopped")
-                                          .arg(argv.first())
-                                          .arg(timeoutS)
-                                    : QStringLiteral("cancelled");
-            result.seconds = double(timer.elapsed()) / 1000.0;
-            return result;
-        }
-    }
-    result.seconds = double(timer.elapsed()) / 1000.0;
-    if (process.exitStatus() != QProcess::NormalExit) {
-        result.error = QStringLiteral("%1 crashed").arg(argv.first());
-        return result;
-    }
-    if (process.exitCode() != 0) {
-        const QString reason = lastLine(process.readAllStandardError());
+    if (process.exitCode != 0) {
+        const QString reason = lastLine(process.stderrTail);
         result.error =
             QStringLiteral("%1 exited with code %2%3")
                 .arg(argv.first())
-                .arg(process.exitCode())
+                .arg(process.exitCode)
                 .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason.left(200));
         return result;
     }
-    result.ok = parseTrialOutput(process.readAllStandardOutput(), result.metrics, result.error);
+    result.ok = parseTrialOutput(process.stdoutTail, result.metrics, result.error);
     return result;
 }
 

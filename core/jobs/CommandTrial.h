@@ -26,9 +26,15 @@ QStringList expandCommand(const QStringList& argvTemplate, const SweepPoint& poi
 /// `value`) or a JSON object of numbers. Returns false and an error naming the line otherwise.
 bool parseTrialOutput(const QByteArray& output, QMap<QString, double>& metrics, QString& error);
 
-/// Runs `argv` and waits for it, at most `timeoutS` seconds (0: no limit), stopping it early
-/// when `cancel` becomes true. A missing program, a non-zero exit, a timeout or unreadable
-/// output is a failed trial with a message; never an exception.
+/// The most of a trial program's stdout (and stderr) kept: its metrics are its last line, and a
+/// program that prints its whole training log must not fill this process's memory.
+constexpr qsizetype kOutputTailBytes = 64 * 1024;
+
+/// Runs `argv` in a process group of its own and waits for it, at most `timeoutS` seconds (0: no
+/// limit), stopping it early when `cancel` becomes true; on a timeout or a cancel the whole group
+/// is killed, children included. Only the last kOutputTailBytes of its output are kept. A missing
+/// program, a non-zero exit, a timeout or unreadable output is a failed trial with a message;
+/// never an exception.
 CommandTrialResult runCommandTrial(const QStringList& argv, double timeoutS,
                                    const std::atomic<bool>* cancel = nullptr);
 

@@ -30,13 +30,14 @@ void CommandTrialJob::execute(JobContext& context) {
     StoreWriter& store = context.store();
     qint64 runId = 0;
     try {
-        runId = rerunRow_ > 0 ? store.beginResume(rerunRow_, QStringLiteral("command")).id
-                              : store
-                                    .createRun({name_, QStringLiteral("{}"), point_, trial_.sweepId,
-                                                trial_.trial})
-                                    .id;
-        if (rerunRow_ == 0)
-            store.markRunning(runId, QStringLiteral("command"));
+        const QString devices = QStringLiteral("command");
+        runId =
+            rerunRow_ > 0
+                ? store.beginResume(rerunRow_, devices).id
+                : store
+                      .startRun({name_, QStringLiteral("{}"), point_, trial_.sweepId, trial_.trial},
+                                devices)
+                      .id;
     } catch (const std::exception& e) {
         fail(failureKindOf(e), firstLineOf(e));
         return;
@@ -68,7 +69,17 @@ void CommandTrialJob::execute(JobContext& context) {
         store.finishRun(end);
         store.flush();
     } catch (const std::exception& e) {
+        // Its metrics or its end did not reach the workspace: a failed trial, stored as one if
+        // the workspace takes that much (a `completed` end is refused once rows were lost).
         fail(failureKindOf(e), firstLineOf(e));
+        if (end.status != RunStatus::Failed) {
+            end.status = RunStatus::Failed;
+            end.error = firstLineOf(e);
+            try {
+                store.finishRun(end);
+            } catch (const std::exception&) {
+            }
+        }
         return;
     }
     for (const MetricPoint& point : points)

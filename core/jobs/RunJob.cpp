@@ -1,5 +1,6 @@
 #include "jobs/RunJob.h"
 
+#include "base/OutOfMemory.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
 #include "parallel/Devices.h"
@@ -92,6 +93,15 @@ public:
         } catch (const std::exception& e) {
             failure = failureKindOf(e);
             error = firstLineOf(e);
+            if (isOutOfMemory(e)) {
+                error = QStringLiteral("%1: out of memory (%2); a smaller training.batch_size or "
+                                       "model may fit")
+                            .arg(devicesText(), error);
+                // In a sweep it is this point's size that did not fit: the trial fails, and the
+                // sweep goes on (and learns) instead of stopping as if the workspace had failed.
+                if (job_.trial_.sweepId > 0)
+                    failure = FailureKind::Runtime;
+            }
         }
         end(status, failure, error);
     }
@@ -106,8 +116,7 @@ private:
             } else {
                 NewRun row{spec_.name, compactJson(specToJson(spec_)), request.params,
                            job_.trial_.sweepId, job_.trial_.trial};
-                place_ = store_.createRun(row);
-                store_.markRunning(place_.id, devicesText());
+                place_ = store_.startRun(row, devicesText());
             }
         } catch (const std::exception& e) {
             job_.fail(failureKindOf(e), firstLineOf(e));
@@ -220,6 +229,13 @@ private:
 
     /// Stores the final state with this session's device time and energy.
     void end(RunStatus status, FailureKind failure, QString error) {
+        // Rows this run logged that never reached the workspace make it a failed run, whatever
+        // the trainer says (the last ones are written by this flush).
+        store_.flush();
+        if (failure == FailureKind::None && !store_.writeFailure().isEmpty()) {
+            failure = FailureKind::Environment;
+            error = store_.writeFailure();
+        }
         if (failure != FailureKind::None)
             status = RunStatus::Failed;
         RunEnd end;
@@ -236,10 +252,16 @@ private:
             store_.finishRun(end);
             store_.flush();
         } catch (const std::exception& e) {
+            const bool saidAlready = failure == FailureKind::Environment;
             status = RunStatus::Failed;
             failure = failureKindOf(e);
-            error += (error.isEmpty() ? QString() : QStringLiteral("; ")) +
-                     QStringLiteral("its final state could not be stored: %1").arg(firstLineOf(e));
+            // The workspace's failure was said once already: it is why this write failed too.
+            if (!saidAlready)
+                error +=
+                    (error.isEmpty() ? QString() : QStringLiteral("; ")) +
+                    QStringLiteral("its final state could not be stored: %1").arg(firstLineOf(e));
+            if (end.status != RunStatus::Failed)
+                recordFailure(end, error);
         }
         job_.update([&](JobInfo& info) {
             info.status = status;
@@ -250,6 +272,18 @@ private:
                     .arg(place_.id)
                     .arg(runStatusName(status),
                          error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+    }
+
+    /// A `completed` (or cancelled) end was refused: store the run as failed if the workspace
+    /// takes it now, so the row does not stay `running`.
+    void recordFailure(RunEnd end, const QString& error) {
+        end.status = RunStatus::Failed;
+        end.error = error;
+        try {
+            store_.finishRun(end);
+        } catch (const std::exception&) {
+            // Still unwritable: the row reads `interrupted` once the workspace opens again.
+        }
     }
 
     // The compute a pruned trial did not use: its device time, scaled by what it skipped.

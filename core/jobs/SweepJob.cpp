@@ -56,7 +56,7 @@ public:
         RunControl& control = job_.control();
         while (true) {
             handleEndedTrials();
-            if (control.cancel.load()) {
+            if (control.cancel.load() || !environmentError_.isEmpty()) {
                 stopTrials();
                 break;
             }
@@ -138,14 +138,15 @@ private:
     // so proposing goes on until the places are full, the budget is spent or the space is.
     void launchTrials() {
         for (;;) {
-            while (int(active_.size()) < sweep_.parallel && !toContinue_.empty()) {
+            while (int(active_.size()) < sweep_.parallel && !toContinue_.empty() &&
+                   environmentError_.isEmpty()) {
                 const Continuation next = toContinue_.front();
                 toContinue_.pop_front();
                 launch(next.trial, next.point, next.run);
             }
             const int room =
                 std::min(sweep_.parallel - int(active_.size()), sweep_.trials - nextTrial_ + 1);
-            if (room <= 0 || exhausted_)
+            if (room <= 0 || exhausted_ || !environmentError_.isEmpty())
                 return;
             std::vector<SweepPoint> pending;
             for (const auto& [trial, active] : active_)
@@ -192,6 +193,12 @@ private:
         } catch (const InputError& e) {
             recordInvalidTrial(trial, point, json, run, e.message());
             return;
+        } catch (const std::exception& e) {
+            // Reading a trial to continue failed: the workspace did, and the loop stops on it.
+            if (environmentError_.isEmpty())
+                environmentError_ = firstLineOf(e);
+            toContinue_.push_back({trial, point, run});
+            return;
         }
         // The child may end before submitChild returns; its event waits for this thread.
         const qint64 id =
@@ -230,6 +237,8 @@ private:
         } catch (const std::exception& e) {
             message(
                 QStringLiteral("trial %1 could not be stored: %2").arg(trial).arg(firstLineOf(e)));
+            if (failureKindOf(e) == FailureKind::Environment && environmentError_.isEmpty())
+                environmentError_ = firstLineOf(e);
         }
         observed_.push_back({point, std::nullopt});
         countEnded(RunStatus::Failed, error);
@@ -243,11 +252,21 @@ private:
             return;
         const SweepPoint point = it->second.point;
         active_.erase(it);
+        if (info.failure == FailureKind::Environment && environmentError_.isEmpty())
+            environmentError_ = QStringLiteral("trial %1 (run %2): %3")
+                                    .arg(info.trial)
+                                    .arg(info.runId)
+                                    .arg(info.error);
         std::optional<double> objective;
         switch (info.status) {
         case RunStatus::Completed:
         case RunStatus::Pruned:
-            objective = objectiveFrom(store_.finalMetrics(info.runId));
+            try {
+                objective = objectiveFrom(store_.finalMetrics(info.runId));
+            } catch (const std::exception& e) {
+                if (environmentError_.isEmpty())
+                    environmentError_ = firstLineOf(e);
+            }
             observed_.push_back({point, objective});
             break;
         case RunStatus::Failed:
@@ -306,10 +325,19 @@ private:
         RunStatus status = RunStatus::Completed;
         FailureKind failure = FailureKind::None;
         QString error;
-        if (control.cancel.load())
+        if (!environmentError_.isEmpty()) {
+            // The workspace, the disk or memory failed: the same would befall every later trial.
+            status = RunStatus::Failed;
+            failure = FailureKind::Environment;
+            error = environmentError_;
+        } else if (control.cancel.load())
             status =
                 control.stopPaused.load() && paused_ ? RunStatus::Paused : RunStatus::Cancelled;
-        else if (ended_ > 0 && failed_ == ended_) {
+        else if (!store_.writeFailure().isEmpty()) {
+            status = RunStatus::Failed;
+            failure = FailureKind::Environment;
+            error = store_.writeFailure();
+        } else if (ended_ > 0 && failed_ == ended_) {
             status = RunStatus::Failed;
             failure = FailureKind::Runtime;
             error = QStringLiteral("every trial failed; the first: %1").arg(firstError_);
@@ -324,15 +352,33 @@ private:
 
     void end(RunStatus status, FailureKind failure, QString error,
              const QJsonObject& importance = {}) {
+        const auto storeFailed = [&](const std::exception& e) {
+            const bool saidAlready = failure == FailureKind::Environment;
+            status = RunStatus::Failed;
+            failure = failureKindOf(e);
+            // The workspace's failure was said once already: it is why this write failed too.
+            if (!saidAlready)
+                error =
+                    QStringLiteral("its final state could not be stored: %1").arg(firstLineOf(e));
+        };
         try {
-            if (!importance.isEmpty())
+            if (!importance.isEmpty() && status != RunStatus::Failed)
                 store_.setSweepImportance(sweepId_, importance);
+        } catch (const std::exception& e) {
+            storeFailed(e);
+        }
+        try {
             store_.setSweepStatus(sweepId_, status, error, status == RunStatus::Paused);
             store_.flush();
         } catch (const std::exception& e) {
-            status = RunStatus::Failed;
-            failure = failureKindOf(e);
-            error = QStringLiteral("its final state could not be stored: %1").arg(firstLineOf(e));
+            const bool wasFailed = status == RunStatus::Failed;
+            storeFailed(e);
+            if (!wasFailed) {
+                try { // record the failure, if the workspace takes it now
+                    store_.setSweepStatus(sweepId_, status, error);
+                } catch (const std::exception&) {
+                }
+            }
         }
         job_.update([&](JobInfo& info) {
             info.status = status;
@@ -406,6 +452,9 @@ private:
     int ended_ = 0;
     int failed_ = 0;
     QString firstError_;
+    /// Why a trial could not go on that no other trial would escape (the workspace, the disk
+    /// or memory failed); set, it stops the sweep as failed with FailureKind::Environment.
+    QString environmentError_;
 };
 
 SweepJob::SweepJob(SweepDefinition definition, qint64 resumeSweep)

@@ -26,13 +26,19 @@ StoreWriter::~StoreWriter() {
 }
 
 template <typename Fn>
-auto StoreWriter::call(Fn work) -> decltype(work(std::declval<Database&>())) {
+auto StoreWriter::call(Fn work, AfterFailure afterFailure)
+    -> decltype(work(std::declval<Database&>())) {
     using Result = decltype(work(std::declval<Database&>()));
-    throwIfFailed();
+    if (afterFailure == AfterFailure::Refuse)
+        throwIfFailed();
     auto promise = std::make_shared<std::promise<Result>>();
     auto future = promise->get_future();
-    enqueue([this, promise, work = std::move(work)](Database& db) mutable {
+    enqueue([this, promise, afterFailure, work = std::move(work)](Database& db) mutable {
         try {
+            // Checked again here, after the metric rows submitted before this call were written:
+            // a run must not be stored `completed` when its last rows just failed to reach disk.
+            if (afterFailure == AfterFailure::Refuse)
+                throwIfFailed();
             if constexpr (std::is_void_v<Result>) {
                 withRetries([&] { work(db); });
                 promise->set_value();
@@ -54,6 +60,10 @@ RunPlace StoreWriter::createRun(const NewRun& run) {
     return call([&](Database& db) { return runs::create(db, run); });
 }
 
+RunPlace StoreWriter::startRun(const NewRun& run, const QString& devices) {
+    return call([&](Database& db) { return runs::create(db, run, devices); });
+}
+
 RunPlace StoreWriter::beginResume(qint64 run, const QString& devices) {
     return call([&](Database& db) { return runs::beginResume(db, run, devices); });
 }
@@ -67,7 +77,9 @@ void StoreWriter::setRunStatus(qint64 run, RunStatus status) {
 }
 
 void StoreWriter::finishRun(const RunEnd& end) {
-    call([&](Database& db) { runs::finish(db, end); });
+    // Storing that a run failed is worth trying even when earlier writes were lost.
+    call([&](Database& db) { runs::finish(db, end); },
+         end.status == RunStatus::Failed ? AfterFailure::Try : AfterFailure::Refuse);
 }
 
 void StoreWriter::recordCheckpoint(const CheckpointRecord& checkpoint) {
@@ -112,7 +124,8 @@ qint64 StoreWriter::createSweep(const NewSweep& sweep) {
 
 void StoreWriter::setSweepStatus(qint64 sweep, RunStatus status, const QString& error,
                                  bool release) {
-    call([&](Database& db) { sweeps::setStatus(db, sweep, status, error, release); });
+    call([&](Database& db) { sweeps::setStatus(db, sweep, status, error, release); },
+         status == RunStatus::Failed ? AfterFailure::Try : AfterFailure::Refuse);
 }
 
 void StoreWriter::setSweepImportance(qint64 sweep, const QJsonObject& importance) {
@@ -170,6 +183,7 @@ void StoreWriter::ensureFreshConnection() {
 }
 
 void StoreWriter::withRetries(const std::function<void()>& write) {
+    const auto started = std::chrono::steady_clock::now();
     int waitMs = kFirstRetryMs;
     for (int attempt = 1;; ++attempt) {
         try {
@@ -180,8 +194,13 @@ void StoreWriter::withRetries(const std::function<void()>& write) {
             if (!e.retryable())
                 throw;
             if (attempt == kWriteAttempts) {
-                const QString error =
-                    QStringLiteral("%1 (gave up after %2 attempts)").arg(e.message()).arg(attempt);
+                const double seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count();
+                const QString error = QStringLiteral("%1; gave up after %2 attempts in %3 s")
+                                          .arg(e.message())
+                                          .arg(attempt)
+                                          .arg(seconds, 0, 'f', 1);
                 std::lock_guard lock(mutex_);
                 if (failure_.isEmpty())
                     failure_ = error;
@@ -196,6 +215,12 @@ void StoreWriter::withRetries(const std::function<void()>& write) {
 void StoreWriter::writePending(std::unique_lock<std::mutex>& lock) {
     QVector<MetricPoint> rows;
     rows.swap(pending_);
+    if (!failure_.isEmpty()) {
+        // Rows were already lost and every run writing here fails for it; retrying each later
+        // batch would only hold those runs up for the length of the retries every time.
+        ++batches_;
+        return;
+    }
     busy_ = true;
     lock.unlock();
     try {
@@ -206,9 +231,7 @@ void StoreWriter::writePending(std::unique_lock<std::mutex>& lock) {
         });
     } catch (const std::exception& e) {
         // The producer did not wait for these rows: keep the reason (writeFailure) so the run
-        // ends failed with it instead of `completed` with rows missing.
-        qWarning().noquote() << "TrainLab: could not store" << rows.size()
-                             << "metric rows:" << e.what();
+        // ends failed with it instead of `completed` with rows missing. The run reports it.
         std::lock_guard failureLock(mutex_);
         if (failure_.isEmpty())
             failure_ = QStringLiteral("%1 metric rows could not be stored: %2")

@@ -39,6 +39,10 @@ public:
     // ---- runs
     /// Inserts a run in `queued` state with its own checkpoint folder.
     RunPlace createRun(const NewRun& run);
+    /// Inserts a run already running in this process, on `devices`, in one transaction: a
+    /// process killed at any moment leaves no `queued` row that nothing would ever run or
+    /// resume (a running one reads `interrupted` once its process is gone).
+    RunPlace startRun(const NewRun& run, const QString& devices);
     /// Continues stored run `run`: in one transaction, finds its last checkpoint, deletes the
     /// metric rows and test artifacts logged after it (all of them when there is none: the run
     /// restarts from step 0) and marks the run running in this process.
@@ -47,6 +51,8 @@ public:
     void markRunning(qint64 run, const QString& devices);
     /// Running <-> paused, between steps.
     void setRunStatus(qint64 run, RunStatus status);
+    /// Stores a run's final state. Once a write was given up on (writeFailure), a `failed` end
+    /// is still attempted (it records why) and any other end is refused with StoreError.
     void finishRun(const RunEnd& end);
     void recordCheckpoint(const CheckpointRecord& checkpoint);
     void storeArtifact(qint64 run, const QString& kind, const QJsonObject& payload);
@@ -58,7 +64,8 @@ public:
 
     // ---- sweeps
     qint64 createSweep(const NewSweep& sweep);
-    /// `release`: this process lets go of a paused sweep (the program is closing).
+    /// `release`: this process lets go of a paused sweep (the program is closing). Like
+    /// finishRun, a `failed` status is attempted even after writeFailure.
     void setSweepStatus(qint64 sweep, RunStatus status, const QString& error = {},
                         bool release = false);
     void setSweepImportance(qint64 sweep, const QJsonObject& importance);
@@ -83,8 +90,12 @@ public:
     qint64 committedBatches() const;
 
 private:
+    /// Whether a write is still attempted once an earlier one was given up on (writeFailure).
+    enum class AfterFailure { Refuse, Try };
     /// Runs `work` on the writer's connection and returns its result (or rethrows its error).
-    template <typename Fn> auto call(Fn work) -> decltype(work(std::declval<Database&>()));
+    template <typename Fn>
+    auto call(Fn work, AfterFailure afterFailure = AfterFailure::Refuse)
+        -> decltype(work(std::declval<Database&>()));
     void enqueue(std::function<void(Database&)> task);
     void loop();
     void writePending(std::unique_lock<std::mutex>& lock);

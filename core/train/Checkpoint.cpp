@@ -7,7 +7,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <torch/serialize.h>
+#include <unistd.h>
 
 namespace trainlab {
 
@@ -36,13 +40,52 @@ torch::Tensor hashTensor(const QString& hash) {
         .clone();
 }
 
-void writeAtomically(const QString& path, const std::function<void(const std::string&)>& write) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
+/// Writes an archive to `path` through a temporary file that is synced, then renamed over it:
+/// a reader (or a resume after a crash) sees the old checkpoint or the new one, never half of
+/// one. The archive is streamed through our own writes rather than LibTorch's file writer,
+/// whose failure on a full disk (thrown again from its destructor) ends the process; here a
+/// failed write is remembered, the rest of the archive is discarded, and the caller gets an
+/// EnvironmentError naming the file.
+void writeAtomically(const QString& path, torch::serialize::OutputArchive& archive) {
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(folder))
+        throw EnvironmentError(
+            QStringLiteral("%1: cannot write the checkpoint: cannot create the folder").arg(path));
     const QString temporary = path + QStringLiteral(".partial");
-    write(temporary.toStdString());
-    QFile::remove(path);
-    if (!QFile::rename(temporary, path))
-        throw InputError(QStringLiteral("%1: cannot write the checkpoint").arg(path));
+    const QByteArray temporaryName = QFile::encodeName(temporary);
+    const int fd =
+        ::open(temporaryName.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw EnvironmentError(QStringLiteral("%1: cannot write the checkpoint: %2")
+                                   .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    int writeErrno = 0;
+    archive.save_to([&](const void* data, size_t size) -> size_t {
+        const char* bytes = static_cast<const char*>(data);
+        size_t left = writeErrno == 0 ? size : 0;
+        while (left > 0) {
+            const ssize_t n = ::write(fd, bytes + (size - left), left);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                writeErrno = n < 0 ? errno : ENOSPC;
+                break;
+            }
+            left -= size_t(n);
+        }
+        return size; // what LibTorch must believe, so it finishes without throwing
+    });
+    if (writeErrno == 0 && ::fsync(fd) != 0)
+        writeErrno = errno;
+    if (::close(fd) != 0 && writeErrno == 0)
+        writeErrno = errno;
+    if (writeErrno == 0 &&
+        ::rename(temporaryName.constData(), QFile::encodeName(path).constData()) != 0)
+        writeErrno = errno;
+    if (writeErrno != 0) {
+        ::unlink(temporaryName.constData());
+        throw EnvironmentError(QStringLiteral("%1: cannot write the checkpoint: %2")
+                                   .arg(path, QString::fromLocal8Bit(std::strerror(writeErrno))));
+    }
 }
 
 } // namespace
@@ -75,7 +118,7 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
     archive.write("spec_hash", hashTensor(owner.specHash));
     archive.write("workspace", hashTensor(owner.workspaceId));
     archive.write("run", scalarTensor(double(owner.runId)));
-    writeAtomically(path, [&](const std::string& file) { archive.save_to(file); });
+    writeAtomically(path, archive);
 }
 
 TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
@@ -145,7 +188,7 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
 void saveWeights(const QString& path, torch::nn::Sequential& model) {
     torch::serialize::OutputArchive archive;
     model->save(archive);
-    writeAtomically(path, [&](const std::string& file) { archive.save_to(file); });
+    writeAtomically(path, archive);
 }
 
 } // namespace trainlab

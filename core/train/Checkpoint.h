@@ -32,7 +32,8 @@ struct CheckpointOwner {
 };
 
 /// Saves model, optimizer, trainer state, the default CPU generator's state (dropout) and its
-/// owner to `path` (written to a temporary file, then renamed).
+/// owner to `path` (written to a temporary file, synced, then renamed over `path`). Throws
+/// EnvironmentError naming the file when it cannot be written (a full disk, no permission).
 void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
                     torch::optim::Optimizer& optimizer, const TrainerState& state,
                     const CheckpointOwner& owner);
@@ -43,7 +44,7 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
 TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
                             torch::optim::Optimizer& optimizer, const CheckpointOwner& owner);
 
-/// Saves the model weights alone (the best checkpoint).
+/// Saves the model weights alone (the best checkpoint), as saveCheckpoint writes its file.
 void saveWeights(const QString& path, torch::nn::Sequential& model);
 
 } // namespace trainlab

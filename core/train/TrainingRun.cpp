@@ -11,6 +11,7 @@
 
 #include <ATen/autocast_mode.h>
 #include <QDir>
+#include <QFile>
 #include <QThread>
 #include <cmath>
 #include <thread>
@@ -445,10 +446,21 @@ void TrainingRun::saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated)
     state.plateauBest = plateau_.best();
     state.plateauHasBest = plateau_.hasBest();
     state.plateauBad = plateau_.badEvaluations();
-    const QString path = QDir(options_.checkpointDirectory).filePath(QStringLiteral("last.pt"));
+    // One file per step, never rewritten under a recorded name: a process killed after the
+    // file is in place but before the workspace records it leaves the recorded checkpoint
+    // intact, so a resume starts from exactly the step whose later metric rows it deletes.
+    const QDir folder(options_.checkpointDirectory);
+    const QString name = QStringLiteral("last-%1.pt").arg(step_);
+    const QString path = folder.filePath(name);
     saveCheckpoint(path, model_, *optimizer_, state, options_.owner);
     if (callbacks_.checkpoint)
         callbacks_.checkpoint(step_, epoch, path, false, QString(), 0);
+    // Recorded: the older ones (and leftovers of a killed process) are no longer anyone's.
+    for (const QString& old : folder.entryList(
+             {QStringLiteral("last-*.pt"), QStringLiteral("last-*.pt.partial")}, QDir::Files)) {
+        if (old != name)
+            QFile::remove(folder.filePath(old));
+    }
 }
 
 } // namespace trainlab

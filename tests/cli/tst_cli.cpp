@@ -1,54 +1,64 @@
-// trainlab-cli as scripts use it: exit codes, JSON on stdout alone, Ctrl-C mid-run.
+// trainlab-cli as scripts use it: exit codes, JSON on stdout alone, Ctrl-C mid-run. Each class
+// of the exit-code contract (README, "The command line") has a case here: 1 failed while
+// running, 2 bad usage or input, 3 the environment (the locked and full-disk cases are in
+// tst_clienvironment).
+#include "../common/CliSupport.h"
 #include "../common/TestSupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QtTest>
 #include <csignal>
+#include <sqlite3.h>
 
 using namespace trainlab;
+using test::CliResult;
+using test::parseJson;
+using test::runCli;
+using test::signalWhenSeen;
 
 namespace {
 
-struct CliResult {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
-    QProcess process;
-    process.start(QStringLiteral(TRAINLAB_CLI_PATH), args);
-    if (!process.waitForFinished(timeoutMs))
-        qWarning("trainlab-cli timed out");
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+// Overwrites the page that roots table `table` with junk, as a failing disk or a stray write
+// would: the file stays an SQLite database whose schema reads, but the table does not.
+void corruptTable(const QString& path, const char* table) {
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+    sqlite3_stmt* query = nullptr;
+    const QByteArray sql =
+        QByteArray("SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master "
+                   "WHERE name = '") +
+        table + "'";
+    QCOMPARE(sqlite3_prepare_v2(db, sql.constData(), -1, &query, nullptr), SQLITE_OK);
+    QCOMPARE(sqlite3_step(query), SQLITE_ROW);
+    const qint64 page = sqlite3_column_int64(query, 0);
+    const qint64 pageSize = sqlite3_column_int64(query, 1);
+    sqlite3_finalize(query);
+    // Everything in the main file first, so the junk is not masked by a newer copy in the WAL.
+    QCOMPARE(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    sqlite3_close(db);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.seek((page - 1) * pageSize));
+    QCOMPARE(file.write(QByteArray(int(pageSize), char(0xA5))), pageSize);
 }
 
-QJsonDocument parseJson(const QByteArray& text) {
-    QJsonParseError error{};
-    const auto doc = QJsonDocument::fromJson(text, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning("not JSON (%s): %s", qPrintable(error.errorString()), text.constData());
-    return doc;
-}
-
-// Waits until the process's stderr shows `marker`, then sends it `signal`. False on time-out.
-bool signalWhenSeen(QProcess& process, const QByteArray& marker, int signal) {
-    QByteArray err;
-    QElapsedTimer timer;
-    timer.start();
-    while (!err.contains(marker) && timer.elapsed() < 60000) {
-        process.waitForReadyRead(100);
-        err += process.readAllStandardError();
-    }
-    if (!err.contains(marker)) {
-        qWarning("never saw '%s' in: %s", marker.constData(), err.constData());
-        return false;
-    }
-    ::kill(pid_t(process.processId()), signal);
-    return true;
+// The first column of the first row of a query, read without TrainLab.
+QString rawValue(const QString& path, const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* query = nullptr;
+    QString value;
+    if (sqlite3_prepare_v2(db, sql, -1, &query, nullptr) == SQLITE_OK &&
+        sqlite3_step(query) == SQLITE_ROW)
+        value = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(query, 0)));
+    sqlite3_finalize(query);
+    sqlite3_close(db);
+    return value;
 }
 
 } // namespace
@@ -85,8 +95,7 @@ private Q_SLOTS:
         QCOMPARE(runCli({QStringLiteral("runs"), QStringLiteral("--bogus")}).exitCode, 2);
         const CliResult missing = runCli(
             {QStringLiteral("run"), QStringLiteral("/nope.json"), QStringLiteral("--db"), db_});
-        QCOMPARE(missing.exitCode, 2);
-        QVERIFY(missing.err.contains("/nope.json: no such file"));
+        TRAINLAB_VERIFY_CLI_FAILURE(missing, 2, "/nope.json: no such file");
     }
 
     void corruptDatabaseIsNamedAndLeftAlone() {
@@ -247,6 +256,106 @@ private Q_SLOTS:
         const CliResult again = runCli({QStringLiteral("sweep"), QStringLiteral("--resume"),
                                         QStringLiteral("1"), QStringLiteral("--db"), db_});
         QCOMPARE(again.exitCode, 2);
+    }
+
+    void failureWhileRunningExitsOne() {
+        const CliResult diverged =
+            runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
+                    QStringLiteral("--set"), QStringLiteral("training.optimizer.lr=1e30"),
+                    QStringLiteral("--set"), QStringLiteral("training.optimizer.type=sgd"),
+                    QStringLiteral("--set"), QStringLiteral("training.schedule.warmup_steps=0")});
+        TRAINLAB_VERIFY_CLI_FAILURE(diverged, 1, "training.optimizer.lr");
+        QVERIFY(diverged.err.contains("training diverged"));
+    }
+
+    void sweepWhoseEveryTrialFailsExitsOne() {
+        const QString spec = dir_->filePath(QStringLiteral("failing.json"));
+        test::writeFile(spec, R"({"trainlab": 1, "name": "always-fails",
+            "sweep": {"strategy": "random", "trials": 3, "parallel": 1, "seed": 1,
+                      "objective": {"metric": "value", "goal": "minimize"},
+                      "space": {"x": {"uniform": [0, 1]}},
+                      "command": ["/bin/sh", "-c", "echo 'no GPU here' >&2; exit 4"]}})");
+        const CliResult result = runCli(
+            {QStringLiteral("sweep"), spec, QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        TRAINLAB_VERIFY_CLI_FAILURE(result, 1, "/bin/sh exited with code 4: no GPU here");
+        const QJsonObject report = parseJson(result.out).object();
+        QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(report.value(QStringLiteral("trials")).toArray().size(), 3);
+    }
+
+    void badInputExitsTwoNamingWhatIsAtFault_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("fault");
+        const QString spec = test::quickstartSpec();
+        const auto run = [&](const QString& set) {
+            return QStringList{QStringLiteral("run"), spec, QStringLiteral("--set"), set};
+        };
+        QTest::newRow("usage") << QStringList{QStringLiteral("run")} << QStringLiteral("spec file");
+        QTest::newRow("spec") << run(QStringLiteral("training.bogus=1"))
+                              << QStringLiteral("training.bogus: unknown key");
+        QTest::newRow("data file") << QStringList{QStringLiteral("run"), QStringLiteral("CSV")}
+                                   << QStringLiteral("/nonexistent/table.csv");
+        QTest::newRow("absent device")
+            << QStringList{QStringLiteral("run"), spec, QStringLiteral("--devices"),
+                           QStringLiteral("cuda:7")}
+            << QStringLiteral("devices: cuda:7 is not available");
+        QTest::newRow("model does not fit the data")
+            << run(QStringLiteral("model.preset=cnn2")) << QStringLiteral("model.layers[0]");
+        QTest::newRow("mse on a classification target")
+            << run(QStringLiteral("training.loss.type=mse"))
+            << QStringLiteral("training.loss.type: mse needs numeric targets");
+        QTest::newRow("fp16 on the CPU") << run(QStringLiteral("training.precision=fp16"))
+                                         << QStringLiteral("training.precision");
+        QTest::newRow("sweep spec")
+            << QStringList{QStringLiteral("sweep"), spec} << QStringLiteral("sweep");
+        QTest::newRow("unknown run") << QStringList{QStringLiteral("resume"), QStringLiteral("42")}
+                                     << QStringLiteral("no run 42");
+        QTest::newRow("unknown sweep")
+            << QStringList{QStringLiteral("show-sweep"), QStringLiteral("9")}
+            << QStringLiteral("no sweep 9");
+        QTest::newRow("data inspect")
+            << QStringList{QStringLiteral("data"), QStringLiteral("inspect"), QStringLiteral("CSV")}
+            << QStringLiteral("/nonexistent/table.csv");
+    }
+
+    void badInputExitsTwoNamingWhatIsAtFault() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, fault);
+        const QString csvSpec = dir_->filePath(QStringLiteral("csv.json"));
+        test::writeFile(csvSpec, R"({"trainlab": 1, "dataset": {"source": "csv",
+            "path": "/nonexistent/table.csv", "csv": {"label": "y"}}, "model": {"preset": "mlp"}})");
+        args.replaceInStrings(QStringLiteral("CSV"), csvSpec);
+        const CliResult result = runCli(args + QStringList{QStringLiteral("--db"), db_});
+        TRAINLAB_VERIFY_CLI_FAILURE(result, 2, fault);
+    }
+
+    void corruptPagesExitThreeForEveryVerbAndASweepNeverSucceeds() {
+        QCOMPARE(runCli({QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db_,
+                         QStringLiteral("--set"), QStringLiteral("training.epochs=2")})
+                     .exitCode,
+                 0);
+        corruptTable(db_, "metrics");
+        const QString sweep = dir_->filePath(QStringLiteral("sweep.json"));
+        test::writeFile(sweep, R"({"trainlab": 1, "name": "on-a-corrupt-workspace",
+            "sweep": {"strategy": "random", "trials": 2, "parallel": 1, "seed": 1,
+                      "objective": {"metric": "value", "goal": "minimize"},
+                      "space": {"x": {"uniform": [0, 1]}},
+                      "command": ["/bin/sh", "-c", "echo {x}"]}})");
+        const QStringList verbs[] = {
+            {QStringLiteral("runs")},
+            {QStringLiteral("show"), QStringLiteral("1")},
+            {QStringLiteral("metrics"), QStringLiteral("1")},
+            {QStringLiteral("run"), test::quickstartSpec()},
+            {QStringLiteral("sweep"), sweep},
+        };
+        for (const QStringList& verb : verbs) {
+            const CliResult result = runCli(verb + QStringList{QStringLiteral("--db"), db_});
+            TRAINLAB_VERIFY_CLI_FAILURE(result, 3, db_);
+            QVERIFY2(result.err.contains("corrupt"), result.err.constData());
+        }
+        // Whatever could be stored, nothing that lost its metric rows reads `completed`.
+        QCOMPARE(rawValue(db_, "SELECT count(*) FROM runs WHERE id > 1 AND status = 'completed'"),
+                 QStringLiteral("0"));
     }
 
     void showUnknownRunIsBadInput() {

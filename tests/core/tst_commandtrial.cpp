@@ -1,17 +1,80 @@
 // External-command trials: placeholders, good output (a number or JSON metrics), a failing
-// program, a hanging one stopped by its timeout, garbage output and a missing program.
+// program, a hanging one stopped by its timeout, garbage output and a missing program; a
+// program printing far more than the kept tail, and programs whose children must not outlive
+// a timeout or a cancel.
+#include "../common/TestSupport.h"
+
 #include "base/Errors.h"
 #include "jobs/CommandTrial.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QRegularExpression>
 #include <QtTest>
+#include <csignal>
+#include <thread>
 
 using namespace trainlab;
 
 namespace {
 
-CommandTrialResult shell(const QString& script, double timeoutS = 10) {
-    return runCommandTrial({QStringLiteral("/bin/sh"), QStringLiteral("-c"), script}, timeoutS);
+CommandTrialResult shell(const QString& script, double timeoutS = 10,
+                         const std::atomic<bool>* cancel = nullptr) {
+    return runCommandTrial({QStringLiteral("/bin/sh"), QStringLiteral("-c"), script}, timeoutS,
+                           cancel);
+}
+
+// This process's peak resident memory in KiB since the last resetPeakMemory().
+qint64 peakMemoryKiB() {
+    const QString status = QString::fromLatin1(test::readFile(QStringLiteral("/proc/self/status")));
+    const auto match = QRegularExpression(QStringLiteral("VmHWM:\\s+(\\d+) kB")).match(status);
+    return match.hasMatch() ? match.captured(1).toLongLong() : -1;
+}
+
+void resetPeakMemory() {
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5"); // resets VmHWM to the current resident size (Linux >= 4.0)
+}
+
+// A process that has ended: gone, or a zombie waiting for a reaper that is not us (a
+// container's init may never reap it).
+bool processEnded(qint64 pid) {
+    const QByteArray stat = test::readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (stat.isEmpty())
+        return true;
+    const qsizetype close = stat.lastIndexOf(')');
+    return close > 0 && stat.size() > close + 2 && stat.at(close + 2) == 'Z';
+}
+
+// The pids a script wrote to `path`, once it is there.
+QList<qint64> waitForPidFile(const QString& path) {
+    QList<qint64> pids;
+    QElapsedTimer timer;
+    timer.start();
+    while (pids.isEmpty() && timer.elapsed() < 30000) {
+        for (const QByteArray& line : test::readFile(path).split('\n'))
+            if (line.trimmed().toLongLong() > 0)
+                pids << line.trimmed().toLongLong();
+        if (pids.isEmpty())
+            QThread::msleep(20);
+    }
+    return pids;
+}
+
+// A shell that starts two children of its own, writes their pids to `pidFile` (whole, by a
+// rename) and waits for them: the program the trial started is their parent, not them.
+QString spawnsGrandchildren(const QString& pidFile) {
+    return QStringLiteral("sleep 300 & echo $! > '%1.tmp'; sleep 300 & echo $! >> '%1.tmp'; "
+                          "mv '%1.tmp' '%1'; wait")
+        .arg(pidFile);
+}
+
+bool allEnded(const QList<qint64>& pids) {
+    for (qint64 pid : pids)
+        if (!processEnded(pid))
+            return false;
+    return true;
 }
 
 } // namespace
@@ -77,6 +140,63 @@ private Q_SLOTS:
         r = shell(QStringLiteral("true"));
         QVERIFY(!r.ok);
         QVERIFY(r.error.startsWith(QStringLiteral("the program printed nothing")));
+    }
+
+    void hugeOutputKeepsOnlyItsTail() {
+        // 120 MB of log lines, then the metrics line: the memory used must not grow with it.
+        resetPeakMemory();
+        const qint64 before = peakMemoryKiB();
+        QVERIFY(before > 0);
+        const CommandTrialResult r =
+            shell(QStringLiteral("yes 'epoch 1 loss 0.123456789 accuracy 0.5' | head -c "
+                                 "120000000; echo; echo '{\"val_loss\": 0.25}'"),
+                  120);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.metrics.value(QStringLiteral("val_loss")), 0.25);
+        const qint64 grownKiB = peakMemoryKiB() - before;
+        QVERIFY2(grownKiB < 16 * 1024,
+                 qPrintable(QStringLiteral("peak grew by %1 KiB").arg(grownKiB)));
+    }
+
+    void timeoutKillsTheProgramsChildrenToo() {
+        QTemporaryDir dir;
+        const QString pidFile = dir.filePath(QStringLiteral("children.pid"));
+        // Long enough for the shell to have started both children before it is stopped.
+        const CommandTrialResult r = shell(spawnsGrandchildren(pidFile), 3);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QStringLiteral("timed out")), qPrintable(r.error));
+        const QList<qint64> children = waitForPidFile(pidFile);
+        QCOMPARE(children.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(allEnded(children), 10000);
+    }
+
+    void cancelKillsTheProgramsChildrenToo() {
+        QTemporaryDir dir;
+        const QString pidFile = dir.filePath(QStringLiteral("children.pid"));
+        std::atomic<bool> cancel{false};
+        QList<qint64> children;
+        std::thread canceller([&] {
+            children = waitForPidFile(pidFile);
+            cancel.store(true);
+        });
+        const CommandTrialResult r = shell(spawnsGrandchildren(pidFile), 0, &cancel);
+        canceller.join();
+        QCOMPARE(r.error, QStringLiteral("cancelled"));
+        QCOMPARE(children.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(allEnded(children), 10000);
+    }
+
+    void childrenReapedElsewhereDoNotHang() {
+        // A host that ignores SIGCHLD has its children reaped by the kernel: the trial must
+        // still see its program end (with no status to judge it by) rather than wait forever.
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        struct sigaction previous {};
+        sigaction(SIGCHLD, &ignore, &previous);
+        const CommandTrialResult r = shell(QStringLiteral("echo 0.5"), 20);
+        sigaction(SIGCHLD, &previous, nullptr);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.error, QStringLiteral("/bin/sh ended without an exit status"));
     }
 
     void missingProgram() {

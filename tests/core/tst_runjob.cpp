@@ -157,15 +157,18 @@ private Q_SLOTS:
         }
         const QString aDir = WorkspaceReader(a).run(1)->checkpointDir;
         QCOMPARE(aDir, dir_->filePath(QStringLiteral("a.trainlab/checkpoints/run-1")));
-        QVERIFY(QFileInfo::exists(aDir + QStringLiteral("/last.pt")));
-        QVERIFY(QFileInfo::exists(
-            dir_->filePath(QStringLiteral("b.trainlab/checkpoints/run-1/last.pt"))));
+        // One checkpoint per run is kept, named by its step.
+        const QStringList aLast = QDir(aDir).entryList({QStringLiteral("last-*.pt")});
+        QCOMPARE(aLast.size(), 1);
+        QCOMPARE(QDir(dir_->filePath(QStringLiteral("b.trainlab/checkpoints/run-1")))
+                     .entryList({QStringLiteral("last-*.pt")}),
+                 aLast);
 
         // b's run 1 pointed at a's checkpoint (same spec, same run number): resume refuses it.
-        rawExec(b, qPrintable(QStringLiteral("UPDATE checkpoints SET path = '%1/last.pt' WHERE "
+        rawExec(b, qPrintable(QStringLiteral("UPDATE checkpoints SET path = '%1/%2' WHERE "
                                              "run = 1 AND is_best = 0; UPDATE runs SET status = "
                                              "'cancelled' WHERE id = 1")
-                                  .arg(aDir)));
+                                  .arg(aDir, aLast.first())));
         WorkspaceReader workspace(b);
         test::BackendFixture backend(b);
         const JobInfo resumed = backend.run(std::make_unique<RunJob>(resumeRequest(workspace, 1)));

@@ -15,14 +15,12 @@ namespace trainlab {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
-
 QString describeSqliteError(int code, sqlite3* db) {
     switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return QStringLiteral("the database is locked by another process (tried for %1 s)")
-            .arg(kBusyTimeoutMs / 1000);
+        return QStringLiteral("the database is locked by another process (waited %1 s)")
+            .arg(double(Database::busyTimeoutMs()) / 1000.0);
     case SQLITE_NOTADB:
         return QStringLiteral("not a TrainLab database (the file is not SQLite)");
     case SQLITE_CORRUPT:
@@ -168,7 +166,7 @@ void Database::open() {
         db_ = nullptr;
         throw StoreError(QStringLiteral("%1: %2").arg(path_, message));
     }
-    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    sqlite3_busy_timeout(db_, busyTimeoutMs());
     sqlite3_extended_result_codes(db_, 1);
     try {
         // Reading the schema first makes a non-database file fail here, before any write.
@@ -282,6 +280,16 @@ qint64 Database::lastInsertId() const {
     return sqlite3_last_insert_rowid(db_);
 }
 
+int Database::busyTimeoutMs() {
+    static const int timeoutMs = [] {
+        bool ok = false;
+        const int fromEnvironment =
+            qEnvironmentVariableIntValue("TRAINLAB_DB_BUSY_TIMEOUT_MS", &ok);
+        return ok && fromEnvironment >= 0 ? fromEnvironment : kDefaultBusyTimeoutMs;
+    }();
+    return timeoutMs;
+}
+
 int Database::latestSchemaVersion() {
     return schemaMigrations().back().version;
 }
@@ -361,7 +369,9 @@ void Database::markInterruptedRuns() {
 
 Transaction::Transaction(Database& db, bool immediate)
     : db_(db) {
-    db_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (sqlite3_exec(db_.handle(), immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
+                     nullptr) != SQLITE_OK)
+        db_.fail(QStringLiteral("cannot start writing"));
 }
 
 Transaction::~Transaction() {

@@ -95,6 +95,12 @@ public:
     /// This workspace's random identity, made when it was created.
     QString workspaceId();
 
+    /// How long one statement waits for another process's lock before it fails as locked:
+    /// kDefaultBusyTimeoutMs, or $TRAINLAB_DB_BUSY_TIMEOUT_MS (read once; tests shorten it so a
+    /// lock held "forever" is given up on in seconds).
+    static int busyTimeoutMs();
+    static constexpr int kDefaultBusyTimeoutMs = 10000;
+
     /// The newest schema this build knows.
     static int latestSchemaVersion();
 

@@ -56,7 +56,7 @@ QString checkpointDirectory(const Database& db, qint64 run) {
 
 } // namespace
 
-RunPlace create(Database& db, const NewRun& run) {
+RunPlace create(Database& db, const NewRun& run, const QString& runningOn) {
     Transaction transaction(db);
     Statement experiment(db, "INSERT INTO experiments(name, spec, created) VALUES(?, ?, ?)");
     experiment.bind(1, run.name).bind(2, run.specJson).bind(3, isoTimestampNow()).run();
@@ -77,6 +77,8 @@ RunPlace create(Database& db, const NewRun& run) {
     place.workspaceId = db.workspaceId();
     Statement folder(db, "UPDATE runs SET checkpoint_dir = ? WHERE id = ?");
     folder.bind(1, place.checkpointDir).bind(2, place.id).run();
+    if (!runningOn.isEmpty())
+        markRunning(db, place.id, runningOn);
     transaction.commit();
     return place;
 }

@@ -15,8 +15,9 @@ class Database;
 /// readers on their own read-only one.
 namespace runs {
 
-/// Inserts a run (and its experiment) in `queued` state with its checkpoint folder.
-RunPlace create(Database& db, const NewRun& run);
+/// Inserts a run (and its experiment) in `queued` state with its checkpoint folder; with
+/// `runningOn`, marked running on those devices in the same transaction.
+RunPlace create(Database& db, const NewRun& run, const QString& runningOn = {});
 /// See StoreWriter::beginResume.
 RunPlace beginResume(Database& db, qint64 run, const QString& devices);
 /// Marks a run running, owned by this process (so another process can tell if it dies).
