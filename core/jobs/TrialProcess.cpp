@@ -1,6 +1,7 @@
 #include "jobs/TrialProcess.h"
 
 #include <QElapsedTimer>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -16,26 +17,33 @@ extern char** environ;
 
 namespace trainlab {
 
+OutputTail::OutputTail(qsizetype limit)
+    : ring_(size_t(std::max<qsizetype>(0, limit))) {}
+
 void OutputTail::append(const char* data, qsizetype size) {
-    if (size <= 0)
+    const size_t capacity = ring_.size();
+    if (size <= 0 || capacity == 0)
         return;
-    if (size >= limit_) {
-        truncated_ = truncated_ || size > limit_ || !bytes_.isEmpty();
-        bytes_ = QByteArray(data + (size - limit_), limit_);
-        return;
-    }
-    bytes_.append(data, size);
-    // Trim only once twice the limit is held, so a steady stream is not copied on every read.
-    if (bytes_.size() > 2 * limit_) {
-        bytes_.remove(0, bytes_.size() - limit_);
+    auto n = size_t(size);
+    if (n > capacity) { // only its end can be kept
+        data += n - capacity;
+        n = capacity;
         truncated_ = true;
     }
+    truncated_ = truncated_ || held_ + n > capacity;
+    const size_t first = std::min(n, capacity - next_);
+    std::memcpy(ring_.data() + next_, data, first);
+    std::memcpy(ring_.data(), data + first, n - first);
+    next_ = (next_ + n) % capacity;
+    held_ = std::min(capacity, held_ + n);
 }
 
 QByteArray OutputTail::bytes() const {
-    if (bytes_.size() <= limit_)
-        return bytes_;
-    return bytes_.right(limit_);
+    if (held_ < ring_.size())
+        return QByteArray(ring_.data(), qsizetype(held_)); // never wrapped: it starts at 0
+    QByteArray all(ring_.data() + next_, qsizetype(ring_.size() - next_));
+    all.append(ring_.data(), qsizetype(next_));
+    return all;
 }
 
 namespace {

@@ -4,24 +4,25 @@
 #include <QString>
 #include <QStringList>
 #include <atomic>
+#include <vector>
 
 namespace trainlab {
 
-/// The last `limit` bytes written to a stream; older bytes are dropped as new ones arrive, so a
-/// program that prints gigabytes costs at most twice `limit` of memory.
+/// The last `limit` bytes written to a stream, in a ring of that size allocated once: a program
+/// that prints gigabytes costs `limit` bytes of memory and no allocation per read.
 class OutputTail {
 public:
-    explicit OutputTail(qsizetype limit)
-        : limit_(limit) {}
+    explicit OutputTail(qsizetype limit);
     void append(const char* data, qsizetype size);
-    /// The kept bytes, at most `limit`.
+    /// The kept bytes, oldest first, at most `limit`.
     QByteArray bytes() const;
     /// True once something was dropped.
     bool truncated() const { return truncated_; }
 
 private:
-    qsizetype limit_;
-    QByteArray bytes_;
+    std::vector<char> ring_;
+    size_t next_ = 0; ///< where the next byte goes
+    size_t held_ = 0; ///< bytes kept, up to the ring's size
     bool truncated_ = false;
 };
 

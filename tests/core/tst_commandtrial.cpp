@@ -6,6 +6,7 @@
 
 #include "base/Errors.h"
 #include "jobs/CommandTrial.h"
+#include "jobs/TrialProcess.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -140,6 +141,20 @@ private Q_SLOTS:
         r = shell(QStringLiteral("true"));
         QVERIFY(!r.ok);
         QVERIFY(r.error.startsWith(QStringLiteral("the program printed nothing")));
+    }
+
+    void outputTailKeepsTheLastBytesInOrder() {
+        OutputTail tail(8);
+        tail.append("abc", 3);
+        QCOMPARE(tail.bytes(), QByteArray("abc"));
+        tail.append("defgh", 5);
+        QCOMPARE(tail.bytes(), QByteArray("abcdefgh"));
+        QVERIFY(!tail.truncated());
+        tail.append("ij", 2); // wraps
+        QCOMPARE(tail.bytes(), QByteArray("cdefghij"));
+        QVERIFY(tail.truncated());
+        tail.append("0123456789abc", 13); // longer than the tail
+        QCOMPARE(tail.bytes(), QByteArray("56789abc"));
     }
 
     void hugeOutputKeepsOnlyItsTail() {
