@@ -1,6 +1,7 @@
 #include "CliArgs.h"
 #include "Commands.h"
 
+#include "base/AllocatorTuning.h"
 #include "base/Errors.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,7 @@ using namespace trainlab;
 using namespace trainlab::cli;
 
 int main(int argc, char* argv[]) {
+    keepFreedMemoryForReuse();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("trainlab"));
     QTextStream err(stderr);

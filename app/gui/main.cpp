@@ -2,6 +2,7 @@
 // through trainlab-cli and says where the results are.
 #include "MainWindow.h"
 
+#include "base/AllocatorTuning.h"
 #include "jobs/Versions.h"
 #include "store/WorkspaceReader.h"
 
@@ -97,6 +98,7 @@ void nameApplication() {
 } // namespace
 
 int main(int argc, char* argv[]) {
+    trainlab::keepFreedMemoryForReuse();
     if (!hasDisplay() && asksForUsage(argc, argv)) {
         QCoreApplication app(argc, argv);
         nameApplication();

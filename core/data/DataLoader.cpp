@@ -81,13 +81,11 @@ std::vector<int64_t> DataLoader::epochOrder(int epoch) const {
 Batch DataLoader::makeBatch(const Order& order, int epoch, int64_t index) const {
     const int64_t begin = index * options_.batchSize;
     const int64_t end = std::min<int64_t>(begin + options_.batchSize, int64_t(order->size()));
-    const auto indices =
-        torch::from_blob(const_cast<int64_t*>(order->data()) + begin, {end - begin}, torch::kInt64)
-            .clone();
-    torch::Tensor inputs = prepare_(data_.features.index_select(0, indices));
+    const at::IntArrayRef rows(order->data() + begin, size_t(end - begin));
+    torch::Tensor inputs = prepare_(data_.features, rows);
     inputs = augmentBatch(inputs, options_.augment,
                           mixSeed(mixSeed(options_.seed, uint64_t(epoch)), uint64_t(index)));
-    torch::Tensor targets = data_.targets.index_select(0, indices);
+    torch::Tensor targets = selectRows(data_.targets, rows);
     if (options_.pinMemory) {
         inputs = inputs.pin_memory();
         targets = targets.pin_memory();

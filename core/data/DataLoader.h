@@ -38,11 +38,13 @@ struct LoaderOptions {
 /// Delivers an epoch's batches in order, made ahead by a pool of worker threads into a bounded
 /// window. The order is a seeded permutation per epoch (or class-balanced sampling), sharded so
 /// that rank r of w sees a disjoint 1/w of every epoch, the same number of batches on each rank.
-/// Batches are ready model inputs: pixels scaled and normalized (via `prepare`), then augmented
-/// with a seed derived from (seed, epoch, batch), so the stream does not depend on the workers.
+/// Batches are ready model inputs: the batch's rows of the features, scaled and normalized (via
+/// `prepare`, e.g. InputPreparation::rows), then augmented with a seed derived from (seed, epoch,
+/// batch), so the stream does not depend on the workers.
 class DataLoader {
 public:
-    using Prepare = std::function<torch::Tensor(const torch::Tensor&)>;
+    using Prepare =
+        std::function<torch::Tensor(const torch::Tensor& features, at::IntArrayRef rows)>;
 
     DataLoader(const TensorDataset& data, int64_t numClasses, Prepare prepare,
                LoaderOptions options);

@@ -7,7 +7,9 @@
 #include "data/SyntheticData.h"
 
 #include <QJsonArray>
+#include <cstring>
 #include <random>
+#include <stdexcept>
 
 namespace trainlab {
 
@@ -150,13 +152,110 @@ torch::Tensor inverseFrequencyWeights(const TensorDataset& train, int64_t numCla
     return torch::where(counts > 0, weights, torch::zeros_like(weights));
 }
 
-torch::Tensor prepareFeatures(const torch::Tensor& raw, const DatasetSplits& splits) {
-    if (!splits.images)
+namespace {
+
+// `restrict`: uint8_t may alias anything, and without the promise the loop is not vectorized
+// (measured 31.7 us a batch of 64 scalar). Built with -ffp-contract=off: a fused multiply-add
+// would round differently from the tensor path's separate mul_ and add_.
+void scaleAndShift(const uint8_t* __restrict in, float* __restrict out, int64_t count, float scale,
+                   float shift) {
+    for (int64_t i = 0; i < count; ++i)
+        out[i] = float(in[i]) * scale + shift;
+}
+
+} // namespace
+
+InputPreparation::InputPreparation(const DatasetSplits& splits)
+    : images_(splits.images) {
+    const Normalization& norm = splits.normalization;
+    if (!images_ || !norm.enabled()) {
+        scale_ = {float(1.0 / 255.0)};
+        shift_ = {0.0F};
+        return;
+    }
+    const auto mean = norm.mean.to(torch::kFloat64).contiguous().flatten();
+    const auto stddev = norm.std.to(torch::kFloat64).contiguous().flatten();
+    if (mean.numel() != stddev.numel())
+        throw std::invalid_argument("normalization: as many means as standard deviations");
+    for (int64_t c = 0; c < mean.numel(); ++c) {
+        const double s = stddev.data_ptr<double>()[c];
+        scale_.push_back(float(1.0 / (255.0 * s)));
+        shift_.push_back(float(-mean.data_ptr<double>()[c] / s));
+    }
+}
+
+bool InputPreparation::fitsChannels(const torch::Tensor& features) const {
+    return features.dim() >= 2 &&
+           (scale_.size() == 1 || int64_t(scale_.size()) == features.size(1));
+}
+
+torch::Tensor InputPreparation::operator()(const torch::Tensor& raw) const {
+    if (!images_)
         return raw;
-    auto x = raw.to(torch::kFloat32).mul_(1.0F / 255.0F);
-    if (splits.normalization.enabled())
-        x = x.sub_(splits.normalization.mean).div_(splits.normalization.std);
-    return x;
+    if (!fitsChannels(raw))
+        throw std::invalid_argument("normalization: one mean and std per channel expected");
+    std::vector<int64_t> perChannel(size_t(raw.dim() - 1), 1);
+    perChannel[0] = int64_t(scale_.size());
+    return raw.to(torch::kFloat32)
+        .mul_(torch::tensor(scale_).view(perChannel))
+        .add_(torch::tensor(shift_).view(perChannel));
+}
+
+torch::Tensor InputPreparation::rows(const torch::Tensor& features, at::IntArrayRef rows) const {
+    if (!images_ || features.scalar_type() != torch::kUInt8 || !features.is_contiguous() ||
+        !features.device().is_cpu() || !fitsChannels(features))
+        return (*this)(selectRows(features, rows));
+    const int64_t channels = features.size(1);
+    const int64_t perSample = features.numel() / std::max<int64_t>(1, features.size(0));
+    const int64_t plane = perSample / channels;
+    std::vector<int64_t> shape = features.sizes().vec();
+    shape[0] = int64_t(rows.size());
+    torch::Tensor out = torch::empty(shape, torch::kFloat32);
+    const uint8_t* from = features.data_ptr<uint8_t>();
+    float* to = out.data_ptr<float>();
+    for (const int64_t row : rows) {
+        if (row < 0 || row >= features.size(0))
+            throw std::out_of_range("prepared rows: row out of range");
+        const uint8_t* sample = from + row * perSample;
+        for (int64_t c = 0; c < channels; ++c) {
+            const uint8_t* in = sample + c * plane;
+            const float scale = scale_[scale_.size() == 1 ? 0 : size_t(c)];
+            const float shift = shift_[shift_.size() == 1 ? 0 : size_t(c)];
+            scaleAndShift(in, to, plane, scale, shift);
+            to += plane;
+        }
+    }
+    return out;
+}
+
+std::optional<TensorDataset>
+preparedInMemory(const TensorDataset& split, const InputPreparation& prepare, int64_t budgetBytes) {
+    if (!prepare.images_ || split.size() == 0 ||
+        split.features.numel() * int64_t(sizeof(float)) > budgetBytes)
+        return std::nullopt;
+    return TensorDataset{prepare(split.features).contiguous(), split.targets};
+}
+
+torch::Tensor prepareFeatures(const torch::Tensor& raw, const DatasetSplits& splits) {
+    return InputPreparation(splits)(raw);
+}
+
+torch::Tensor selectRows(const torch::Tensor& t, at::IntArrayRef rows) {
+    const auto count = int64_t(rows.size());
+    if (!t.is_contiguous() || !t.device().is_cpu() || t.dim() == 0)
+        return t.index_select(0, torch::tensor(rows, torch::kInt64).to(t.device()));
+    std::vector<int64_t> shape = t.sizes().vec();
+    shape[0] = count;
+    torch::Tensor out = torch::empty(shape, t.options());
+    const auto rowBytes = size_t(t.numel() / std::max<int64_t>(1, t.size(0))) * t.element_size();
+    const auto* from = static_cast<const char*>(t.data_ptr());
+    auto* to = static_cast<char*>(out.data_ptr());
+    for (int64_t i = 0; i < count; ++i) {
+        if (rows[size_t(i)] < 0 || rows[size_t(i)] >= t.size(0))
+            throw std::out_of_range("selectRows: row out of range");
+        std::memcpy(to + size_t(i) * rowBytes, from + size_t(rows[size_t(i)]) * rowBytes, rowBytes);
+    }
+    return out;
 }
 
 QJsonObject normalizationToJson(const Normalization& norm) {

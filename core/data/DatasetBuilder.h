@@ -5,6 +5,7 @@
 #include "data/TensorDataset.h"
 
 #include <QJsonObject>
+#include <optional>
 
 namespace trainlab {
 
@@ -39,8 +40,40 @@ std::vector<int64_t> classHistogram(const TensorDataset& split, int64_t numClass
 /// training split get weight 0).
 torch::Tensor inverseFrequencyWeights(const TensorDataset& train, int64_t numClasses);
 
-/// Turns stored samples into model inputs: pixels to [0, 1], then the normalization.
+/// Turns stored samples into model inputs: for images, each pixel times a per-channel scale
+/// plus a shift (x / 255, then the normalization's (x - mean) / std, folded into one multiply and
+/// one add); other features pass unchanged. Built once per dataset, used for every batch.
+class InputPreparation {
+public:
+    explicit InputPreparation(const DatasetSplits& splits);
+    /// The inputs of a batch of stored samples, by tensor ops (evaluation, previews).
+    torch::Tensor operator()(const torch::Tensor& raw) const;
+    /// The inputs of the rows `rows` of `features`, the same values bit for bit, in one pass over
+    /// the stored pixels: the loader's per-batch path, where a chain of small tensor ops costs
+    /// more than the arithmetic.
+    torch::Tensor rows(const torch::Tensor& features, at::IntArrayRef rows) const;
+
+private:
+    bool fitsChannels(const torch::Tensor& features) const;
+    friend std::optional<TensorDataset> preparedInMemory(const TensorDataset&,
+                                                         const InputPreparation&, int64_t);
+
+    bool images_;
+    std::vector<float> scale_; ///< per channel, or one for all
+    std::vector<float> shift_;
+};
+
+/// `split` with its features already turned into model inputs, when that float copy fits in
+/// `budgetBytes`: batches are then plain row copies, with no per-batch conversion. nullopt when
+/// it does not fit or there is nothing to convert (batches are prepared one at a time).
+std::optional<TensorDataset> preparedInMemory(const TensorDataset& split,
+                                              const InputPreparation& prepare, int64_t budgetBytes);
+
+/// InputPreparation(splits)(raw), for a one-off batch.
 torch::Tensor prepareFeatures(const torch::Tensor& raw, const DatasetSplits& splits);
+
+/// The rows `rows` of `t` (along its first dimension), as a new tensor.
+torch::Tensor selectRows(const torch::Tensor& t, at::IntArrayRef rows);
 
 /// The statistics as JSON for storing with a run: {"mean": [...], "std": [...]}.
 QJsonObject normalizationToJson(const Normalization& norm);

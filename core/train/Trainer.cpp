@@ -30,9 +30,10 @@ Evaluation Trainer::evaluate(torch::nn::Sequential& model, const LossFunction& l
     double lossSum = 0;
     std::vector<torch::Tensor> outputs;
     const int64_t n = split.size();
+    const InputPreparation prepare(data);
     for (int64_t begin = 0; begin < n; begin += kEvalBatch) {
         const int64_t end = std::min(n, begin + kEvalBatch);
-        const auto x = prepareFeatures(split.features.slice(0, begin, end), data).to(device);
+        const auto x = prepare(split.features.slice(0, begin, end)).to(device);
         const auto y = split.targets.slice(0, begin, end).to(device);
         const auto out = model->forward(x);
         lossSum += loss.evaluationLoss(out, y).item<double>() * double(end - begin);

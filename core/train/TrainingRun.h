@@ -1,11 +1,13 @@
 #pragma once
 
+#include "base/Errors.h"
 #include "data/DataLoader.h"
 #include "train/Checkpoint.h"
 #include "train/EarlyStopping.h"
 #include "train/GradScaler.h"
 #include "train/LossFunction.h"
 #include "train/Trainer.h"
+#include "train/WindowStats.h"
 
 #include <chrono>
 #include <memory>
@@ -34,7 +36,9 @@ private:
     bool optimizerStep(int epoch, int64_t batch);
     /// Every defined gradient of the model, in parameter order.
     std::vector<torch::Tensor> gradients() const;
-    void logWindow(double fractionalEpoch);
+    /// Logs the window's metrics; throws when its loss turned out not finite.
+    void logWindow(int epoch, double fractionalEpoch);
+    RunError divergedError(double loss, const QString& when, int epoch) const;
     /// Validation, early stopping, the plateau schedule and the best checkpoint.
     bool endEpoch(int epoch);
     void reportTest();
@@ -56,6 +60,7 @@ private:
     torch::nn::Sequential model_{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     std::unique_ptr<LossFunction> loss_;
+    std::optional<TensorDataset> preparedTrain_; ///< the loader reads it: declared before
     std::unique_ptr<DataLoader> loader_;
     std::unique_ptr<GradScaler> scaler_; ///< fp16 only
     EarlyStopping earlyStopping_;
@@ -66,13 +71,12 @@ private:
     int64_t batchesPerEpoch_ = 0;
     int64_t totalSteps_ = 0;
     int64_t step_ = 0;
+    int64_t lastSavedStep_ = -1; ///< the step of the newest last-*.pt
     double plateauScale_ = 1.0;
     TrainOutcome outcome_;
 
+    WindowStats windowStats_;
     struct Window {
-        double lossSum = 0;
-        int64_t correct = 0;
-        int64_t samples = 0;
         int64_t steps = 0;
         double waitSeconds = 0;
         Clock::time_point start = Clock::now();

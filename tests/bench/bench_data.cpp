@@ -3,12 +3,15 @@
 // time a trainer would wait for data can be read off.
 //
 // Usage: bench_data [--batches N]. Not a test: figures go to stdout.
+#include "base/AllocatorTuning.h"
 #include "data/DataLoader.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
 #include "model/ModelBuilder.h"
 #include "train/LossFunction.h"
 #include "train/OptimizerFactory.h"
+
+#include "util/SeedMix.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>
@@ -29,6 +32,7 @@ double since(Clock::time_point start) {
 } // namespace
 
 int main(int argc, char* argv[]) {
+    keepFreedMemoryForReuse(); // as the app does
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     int batches = 200;
@@ -80,6 +84,36 @@ int main(int argc, char* argv[]) {
     out << "cnn2 training consumes " << QString::number(trainRate, 'f', 0)
         << " samples/s (batch 128, 2 threads)\n";
 
+    // A plain batch of 64 (no augmentation) as the loader makes it inline, in one pass over the
+    // stored pixels, next to the tensor ops it replaced (index_select, to float, scale, shift).
+    {
+        const InputPreparation prepare(data);
+        const std::vector<int64_t> order = seededPermutation(data.train.size(), 5);
+        const int64_t perEpoch = int64_t(order.size()) / 64;
+        double seconds[2] = {0, 0};
+        for (int round = 0; round < 6; ++round) {
+            for (int path = 0; path < 2; ++path) {
+                start = Clock::now();
+                for (int64_t b = 0; b < batches; ++b) {
+                    const at::IntArrayRef rows(order.data() + (b % perEpoch) * 64, 64);
+                    const torch::Tensor inputs =
+                        path == 0 ? prepare.rows(data.train.features, rows)
+                                  : prepare(data.train.features.index_select(
+                                        0, torch::tensor(rows, torch::kInt64)));
+                    const torch::Tensor targets = selectRows(data.train.targets, rows);
+                    (void)inputs;
+                    (void)targets;
+                }
+                seconds[path] += since(start);
+            }
+        }
+        const double onePass = 1e6 * seconds[0] / (6.0 * batches);
+        const double tensorOps = 1e6 * seconds[1] / (6.0 * batches);
+        out << "batch of 64, no augmentation: one pass " << QString::number(onePass, 'f', 1)
+            << " us, tensor ops " << QString::number(tensorOps, 'f', 1) << " us ("
+            << QString::number(tensorOps / onePass, 'f', 2) << "x)\n";
+    }
+
     LoaderOptions options;
     options.batchSize = 128;
     options.augment.randomCropPadding = 2;
@@ -90,7 +124,11 @@ int main(int argc, char* argv[]) {
         options.workers = workers;
         DataLoader loader(
             data.train, data.numClasses,
-            [&](const torch::Tensor& raw) { return prepareFeatures(raw, data); }, options);
+            [prepare = InputPreparation(data)](const torch::Tensor& features,
+                                               at::IntArrayRef rows) {
+                return prepare.rows(features, rows);
+            },
+            options);
         loader.startEpoch(0);
         start = Clock::now();
         int64_t samples = 0;

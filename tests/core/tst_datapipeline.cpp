@@ -36,6 +36,10 @@ TensorDataset imageData(int64_t n, int64_t classes, bool skewed = false) {
     return {pixels, labels};
 }
 
+torch::Tensor rowsAsStored(const torch::Tensor& features, at::IntArrayRef rows) {
+    return selectRows(features, rows);
+}
+
 std::vector<int64_t> loaderIndices(DataLoader& loader, const TensorDataset& data, int epoch) {
     (void)data;
     return loader.epochOrder(epoch);
@@ -126,8 +130,7 @@ private Q_SLOTS:
             options.worldSize = 3;
             options.seed = 11;
             options.workers = 0;
-            DataLoader loader(
-                data, 4, [](const torch::Tensor& t) { return t; }, options);
+            DataLoader loader(data, 4, rowsAsStored, options);
             const auto order = loaderIndices(loader, data, 2);
             if (rank == 0)
                 perRank = order.size();
@@ -143,10 +146,8 @@ private Q_SLOTS:
         const TensorDataset data = imageData(50, 5);
         LoaderOptions options;
         options.seed = 4;
-        DataLoader a(
-            data, 5, [](const torch::Tensor& t) { return t; }, options);
-        DataLoader b(
-            data, 5, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader a(data, 5, rowsAsStored, options);
+        DataLoader b(data, 5, rowsAsStored, options);
         QCOMPARE(a.epochOrder(0), b.epochOrder(0));
         QVERIFY(a.epochOrder(0) != a.epochOrder(1));
         std::vector<int64_t> sorted = a.epochOrder(1);
@@ -157,7 +158,9 @@ private Q_SLOTS:
 
     void batchesAreTheSameWithAndWithoutWorkers() {
         const TensorDataset data = imageData(70, 2);
-        auto prepare = [](const torch::Tensor& t) { return t.to(torch::kFloat32).div(255.0); };
+        auto prepare = [](const torch::Tensor& features, at::IntArrayRef rows) {
+            return selectRows(features, rows).to(torch::kFloat32).div(255.0);
+        };
         LoaderOptions options;
         options.batchSize = 16;
         options.seed = 21;
@@ -178,6 +181,34 @@ private Q_SLOTS:
         QCOMPARE(streams[0].back().size(0), 6); // 70 = 4 * 16 + 6 without drop_last
         for (size_t i = 0; i < streams[0].size(); ++i)
             QVERIFY(torch::equal(streams[0][i], streams[1][i]));
+    }
+
+    void preparedRowsMatchTheTensorPathBitForBit() {
+        // The loader's one-pass path and the evaluation's tensor ops must give one model input.
+        const torch::Tensor pixels = torch::randint(0, 256, {40, 3, 5, 7}, torch::kUInt8);
+        DatasetSplits splits;
+        splits.images = true;
+        const std::vector<int64_t> rows = {39, 0, 7, 7, 21};
+        const auto index = torch::tensor(rows, torch::kInt64);
+        QVERIFY(torch::equal(InputPreparation(splits).rows(pixels, rows),
+                             prepareFeatures(pixels.index_select(0, index), splits)));
+        QVERIFY(
+            torch::allclose(prepareFeatures(pixels, splits), pixels.to(torch::kFloat32) / 255.0));
+        splits.normalization.mean = torch::tensor({0.3F, 0.5F, 0.61F}).view({3, 1, 1});
+        splits.normalization.std = torch::tensor({0.2F, 0.33F, 0.17F}).view({3, 1, 1});
+        const auto fused = InputPreparation(splits).rows(pixels, rows);
+        QCOMPARE(fused.sizes(), (std::vector<int64_t>{5, 3, 5, 7}));
+        QVERIFY(torch::equal(fused, prepareFeatures(pixels.index_select(0, index), splits)));
+        const auto reference = (pixels.index_select(0, index).to(torch::kFloat32) / 255.0 -
+                                splits.normalization.mean) /
+                               splits.normalization.std;
+        QVERIFY(torch::allclose(fused, reference, 1e-5, 1e-5));
+        // Tables and targets take the row copy; a row outside the data is refused.
+        const auto table = torch::randn({9, 4});
+        QVERIFY(torch::equal(selectRows(table, {8, 2}),
+                             table.index_select(0, torch::tensor({8, 2}, torch::kInt64))));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, selectRows(table, {9}));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, InputPreparation(splits).rows(pixels, {-1}));
     }
 
     void augmentationIsSeededAndChangesImages() {
@@ -207,8 +238,7 @@ private Q_SLOTS:
         LoaderOptions options;
         options.batchSize = 16;
         options.dropLast = true;
-        DataLoader loader(
-            data, 2, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader loader(data, 2, rowsAsStored, options);
         QCOMPARE(loader.batchesPerEpoch(), 4);
         loader.startEpoch(0);
         int count = 0;
@@ -227,8 +257,7 @@ private Q_SLOTS:
         LoaderOptions options;
         options.balanced = true;
         options.seed = 5;
-        DataLoader loader(
-            data, 2, [](const torch::Tensor& t) { return t; }, options);
+        DataLoader loader(data, 2, rowsAsStored, options);
         const auto order = loader.epochOrder(0);
         int64_t minority = 0;
         for (int64_t i : order)

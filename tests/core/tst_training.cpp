@@ -12,6 +12,7 @@
 #include "store/WorkspaceReader.h"
 #include "train/GradientSync.h"
 #include "train/Trainer.h"
+#include "train/WindowStats.h"
 
 #include <QtTest>
 
@@ -145,6 +146,62 @@ private Q_SLOTS:
                  QStringLiteral("val_loss"));
         for (const QString& path : test::rawColumn(db_, QStringLiteral("SELECT path") + where))
             QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+    }
+
+    void windowStatsReadNowOrAtTheWindowsEndAgree() {
+        torch::manual_seed(3);
+        // Ties count the first largest class, as argmax does.
+        const auto tied = torch::tensor({{1.0F, 3.0F, 3.0F}, {2.0F, 2.0F, 0.0F}});
+        QCOMPARE(correctPredictions(tied, torch::tensor({1, 1}, torch::kInt64)), int64_t(1));
+        WindowStats now(false);
+        WindowStats onDevice(true);
+        double lossSum = 0;
+        int64_t correct = 0;
+        for (int64_t size : {16, 16, 5}) {
+            const auto outputs = torch::randn({size, 7});
+            const auto targets = torch::randint(0, 7, {size}, torch::kInt64);
+            const auto loss = torch::rand({});
+            QCOMPARE(correctPredictions(outputs, targets),
+                     outputs.argmax(1).eq(targets).sum().item<int64_t>());
+            lossSum += loss.item<double>() * double(size);
+            correct += outputs.argmax(1).eq(targets).sum().item<int64_t>();
+            QCOMPARE(*now.add(loss, outputs, targets, true), loss.item<double>());
+            QVERIFY(!onDevice.add(loss, outputs, targets, true).has_value());
+        }
+        for (WindowStats* stats : {&now, &onDevice}) {
+            const WindowStats::Totals totals = stats->take();
+            QCOMPARE(totals.samples, int64_t(37));
+            QCOMPARE(totals.correct, correct);
+            QVERIFY(std::abs(totals.lossSum - lossSum) < 1e-5);
+            QCOMPARE(stats->take().samples, int64_t(0)); // a new window
+        }
+        // A loss gone NaN on the device shows when the window is read.
+        onDevice.add(torch::tensor(std::nanf("")), torch::zeros({2, 3}),
+                     torch::zeros({2}, torch::kInt64), true);
+        QVERIFY(std::isnan(onDevice.take().lossSum));
+    }
+
+    void eachStepIsCheckpointedOnce() {
+        // The last epoch's checkpoint is the run's end: writing it again would cost a second
+        // write and fsync of the model and optimizer state for nothing.
+        const ExperimentSpec spec = smallSpec({QStringLiteral("training.epochs=2")});
+        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed);
+        RunControl control;
+        QList<int64_t> lastSteps;
+        TrainerCallbacks callbacks;
+        callbacks.metric = [](int64_t, double, const QString&, double) {};
+        callbacks.message = [](const QString&) {};
+        callbacks.checkpoint = [&](int64_t step, double, const QString&, bool best, const QString&,
+                                   double) {
+            if (!best)
+                lastSteps.append(step);
+        };
+        QTemporaryDir folder;
+        TrainerOptions options;
+        options.checkpointDirectory = folder.path();
+        const TrainOutcome outcome = Trainer(spec, data, control, callbacks, options).run();
+        QCOMPARE(outcome.status, RunStatus::Completed);
+        QCOMPARE(lastSteps, (QList<int64_t>{outcome.steps / 2, outcome.steps}));
     }
 
     void earlyStoppingStopsAfterPatience() {
