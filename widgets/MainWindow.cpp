@@ -4,6 +4,8 @@
 #include "JobsTableModel.h"
 #include "MetricPlot.h"
 #include "RunsTableModel.h"
+#include "SpecDocument.h"
+#include "SpecJsonPage.h"
 #include "WorkspaceSafeFileDialog.h"
 
 #include "base/Errors.h"
@@ -59,8 +61,8 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     , databasePath_(databasePath)
     , backend_(std::make_unique<BackendHost>(databasePath))
     , history_(std::make_unique<HistoryReaderHost>(databasePath)) {
-    // Qt adds the application's display name ("— TrainLab") itself.
-    setWindowTitle(QFileInfo(databasePath).fileName());
+    spec_ = new SpecDocument(this);
+    buildSpecActions();
     buildActions();
     buildLayout();
     buildMenus();
@@ -71,17 +73,21 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     history_->loadRuns();
     updateActions();
     resize(1280, 800);
+    restoreSession();
 }
 
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildActions() {
     QToolBar* toolbar = addToolBar(tr("Run"));
+    toolbar->setObjectName(QStringLiteral("runToolbar")); // saveState() keys toolbars by name
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(startSpecAction_);
+    toolbar->addSeparator();
     openAction_ = toolbar->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton),
                                      tr("Run spec…"), this, [this] { chooseSpecFile(); });
-    openAction_->setShortcut(QKeySequence::Open);
+    openAction_->setToolTip(tr("Run an experiment file as it is"));
     quickstartAction_ = toolbar->addAction(
         style()->standardIcon(QStyle::SP_MediaPlay), tr("Run quickstart"), this, [this] {
             const QString spec = findQuickstartSpec();
@@ -191,6 +197,7 @@ void MainWindow::buildLayout() {
     top->setSizes({500, 750});
 
     log_ = new QPlainTextEdit;
+    log_->setObjectName(QStringLiteral("runLog"));
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
     log_->setPlaceholderText(tr("Run messages appear here."));
@@ -204,6 +211,8 @@ void MainWindow::buildLayout() {
     tabs_->setDocumentMode(true);
     tabs_->addTab(main, tr("Runs"));
     tabs_->addTab(datasetPage_, tr("Dataset"));
+    specJsonPage_ = new SpecJsonPage(spec_);
+    tabs_->addTab(specJsonPage_, tr("Spec"));
     setCentralWidget(tabs_);
 
     statusLabel_ = new QLabel(tr("Idle"));
@@ -450,6 +459,7 @@ void MainWindow::updateActions() {
                               job->status != RunStatus::Paused);
     moveUpAction_->setEnabled(job && job->status == RunStatus::Queued);
     const RunRecord* selected = runsModel_->runAt(runsView_->currentIndex().row());
+    editRunAction_->setEnabled(selected != nullptr);
     resumeAction_->setEnabled(selected && (selected->status == RunStatus::Paused ||
                                            selected->status == RunStatus::Cancelled ||
                                            selected->status == RunStatus::Interrupted ||

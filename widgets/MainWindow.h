@@ -6,6 +6,7 @@
 class QAction;
 class QFileDialog;
 class QLabel;
+class QMenu;
 class QPlainTextEdit;
 class QTabWidget;
 class QStackedWidget;
@@ -20,6 +21,8 @@ class JobsTableModel;
 class HistoryReaderHost;
 class MetricPlot;
 class RunsTableModel;
+class SpecDocument;
+class SpecJsonPage;
 struct JobInfo;
 struct RunListEntry;
 struct MetricPoint;
@@ -54,6 +57,22 @@ public:
     /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
     void showDataset(const QString& specPath);
 
+    /// The experiment the editing pages show. Starts as the quickstart spirals MLP.
+    SpecDocument* specDocument() const { return spec_; }
+    /// Queues the edited experiment: a run, or a sweep when it has a `sweep` block. Problems
+    /// go to a dialog, naming every field at fault. Returns whether it queued.
+    bool startSpecDocument();
+    /// Loads a spec file into the editing pages (and the recent list); problems go to a dialog.
+    bool openSpecDocument(const QString& path);
+    /// Saves the edited spec to `path` (empty: its own file, else asks); returns whether saved.
+    bool saveSpecDocument(const QString& path = {});
+    /// Loads the selected run's stored spec into the editing pages: run again with changes.
+    void editSelectedRun();
+    /// Opens the non-blocking "Save spec as" dialog; the spec is saved once a file is chosen.
+    QFileDialog* chooseSpecSavePath();
+    /// Recently opened or saved spec files, newest first (kept with QSettings).
+    QStringList recentSpecs() const;
+
     RunsTableModel* runsModel() const { return runsModel_; }
     JobsTableModel* jobsModel() const { return jobsModel_; }
     Backend* backend() const;
@@ -65,7 +84,13 @@ public:
 
 private:
     void buildActions();
-    void buildMenus(); // MainWindowMenus.cpp
+    void buildMenus();       // MainWindowMenus.cpp
+    void buildSpecActions(); // MainWindowSpec.cpp
+    void restoreSession();
+    void rememberSpec(const QString& path);
+    void fillRecentSpecsMenu();
+    void updateTitle();
+    void closeEvent(QCloseEvent* event) override;
     void buildLayout();
     void connectBackend();
     void showRun(qint64 runId);
@@ -103,6 +128,15 @@ private:
     QAction* removeAction_ = nullptr;
     QAction* moveUpAction_ = nullptr;
     QAction* resumeAction_ = nullptr;
+    QAction* newSpecAction_ = nullptr;
+    QAction* openSpecAction_ = nullptr;
+    QAction* saveSpecAction_ = nullptr;
+    QAction* saveSpecAsAction_ = nullptr;
+    QAction* startSpecAction_ = nullptr;
+    QAction* editRunAction_ = nullptr;
+    QMenu* recentSpecsMenu_ = nullptr;
+    SpecDocument* spec_ = nullptr;
+    SpecJsonPage* specJsonPage_ = nullptr;
     qint64 activeRunId_ = 0;
 };
 

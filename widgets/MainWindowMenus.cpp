@@ -11,6 +11,12 @@ namespace trainlab {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(newSpecAction_);
+    file->addAction(openSpecAction_);
+    file->addMenu(recentSpecsMenu_);
+    file->addAction(saveSpecAction_);
+    file->addAction(saveSpecAsAction_);
+    file->addSeparator();
     file->addAction(openAction_);
     file->addAction(quickstartAction_);
     file->addSeparator();
@@ -22,8 +28,10 @@ void MainWindow::buildMenus() {
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(startSpecAction_);
+    run->addSeparator();
     for (QAction* action :
-         {pauseAction_, cancelAction_, resumeAction_, removeAction_, moveUpAction_})
+         {pauseAction_, cancelAction_, resumeAction_, editRunAction_, removeAction_, moveUpAction_})
         run->addAction(action);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));

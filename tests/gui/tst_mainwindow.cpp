@@ -164,7 +164,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(
             window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
             QStringLiteral("completed"), 120000);
-        auto* log = window.findChild<QPlainTextEdit*>();
+        auto* log = window.findChild<QPlainTextEdit*>(QStringLiteral("runLog"));
         QVERIFY(log && log->toPlainText().contains(QStringLiteral("resumed at step")));
         QCOMPARE(window.runsModel()->rowCount(), 1); // the same run, not a new one
     }
