@@ -59,6 +59,22 @@ DatasetPage::DatasetPage(QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
     updateFormForSource();
+    // Any edit of the form is the experiment's dataset changing (not while filling it).
+    auto edited = [this] {
+        if (!filling_)
+            Q_EMIT formChanged();
+    };
+    for (auto* edit : findChildren<QLineEdit*>())
+        connect(edit, &QLineEdit::textChanged, this, edited);
+    for (auto* box : findChildren<QComboBox*>())
+        connect(box, &QComboBox::currentIndexChanged, this, edited);
+    for (auto* box : findChildren<QSpinBox*>())
+        connect(box, &QSpinBox::valueChanged, this, edited);
+    for (auto* box : findChildren<QDoubleSpinBox*>())
+        connect(box, &QDoubleSpinBox::valueChanged, this, edited);
+    for (auto* box : findChildren<QCheckBox*>())
+        if (box != showAugmented_)
+            connect(box, &QCheckBox::toggled, this, edited);
 }
 
 QWidget* DatasetPage::buildForm() {
@@ -153,6 +169,7 @@ QWidget* DatasetPage::buildForm() {
     auto* processing = new QGroupBox(tr("Processing"));
     auto* processingForm = new QFormLayout(processing);
     validationSplit_ = new QDoubleSpinBox;
+    validationSplit_->setObjectName(QStringLiteral("validationSplit"));
     validationSplit_->setRange(0.0, 0.9);
     validationSplit_->setSingleStep(0.05);
     validationSplit_->setValue(0.1);
@@ -264,7 +281,7 @@ void DatasetPage::browse() {
 }
 
 DatasetSpec DatasetPage::datasetSpec() const {
-    DatasetSpec spec;
+    DatasetSpec spec = base_; // fields the form does not show stay as the spec had them
     spec.source = source_->currentData().toString();
     spec.path = path_->text().trimmed();
     spec.train = {trainImages_->text().trimmed(), trainLabels_->text().trimmed()};
@@ -292,6 +309,8 @@ DatasetSpec DatasetPage::datasetSpec() const {
 }
 
 void DatasetPage::setDatasetSpec(const DatasetSpec& spec) {
+    base_ = spec;
+    filling_ = true;
     const int index = source_->findData(spec.source);
     if (index >= 0)
         source_->setCurrentIndex(index);
@@ -314,6 +333,7 @@ void DatasetPage::setDatasetSpec(const DatasetSpec& spec) {
     hflip_->setChecked(spec.augment.hflip);
     rotation_->setValue(spec.augment.rotationDeg);
     noise_->setValue(spec.augment.gaussianNoise);
+    filling_ = false;
 }
 
 void DatasetPage::useFashionMnist() {

@@ -32,7 +32,8 @@ public:
 
     /// The dataset part of a spec, as the form describes it.
     DatasetSpec datasetSpec() const;
-    /// Fills the form from a spec's dataset (fields the form does not show keep their defaults).
+    /// Fills the form from a spec's dataset; fields the form does not show (max samples, the
+    /// cache, ...) are kept as they were and come back in datasetSpec().
     void setDatasetSpec(const DatasetSpec& spec);
     /// Loads and previews the current form (asynchronously).
     void load();
@@ -53,6 +54,8 @@ public:
     QCheckBox* showAugmentedBox() const { return showAugmented_; }
 
 Q_SIGNALS:
+    /// A person edited the form (not setDatasetSpec).
+    void formChanged();
     void loaded();
     void failed(const QString& message);
 
@@ -100,6 +103,8 @@ private:
     QTableView* tableView_ = nullptr;
     TablePreviewModel* tableModel_ = nullptr;
     DatasetPreview preview_;
+    DatasetSpec base_;
+    bool filling_ = false;
     bool loading_ = false;
     int generation_ = 0;
 };

@@ -67,6 +67,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     buildLayout();
     buildMenus();
     connectBackend();
+    connectDatasetPage();
     auto* refresh = new QTimer(this);
     connect(refresh, &QTimer::timeout, this, [this] { history_->loadRuns(); });
     refresh->start(kRefreshMs);
@@ -306,13 +307,15 @@ bool MainWindow::startSpecFile(const QString& path) {
 
 void MainWindow::showDataset(const QString& specPath) {
     try {
-        const ExperimentSpec spec = loadSpecFile(specPath);
-        tabs_->setCurrentWidget(datasetPage_);
-        datasetPage_->setDatasetSpec(spec.dataset);
-        datasetPage_->load();
+        loadSpecFile(specPath); // every problem named before the pages take it
     } catch (const InputError& e) {
         showError(tr("Cannot open this spec"), e.message());
+        return;
     }
+    if (!openSpecDocument(specPath))
+        return;
+    tabs_->setCurrentWidget(datasetPage_); // filled from the document
+    datasetPage_->load();
 }
 
 qint64 MainWindow::currentJobId() const {

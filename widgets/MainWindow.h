@@ -87,6 +87,7 @@ private:
     void buildMenus();       // MainWindowMenus.cpp
     void buildSpecActions(); // MainWindowSpec.cpp
     void restoreSession();
+    void connectDatasetPage();
     void rememberSpec(const QString& path);
     void fillRecentSpecsMenu();
     void updateTitle();

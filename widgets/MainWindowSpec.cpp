@@ -1,5 +1,6 @@
 // The main window's spec editing: new / open / save / recent specs, the edited experiment's
 // Run button, "run again with changes", and the settings kept between sessions.
+#include "DatasetPage.h"
 #include "MainWindow.h"
 #include "RunsTableModel.h"
 #include "SpecDocument.h"
@@ -89,6 +90,29 @@ void MainWindow::restoreSession() {
     if (draft.isObject())
         spec_->restoreDraft(draft.object(), settings.value(kDraftPathKey).toString());
     updateTitle();
+}
+
+void MainWindow::connectDatasetPage() {
+    // The Dataset page edits the experiment's dataset block; the document fills the page.
+    connect(datasetPage_, &DatasetPage::formChanged, this, [this] {
+        ExperimentSpec holder;
+        holder.dataset = datasetPage_->datasetSpec();
+        spec_->setValue(QStringLiteral("dataset"),
+                        specToJson(holder).value(QStringLiteral("dataset")), datasetPage_);
+    });
+    auto fill = [this](QObject* source) {
+        if (source == datasetPage_)
+            return;
+        try {
+            QJsonObject json = spec_->json();
+            json.remove(QStringLiteral("sweep"));
+            datasetPage_->setDatasetSpec(specFromJson(json).dataset);
+        } catch (const std::exception&) {
+            // An invalid spec leaves the form as it was; the Spec page lists the problems.
+        }
+    };
+    connect(spec_, &SpecDocument::changed, this, fill);
+    fill(nullptr);
 }
 
 bool MainWindow::startSpecDocument() {

@@ -4,6 +4,7 @@
 #include "../common/GuiTestSupport.h"
 #include "../common/TestSupport.h"
 
+#include "DatasetPage.h"
 #include "MainWindow.h"
 #include "RunsTableModel.h"
 #include "SpecDocument.h"
@@ -13,6 +14,7 @@
 #include "jobs/Backend.h"
 #include "store/WorkspaceReader.h"
 
+#include <QDoubleSpinBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
@@ -20,6 +22,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QtTest>
@@ -164,6 +167,29 @@ private Q_SLOTS:
         QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorDialog"))));
         QVERIFY2(box->text().contains(QStringLiteral("training.epochs")), qPrintable(box->text()));
         QCOMPARE(window.backend()->jobs().size(), qsizetype(1));
+    }
+
+    void datasetPageEditsTheExperimentsDataset() {
+        MainWindow window(db_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        SpecDocument* doc = window.specDocument();
+        // A field the form does not show survives the form's edits.
+        doc->setValue(QStringLiteral("dataset.max_train_samples"), 900);
+        doc->setValue(QStringLiteral("dataset.validation_split"), 0.25);
+        DatasetPage* page = window.datasetPage();
+        window.tabs()->setCurrentWidget(page);
+        auto* split = page->findChild<QDoubleSpinBox*>(QStringLiteral("validationSplit"));
+        QVERIFY(split);
+        QCOMPARE(split->value(), 0.25);
+        auto* samples = page->findChild<QSpinBox*>(QStringLiteral("syntheticSamples"));
+        QVERIFY(samples && samples->isVisible());
+        samples->selectAll();
+        QTest::keyClicks(samples, QStringLiteral("1200"));
+        QCOMPARE(doc->value(QStringLiteral("dataset.synthetic.samples")).toInt(), 1200);
+        QCOMPARE(doc->value(QStringLiteral("dataset.max_train_samples")).toInt(), 900);
+        QCOMPARE(doc->value(QStringLiteral("dataset.validation_split")).toDouble(), 0.25);
+        QVERIFY2(doc->problems().isEmpty(), qPrintable(doc->problems().join(QLatin1Char('\n'))));
     }
 
     void recentSpecsAndTheDraftSurviveTheSession() {
