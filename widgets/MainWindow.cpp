@@ -463,6 +463,7 @@ void MainWindow::updateActions() {
     moveUpAction_->setEnabled(job && job->status == RunStatus::Queued);
     const RunRecord* selected = runsModel_->runAt(runsView_->currentIndex().row());
     editRunAction_->setEnabled(selected != nullptr);
+    moreTrialsAction_->setEnabled(selected && selected->sweep > 0);
     resumeAction_->setEnabled(selected && (selected->status == RunStatus::Paused ||
                                            selected->status == RunStatus::Cancelled ||
                                            selected->status == RunStatus::Interrupted ||

@@ -5,6 +5,7 @@
 
 class QAction;
 class QFileDialog;
+class QInputDialog;
 class QLabel;
 class QMenu;
 class QPlainTextEdit;
@@ -68,6 +69,11 @@ public:
     bool saveSpecDocument(const QString& path = {});
     /// Loads the selected run's stored spec into the editing pages: run again with changes.
     void editSelectedRun();
+    /// Asks (without blocking) how many more trials the selected trial's sweep gets, then runs
+    /// them as a resume of that sweep. Returns the dialog (nullptr when no trial is selected).
+    QInputDialog* askMoreTrials();
+    /// Gives the sweep `sweepId` `count` more trials (problems go to a dialog).
+    bool extendSweep(qint64 sweepId, int count);
     /// Opens the non-blocking "Save spec as" dialog; the spec is saved once a file is chosen.
     QFileDialog* chooseSpecSavePath();
     /// Recently opened or saved spec files, newest first (kept with QSettings).
@@ -135,6 +141,7 @@ private:
     QAction* saveSpecAsAction_ = nullptr;
     QAction* startSpecAction_ = nullptr;
     QAction* editRunAction_ = nullptr;
+    QAction* moreTrialsAction_ = nullptr;
     QMenu* recentSpecsMenu_ = nullptr;
     SpecDocument* spec_ = nullptr;
     SpecJsonPage* specJsonPage_ = nullptr;

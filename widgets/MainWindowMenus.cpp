@@ -30,8 +30,8 @@ void MainWindow::buildMenus() {
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(startSpecAction_);
     run->addSeparator();
-    for (QAction* action :
-         {pauseAction_, cancelAction_, resumeAction_, editRunAction_, removeAction_, moveUpAction_})
+    for (QAction* action : {pauseAction_, cancelAction_, resumeAction_, editRunAction_,
+                            moreTrialsAction_, removeAction_, moveUpAction_})
         run->addAction(action);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));

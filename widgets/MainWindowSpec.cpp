@@ -14,11 +14,13 @@
 #include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
 #include "store/RunRecords.h"
+#include "store/WorkspaceReader.h"
 
 #include <QAction>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QMenu>
 #include <QSettings>
@@ -74,6 +76,11 @@ void MainWindow::buildSpecActions() {
     editRunAction_->setObjectName(QStringLiteral("editRunAction"));
     editRunAction_->setToolTip(tr("Open the selected run's spec on the editing pages"));
     connect(editRunAction_, &QAction::triggered, this, &MainWindow::editSelectedRun);
+    moreTrialsAction_ = new QAction(tr("More trials…"), this);
+    moreTrialsAction_->setObjectName(QStringLiteral("moreTrialsAction"));
+    moreTrialsAction_->setToolTip(tr("Give the selected trial's sweep more trials; its strategy "
+                                     "learns from every trial it has"));
+    connect(moreTrialsAction_, &QAction::triggered, this, &MainWindow::askMoreTrials);
     recentSpecsMenu_ = new QMenu(tr("Recent specs"), this);
     recentSpecsMenu_->setObjectName(QStringLiteral("recentSpecsMenu"));
     connect(recentSpecsMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentSpecsMenu);
@@ -179,6 +186,46 @@ void MainWindow::editSelectedRun() {
     spec_->setJson(json);
     tabs_->setCurrentWidget(specJsonPage_);
     appendLog(tr("run %1's spec is on the editing pages").arg(run->id));
+}
+
+QInputDialog* MainWindow::askMoreTrials() {
+    const RunRecord* run = runsModel_->runAt(runsView_->currentIndex().row());
+    if (!run || run->sweep <= 0)
+        return nullptr;
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("moreTrialsDialog"));
+    dialog->setWindowTitle(tr("More trials"));
+    dialog->setLabelText(tr("Trials to add to sweep %1:").arg(run->sweep));
+    dialog->setInputMode(QInputDialog::IntInput);
+    dialog->setIntRange(1, 1000);
+    dialog->setIntValue(4);
+    const qint64 sweepId = run->sweep;
+    connect(dialog, &QInputDialog::intValueSelected, this,
+            [this, sweepId](int count) { extendSweep(sweepId, count); });
+    dialog->open();
+    return dialog;
+}
+
+bool MainWindow::extendSweep(qint64 sweepId, int count) {
+    for (const JobInfo& job : backend()->jobs()) {
+        if (job.kind == JobKind::Sweep && job.sweepId == sweepId && !isFinalStatus(job.status)) {
+            showError(tr("Sweep %1").arg(sweepId),
+                      tr("the sweep is still going in this window; stop it first"));
+            return false;
+        }
+    }
+    try {
+        WorkspaceReader workspace(databasePath_);
+        backend()->submit(std::make_unique<SweepJob>(
+            extendedSweepDefinition(workspace, sweepId, count), sweepId));
+    } catch (const std::exception& e) {
+        showError(tr("Cannot extend sweep %1").arg(sweepId), firstLineOf(e));
+        return false;
+    }
+    appendLog(tr("sweep %1: %n more trial(s)", nullptr, count).arg(sweepId));
+    refreshJobs();
+    return true;
 }
 
 QFileDialog* MainWindow::chooseSpecSavePath() {

@@ -21,6 +21,8 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.devices = value();
         else if (arg == QLatin1String("--resume"))
             args.resumeSweep = value();
+        else if (arg == QLatin1String("--more-trials"))
+            args.moreTrials = value();
         else if (arg == QLatin1String("--name"))
             args.metricName = value();
         else if (arg == QLatin1String("--json"))
@@ -50,7 +52,9 @@ QString usageText() {
         "  resume RUN [--db P] [--json]             continue a cancelled or interrupted run\n"
         "  runs [--db P] [--json]                   list runs\n"
         "  sweep SPEC [--db P] [--set path=value]... [--json]\n"
-        "  sweep --resume SWEEP [--db P] [--json]   run or continue a hyperparameter sweep\n"
+        "  sweep --resume SWEEP [--more-trials N] [--db P] [--json]\n"
+        "                                           run or continue a hyperparameter sweep;\n"
+        "                                           N trials beyond its total, even if ended\n"
         "  sweeps [--db P] [--json]                 list sweeps\n"
         "  show-sweep SWEEP [--db P] [--json]       trials, best, Pareto front, importance\n"
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"

@@ -18,6 +18,7 @@ struct CliArgs {
     QString devices;
     QString metricName;
     QString resumeSweep; ///< sweep --resume ID
+    QString moreTrials;  ///< sweep --resume ID --more-trials N
     bool json = false;
     bool csv = false;
     bool help = false;

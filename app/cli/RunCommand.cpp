@@ -85,10 +85,21 @@ int sweepCommand(const CliArgs& args) {
         if (!ok || resume <= 0)
             throw InputError(QStringLiteral("'%1' is not a sweep id").arg(args.resumeSweep));
         WorkspaceReader workspace(dbPath);
-        definition = resumeSweepDefinition(workspace, resume);
+        if (args.moreTrials.isEmpty()) {
+            definition = resumeSweepDefinition(workspace, resume);
+        } else {
+            const int more = args.moreTrials.toInt(&ok);
+            if (!ok || more < 1)
+                throw InputError(QStringLiteral("--more-trials: '%1' is not a positive number")
+                                     .arg(args.moreTrials));
+            definition = extendedSweepDefinition(workspace, resume, more);
+        }
     } else {
         if (args.positional.size() != 1)
             throw InputError(QStringLiteral("sweep takes one spec file (or --resume SWEEP)"));
+        if (!args.moreTrials.isEmpty())
+            throw InputError(QStringLiteral("--more-trials extends a stored sweep: use it with "
+                                            "--resume SWEEP"));
         definition = loadSweepDefinition(args.positional.first(), args.sets);
     }
     prepareWorkspace(dbPath);

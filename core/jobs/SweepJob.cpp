@@ -80,6 +80,10 @@ private:
             if (job_.resumeSweep_ > 0) {
                 sweepId_ = job_.resumeSweep_;
                 store_.setSweepStatus(sweepId_, RunStatus::Running);
+                // Given more trials, the new total is what a later resume continues to.
+                if (const auto stored = store_.findSweep(sweepId_);
+                    stored && stored->spec != def_.fullSpec)
+                    store_.setSweepSpec(sweepId_, def_.fullSpec);
                 for (const TrialRecord& t : store_.sweepTrials(sweepId_)) {
                     nextTrial_ = std::max(nextTrial_, t.trial + 1);
                     const RunStatus s = t.run.status;
@@ -505,6 +509,28 @@ SweepDefinition resumeSweepDefinition(WorkspaceReader& workspace, qint64 sweepId
                              .arg(sweepId)
                              .arg(runStatusName(stored->status), stored->owner));
     return sweepDefinitionFromJson(stored->spec, QStringLiteral("sweep %1's spec").arg(sweepId));
+}
+
+SweepDefinition extendedSweepDefinition(WorkspaceReader& workspace, qint64 sweepId,
+                                        int moreTrials) {
+    const auto stored = workspace.sweep(sweepId);
+    if (!stored)
+        throw InputError(QStringLiteral("%1: no sweep %2").arg(workspace.path()).arg(sweepId));
+    if (moreTrials < 1)
+        throw InputError(
+            QStringLiteral("more trials: %1 is not a positive number").arg(moreTrials));
+    if ((stored->status == RunStatus::Running || stored->status == RunStatus::Paused) &&
+        !stored->owner.isEmpty() && isProcessAlive(stored->owner) &&
+        stored->owner != currentProcessToken())
+        throw InputError(QStringLiteral("sweep %1 is %2 in another process (%3); extend it there")
+                             .arg(sweepId)
+                             .arg(runStatusName(stored->status), stored->owner));
+    QJsonObject spec = stored->spec;
+    QJsonObject sweep = spec.value(QStringLiteral("sweep")).toObject();
+    const int trials = sweep.value(QStringLiteral("trials")).toInt();
+    sweep.insert(QStringLiteral("trials"), trials + moreTrials);
+    spec.insert(QStringLiteral("sweep"), sweep);
+    return sweepDefinitionFromJson(spec, QStringLiteral("sweep %1's spec").arg(sweepId));
 }
 
 } // namespace trainlab

@@ -46,4 +46,10 @@ private:
 /// Throws InputError when it is completed, or running or paused in another live process.
 SweepDefinition resumeSweepDefinition(class WorkspaceReader& workspace, qint64 sweepId);
 
+/// A stored sweep (completed or not) given `moreTrials` trials beyond its planned total; run it
+/// as a resume (SweepJob(definition, sweepId)): the strategy learns from every trial it has,
+/// the new total is stored. Refused for a sweep another live process is running.
+SweepDefinition extendedSweepDefinition(class WorkspaceReader& workspace, qint64 sweepId,
+                                        int moreTrials);
+
 } // namespace trainlab

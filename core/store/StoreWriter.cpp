@@ -132,6 +132,10 @@ void StoreWriter::setSweepImportance(qint64 sweep, const QJsonObject& importance
     call([&](Database& db) { sweeps::setImportance(db, sweep, importance); });
 }
 
+void StoreWriter::setSweepSpec(qint64 sweep, const QJsonObject& spec) {
+    call([&](Database& db) { sweeps::setSpec(db, sweep, spec); });
+}
+
 std::optional<SweepRecord> StoreWriter::findSweep(qint64 sweep) {
     return call([&](Database& db) { return sweeps::find(db, sweep); });
 }

@@ -69,6 +69,8 @@ public:
     void setSweepStatus(qint64 sweep, RunStatus status, const QString& error = {},
                         bool release = false);
     void setSweepImportance(qint64 sweep, const QJsonObject& importance);
+    /// The sweep's stored spec, replaced when it was given more trials.
+    void setSweepSpec(qint64 sweep, const QJsonObject& spec);
     std::optional<SweepRecord> findSweep(qint64 sweep);
     /// Trials in trial order, one row per trial number.
     std::vector<TrialRecord> sweepTrials(qint64 sweep);

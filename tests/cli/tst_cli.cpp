@@ -96,6 +96,14 @@ private Q_SLOTS:
         const CliResult missing = runCli(
             {QStringLiteral("run"), QStringLiteral("/nope.json"), QStringLiteral("--db"), db_});
         TRAINLAB_VERIFY_CLI_FAILURE(missing, 2, "/nope.json: no such file");
+        const CliResult moreWithoutSweep = runCli(
+            {QStringLiteral("sweep"), test::quickstartSpec(), QStringLiteral("--more-trials"),
+             QStringLiteral("3"), QStringLiteral("--db"), db_});
+        TRAINLAB_VERIFY_CLI_FAILURE(moreWithoutSweep, 2, "--more-trials extends a stored sweep");
+        const CliResult noSuchSweep = runCli({QStringLiteral("sweep"), QStringLiteral("--resume"),
+                                              QStringLiteral("7"), QStringLiteral("--more-trials"),
+                                              QStringLiteral("3"), QStringLiteral("--db"), db_});
+        TRAINLAB_VERIFY_CLI_FAILURE(noSuchSweep, 2, "no sweep 7");
     }
 
     void corruptDatabaseIsNamedAndLeftAlone() {

@@ -166,6 +166,42 @@ private Q_SLOTS:
         QCOMPARE(workspace.sweep(sweepId)->status, RunStatus::Completed);
     }
 
+    void aCompletedSweepIsGivenMoreTrials() {
+        qint64 sweepId = 0;
+        {
+            test::BackendFixture backend(db_);
+            const JobInfo done = backend.run(std::make_unique<SweepJob>(definition(kQuadratic)));
+            QCOMPARE(done.status, RunStatus::Completed);
+            sweepId = done.sweepId;
+        }
+        {
+            WorkspaceReader workspace(db_);
+            QVERIFY_THROWS_EXCEPTION(InputError, extendedSweepDefinition(workspace, sweepId, 0));
+            QVERIFY_THROWS_EXCEPTION(InputError, extendedSweepDefinition(workspace, 999, 3));
+            // A completed sweep has nothing to resume, but can be extended.
+            QVERIFY_THROWS_EXCEPTION(InputError, resumeSweepDefinition(workspace, sweepId));
+            test::BackendFixture backend(db_);
+            const JobInfo more = backend.run(std::make_unique<SweepJob>(
+                extendedSweepDefinition(workspace, sweepId, 3), sweepId));
+            QCOMPARE(more.status, RunStatus::Completed);
+        }
+        WorkspaceReader workspace(db_);
+        const auto trials = workspace.trials(sweepId);
+        QCOMPARE(trials.size(), size_t(11));
+        std::set<QString> points;
+        for (const TrialRecord& t : trials)
+            points.insert(
+                QString::fromUtf8(QJsonDocument(t.run.params).toJson(QJsonDocument::Compact)));
+        QCOMPARE(points.size(), size_t(11)); // the new trials are new points
+        QCOMPARE(trials.back().trial, 11);
+        // The new total is stored: the sweep reads 11 planned trials from now on.
+        QCOMPARE(workspace.sweep(sweepId)
+                     ->spec[QStringLiteral("sweep")][QStringLiteral("trials")]
+                     .toInt(),
+                 11);
+        QCOMPARE(workspace.sweep(sweepId)->status, RunStatus::Completed);
+    }
+
     void everyTrialFailingFailsTheSweep() {
         const SweepDefinition def = definition(R"({"trainlab": 1, "name": "doomed",
             "sweep": {"strategy": "random", "trials": 3, "parallel": 1, "seed": 1,

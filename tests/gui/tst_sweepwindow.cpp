@@ -12,10 +12,12 @@
 
 #include <QAction>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSpinBox>
 #include <QTableView>
 #include <QToolBar>
 #include <QtTest>
@@ -189,13 +191,46 @@ private Q_SLOTS:
         QVERIFY(cli.waitForFinished(120000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
 
+        // A finished sweep is given two more trials: in the window through Run > More trials…,
+        // headless through `sweep --resume 1 --more-trials 2`.
+        {
+            MainWindow window(db_);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* runs = window.findChild<QTableView*>(QStringLiteral("runsView"));
+            QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 4, 10000);
+            QTest::mouseClick(runs->viewport(), Qt::LeftButton, {},
+                              runs->visualRect(window.runsModel()->index(0, 0)).center());
+            auto* more = window.findChild<QAction*>(QStringLiteral("moreTrialsAction"));
+            QTRY_VERIFY(more->isEnabled());
+            more->trigger();
+            QInputDialog* ask = nullptr;
+            QTRY_VERIFY(
+                (ask = window.findChild<QInputDialog*>(QStringLiteral("moreTrialsDialog"))));
+            auto* count = ask->findChild<QSpinBox*>();
+            QVERIFY(count);
+            count->selectAll();
+            QTest::keyClicks(count, QStringLiteral("2"));
+            QTest::keyClick(count, Qt::Key_Return);
+            auto* jobs = window.findChild<QTableView*>(QStringLiteral("jobsView"));
+            QTRY_COMPARE_WITH_TIMEOUT(readQueue(*jobs).sweepStatus, QStringLiteral("completed"),
+                                      120000);
+        }
+        QProcess moreCli;
+        moreCli.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                      {QStringLiteral("sweep"), QStringLiteral("--resume"), QStringLiteral("1"),
+                       QStringLiteral("--more-trials"), QStringLiteral("2"), QStringLiteral("--db"),
+                       cliDb});
+        QVERIFY(moreCli.waitForFinished(120000));
+        QVERIFY2(moreCli.exitCode() == 0, moreCli.readAllStandardError().constData());
+
         const auto trialsOf = [](const QString& path) {
             WorkspaceReader workspace(path);
             return workspace.trials(workspace.sweeps().front().id);
         };
         const auto window = trialsOf(db_);
         const auto headless = trialsOf(cliDb);
-        QCOMPARE(window.size(), size_t(4));
+        QCOMPARE(window.size(), size_t(6));
         QCOMPARE(headless.size(), window.size());
         for (size_t i = 0; i < window.size(); ++i) {
             QCOMPARE(headless[i].trial, window[i].trial);

@@ -65,6 +65,11 @@ void setImportance(Database& db, qint64 sweep, const QJsonObject& importance) {
     update.bind(1, compactJson(importance)).bind(2, sweep).run();
 }
 
+void setSpec(Database& db, qint64 sweep, const QJsonObject& spec) {
+    Statement update(db, "UPDATE sweeps SET spec = ? WHERE id = ?");
+    update.bind(1, compactJson(spec)).bind(2, sweep).run();
+}
+
 std::vector<SweepRecord> list(Database& db) {
     return queryAll<SweepRecord>(db, QByteArray(kSweepColumns) + "ORDER BY id DESC", readSweep);
 }

@@ -19,6 +19,7 @@ qint64 create(Database& db, const NewSweep& sweep);
 void setStatus(Database& db, qint64 sweep, RunStatus status, const QString& error = {},
                bool release = false);
 void setImportance(Database& db, qint64 sweep, const QJsonObject& importance);
+void setSpec(Database& db, qint64 sweep, const QJsonObject& spec);
 
 std::vector<SweepRecord> list(Database& db);
 std::optional<SweepRecord> find(Database& db, qint64 sweep);
