@@ -86,11 +86,14 @@ MetricPlot::MetricPlot(const QString& title, const QStringList& metrics, QWidget
     readout_->position->setType(QCPItemPosition::ptAxisRectRatio);
     readout_->setTextAlignment(Qt::AlignLeft);
     readout_->setPadding(QMargins(6, 4, 6, 4));
-    readout_->setBrush(QColor(255, 255, 255, 225));
+    readout_->setBrush(QColor(255, 255, 255, 240));
     readout_->setPen(QPen(QColor(0xb0, 0xb0, 0xb0)));
     readout_->setVisible(false);
 
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // Noisy curves of thousands of points: segment by segment is several times faster than
+    // one wide polyline, whose stroking dominated each replot.
+    plot_->setPlottingHint(QCP::phFastPolylines, true);
     plot_->setMouseTracking(true); // hover read-out without a button held
     plot_->installEventFilter(this);
     for (qsizetype i = 0; i < metrics_.size(); ++i) {
@@ -100,11 +103,13 @@ MetricPlot::MetricPlot(const QString& title, const QStringList& metrics, QWidget
         series->raw = plot_->addGraph();
         QColor faint = color;
         faint.setAlpha(70);
+        // Width 1 is QPainter's cosmetic fast path; a wider pen made every replot stroke
+        // thousands of segments (the event loop fell 100+ ms behind at 1,000 points/s).
         series->raw->setPen(QPen(faint, 1));
         series->raw->removeFromLegend();
         series->smooth = plot_->addGraph();
         series->smooth->setName(metrics_[i]);
-        series->smooth->setPen(QPen(color, 1.6));
+        series->smooth->setPen(QPen(color, 1));
         series_.append(series);
     }
     // Only the user changes a range while settingRange_ is false: zooming or panning stops
@@ -259,8 +264,11 @@ std::optional<XRange> MetricPlot::dataXRange() const {
 }
 
 void MetricPlot::setSharedXRange(const std::optional<XRange>& range) {
+    const bool same =
+        range.has_value() == sharedX_.has_value() &&
+        (!range || (range->lower == sharedX_->lower && range->upper == sharedX_->upper));
     sharedX_ = range;
-    if (fitX_)
+    if (fitX_ && !same) // each batch reaches every plot: refit once per change, not per plot
         refit();
 }
 
@@ -398,7 +406,8 @@ void MetricPlot::refit() {
     emptyText_->setText(runId_ > 0 ? tr("Waiting for the run's first points…")
                                    : tr("Select a run to see its curves"));
     notice_->setVisible(options_.logY && hidden > 0);
-    notice_->setText(tr("%n value(s) ≤ 0 not drawn on the log scale", nullptr, hidden));
+    notice_->setText(hidden == 1 ? tr("1 value ≤ 0 is not drawn on the log scale")
+                                 : tr("%1 values ≤ 0 are not drawn on the log scale").arg(hidden));
     QCPRange x = plot_->xAxis->range();
     QCPRange y = plot_->yAxis->range();
     if (fitX_) {
@@ -437,7 +446,19 @@ void MetricPlot::refit() {
         }
     }
     setRangeQuietly(x.lower, x.upper, y.lower, y.upper);
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    // Behind another tab nothing is drawn; showEvent catches up once.
+    if (isVisible())
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    else
+        replotPending_ = true;
+}
+
+void MetricPlot::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (replotPending_) {
+        replotPending_ = false;
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 void MetricPlot::setRangeQuietly(double xLower, double xUpper, double yLower, double yUpper) {

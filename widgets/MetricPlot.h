@@ -98,6 +98,7 @@ private:
     struct Series;
 
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     double xOf(const MetricPoint& point) const;
     void drawPoint(Series& series, const MetricPoint& point);
     void redrawAll();
@@ -118,6 +119,7 @@ private:
     bool fitX_ = true;
     bool fitY_ = true;
     bool settingRange_ = false;
+    bool replotPending_ = false; ///< data changed while hidden
     std::optional<XRange> sharedX_;
     double wallOrigin_ = 0; ///< the earliest wall time: the wall-time axis counts from it
     bool hasWallOrigin_ = false;
