@@ -89,6 +89,10 @@ MetricPlot::MetricPlot(const QString& title, const QStringList& metrics, QWidget
     readout_->setBrush(QColor(255, 255, 255, 240));
     readout_->setPen(QPen(QColor(0xb0, 0xb0, 0xb0)));
     readout_->setVisible(false);
+    // Above the curves (graphs added later would otherwise be drawn over them).
+    for (QCPAbstractItem* item :
+         std::initializer_list<QCPAbstractItem*>{notice_, cursor_, readout_})
+        item->setLayer(QStringLiteral("legend"));
 
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     // Noisy curves of thousands of points: segment by segment is several times faster than
