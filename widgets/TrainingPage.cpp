@@ -28,8 +28,10 @@
 #include <QStandardItemModel>
 #include <QThreadPool>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <climits>
 #include <cmath>
+#include <utility>
 
 namespace trainlab {
 
@@ -47,6 +49,16 @@ void removeField(QJsonObject& json, const QString& path) {
         return;
     parent.remove(path.mid(dot + 1));
     setSpecValue(json, parentPath, parent);
+}
+
+// A number box's range: core's limits, where bounds core excludes are kept out of reach by a
+// hair (core still judges the value).
+std::pair<double, double> numberRange(const TrainingField& field) {
+    const double min = field.minExclusive ? field.min + 1e-12 : field.min;
+    const double max = std::isinf(field.max) ? std::numeric_limits<double>::max()
+                       : field.maxExclusive  ? field.max - 1e-9
+                                             : field.max;
+    return {min, max};
 }
 
 bool problemIsAbout(const QString& problem, const QString& path) {
@@ -138,11 +150,7 @@ QWidget* TrainingPage::buildEditor(const TrainingField& field) {
     }
     case TrainingFieldKind::Number: {
         auto* spin = new ScientificSpinBox;
-        // Bounds core excludes are kept out of reach by a hair; core still judges the value.
-        const double min = field.minExclusive ? field.min + 1e-12 : field.min;
-        const double max = std::isinf(field.max)
-                               ? std::numeric_limits<double>::max()
-                               : (field.maxExclusive ? field.max - 1e-9 : field.max);
+        const auto [min, max] = numberRange(field);
         spin->setRange(min, max);
         spin->setLogSteps(field.logScale);
         spin->setSingleStep(field.max <= 1 ? 0.01 : (field.logScale ? 1e-4 : 1.0));
@@ -295,12 +303,24 @@ void TrainingPage::showValue(const TrainingField& field, const QJsonValue& store
     const QSignalBlocker blocker(editor);
     const QJsonValue value = stored.isUndefined() ? field.defaultValue : stored;
     switch (field.kind) {
-    case TrainingFieldKind::Integer:
-        static_cast<QSpinBox*>(editor)->setValue(int(value.toDouble()));
+    case TrainingFieldKind::Integer: {
+        // A value core refuses (typed in the JSON) is shown as it is, not clamped to look
+        // valid: the range stretches to it, and core's message says what is wrong.
+        auto* spin = static_cast<QSpinBox*>(editor);
+        const int v = int(std::clamp(value.toDouble(), double(INT_MIN), double(INT_MAX)));
+        spin->setRange(std::min(v, int(field.min) + (field.minExclusive ? 1 : 0)),
+                       std::max(v, int(std::min<double>(field.max, INT_MAX))));
+        spin->setValue(v);
         break;
-    case TrainingFieldKind::Number:
-        static_cast<QDoubleSpinBox*>(editor)->setValue(value.toDouble());
+    }
+    case TrainingFieldKind::Number: {
+        auto* spin = static_cast<QDoubleSpinBox*>(editor);
+        const double v = value.toDouble();
+        const auto [min, max] = numberRange(field);
+        spin->setRange(std::min(v, min), std::max(v, max));
+        spin->setValue(v);
         break;
+    }
     case TrainingFieldKind::Boolean:
         static_cast<QCheckBox*>(editor)->setChecked(value.toBool());
         break;
@@ -542,7 +562,15 @@ void TrainingPage::updatePlan() {
     }
     const qint64 perEpoch = stepsPerEpoch();
     const qint64 total = plannedSteps();
-    plot_->setSchedule(t.schedule, t.optimizer.lr, total, perEpoch);
+    const QStringList problems = document_->problems();
+    const bool refused = std::any_of(problems.begin(), problems.end(), [](const QString& p) {
+        return p.startsWith(QLatin1String("training.optimizer.lr")) ||
+               p.startsWith(QLatin1String("training.schedule"));
+    });
+    if (refused)
+        plot_->showEmpty(tr("Core refuses the rate or schedule: see below"));
+    else
+        plot_->setSchedule(t.schedule, t.optimizer.lr, total, perEpoch);
     QString text = tr("%1 samples in batches of %2: %3 batches an epoch")
                        .arg(samples)
                        .arg(t.batchSize)
@@ -551,7 +579,7 @@ void TrainingPage::updatePlan() {
         text += tr(", %1 optimizer steps accumulating %2 batches each")
                     .arg(perEpoch)
                     .arg(t.gradAccumulation);
-    text += tr(". × %1 epochs = <b>%2 planned steps</b>").arg(t.epochs).arg(perEpoch * t.epochs);
+    text += tr(", × %1 epochs = <b>%2 planned steps</b>").arg(t.epochs).arg(perEpoch * t.epochs);
     if (total < perEpoch * t.epochs)
         text += tr(", stopped at %1 by the step limit").arg(total);
     text += QLatin1Char('.');

@@ -58,7 +58,7 @@ template <typename Editor> Editor* openCellEditor(QTableView* view, int row, int
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, centre);
     QTest::keyClick(view, Qt::Key_F2);
     Editor* open = nullptr;
-    QTest::qWaitFor([&] {
+    (void)QTest::qWaitFor([&] {
         for (Editor* editor : view->viewport()->findChildren<Editor*>()) {
             if (editor->isVisible())
                 open = editor;

@@ -157,6 +157,9 @@ private Q_SLOTS:
         doc.setValue(QStringLiteral("training.optimizer.lr"), -1.0);
         QVERIFY2(page.problemsLabel()->text().startsWith(QStringLiteral("training.optimizer.lr:")),
                  qPrintable(page.problemsLabel()->text()));
+        // ... and the box shows the value as it is, not clamped into a valid-looking one.
+        QCOMPARE(editorOf<QDoubleSpinBox>(page, "training.optimizer.lr")->value(), -1.0);
+        QVERIFY(!page.lrPlot()->emptyText().isEmpty());
     }
 
     void lrPlotIsCoresScheduleOverThePlannedSteps() {
