@@ -10,6 +10,8 @@
 #include "RunsTableModel.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
+#include "SweepPage.h"
+#include "TrainingPage.h"
 #include "WorkspaceSafeFileDialog.h"
 
 #include "base/Errors.h"
@@ -235,6 +237,10 @@ void MainWindow::buildLayout() {
     tabs_->setDocumentMode(true);
     tabs_->addTab(main, tr("Runs"));
     tabs_->addTab(datasetPage_, tr("Dataset"));
+    trainingPage_ = new TrainingPage(spec_);
+    tabs_->addTab(trainingPage_, tr("Training"));
+    sweepPage_ = new SweepPage(spec_);
+    tabs_->addTab(sweepPage_, tr("Sweep"));
     specJsonPage_ = new SpecJsonPage(spec_);
     tabs_->addTab(specJsonPage_, tr("Spec"));
     setCentralWidget(tabs_);

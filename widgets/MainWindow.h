@@ -28,6 +28,8 @@ class RunNotifier;
 class RunsTableModel;
 class SpecDocument;
 class SpecJsonPage;
+class SweepPage;
+class TrainingPage;
 struct JobInfo;
 struct RunListEntry;
 struct MetricPoint;
@@ -155,6 +157,8 @@ private:
     QMenu* recentSpecsMenu_ = nullptr;
     SpecDocument* spec_ = nullptr;
     SpecJsonPage* specJsonPage_ = nullptr;
+    TrainingPage* trainingPage_ = nullptr;
+    SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include "RunsTableModel.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
+#include "TrainingPage.h"
 #include "WorkspaceSafeFileDialog.h"
 
 #include "base/Errors.h"
@@ -120,6 +121,14 @@ void MainWindow::connectDatasetPage() {
     };
     connect(spec_, &SpecDocument::changed, this, fill);
     fill(nullptr);
+    // The page's load counts the experiment's training samples: the Training page plans with it.
+    connect(datasetPage_, &DatasetPage::loaded, this, [this] {
+        const qint64 train = datasetPage_->preview()
+                                 .info[QStringLiteral("counts")][QStringLiteral("train")]
+                                 .toInteger();
+        if (train > 0)
+            trainingPage_->setTrainSampleCount(train, tr("Counted by the Dataset page."));
+    });
 }
 
 bool MainWindow::startSpecDocument() {
