@@ -11,6 +11,7 @@
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
 #include "SweepPage.h"
+#include "SystemPanel.h"
 #include "TrainingPage.h"
 #include "WorkspaceSafeFileDialog.h"
 
@@ -46,6 +47,7 @@ namespace {
 
 constexpr int kPlotPoints = 2000;
 constexpr int kRefreshMs = 3000;
+constexpr int kSystemRefreshMs = 2000;
 
 } // namespace
 
@@ -169,6 +171,23 @@ void MainWindow::buildLayout() {
     plotsLayout->setSpacing(0);
     plotsLayout->addWidget(plotControls_);
     plotsLayout->addWidget(plotSplitter, 1);
+    systemPanel_ = new SystemPanel;
+    systemPanel_->setObjectName(QStringLiteral("systemPanel"));
+    runViews_ = new QTabWidget;
+    runViews_->setObjectName(QStringLiteral("runViews"));
+    runViews_->addTab(plots, tr("Curves"));
+    runViews_->addTab(systemPanel_, tr("System"));
+    // The System tab asks for new readings while it shows: nothing is read when it is hidden.
+    auto* systemRefresh = new QTimer(this);
+    connect(systemRefresh, &QTimer::timeout, this, [this] {
+        if (systemPanel_->isVisible() && systemPanel_->runId() > 0)
+            history_->loadSystemSamples(systemPanel_->runId(), systemPanel_->lastTime());
+    });
+    systemRefresh->start(kSystemRefreshMs);
+    connect(runViews_, &QTabWidget::currentChanged, this, [this] {
+        if (systemPanel_->isVisible() && systemPanel_->runId() > 0)
+            history_->loadSystemSamples(systemPanel_->runId(), systemPanel_->lastTime());
+    });
 
     jobsModel_ = new JobsTableModel(this);
     jobsView_ = new QTableView;
@@ -220,7 +239,7 @@ void MainWindow::buildLayout() {
 
     auto* top = new QSplitter(Qt::Horizontal);
     top->addWidget(lists);
-    top->addWidget(plots);
+    top->addWidget(runViews_);
     top->setStretchFactor(0, 2);
     top->setStretchFactor(1, 3);
     top->setSizes({500, 750});
@@ -288,6 +307,10 @@ void MainWindow::connectBackend() {
     // A run another process trains (the CLI, a second window) grows here as its rows land.
     connect(reader, &HistoryReader::seriesAppended, this,
             [this](qint64, const QVector<MetricPoint>& points) { onMetrics(points); });
+    connect(reader, &HistoryReader::systemSamplesLoaded, this,
+            [this](qint64 runId, const QVector<SystemSample>& samples) {
+                systemPanel_->addSamples(runId, samples);
+            });
     connect(reader, &HistoryReader::failed, this,
             [this](const QString& message) { statusLabel_->setText(message); });
 }
@@ -424,6 +447,11 @@ void MainWindow::showRun(qint64 runId) {
             if (job.kind == JobKind::Sweep && job.sweepId == run->sweep)
                 sweepJobs.append(job.id);
     runLog_->showRun(runId, sweepJobs);
+    if (runId != systemPanel_->runId()) {
+        systemPanel_->showRun(runId);
+        if (runId > 0)
+            history_->loadSystemSamples(runId, 0);
+    }
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);

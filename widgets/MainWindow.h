@@ -28,6 +28,7 @@ class RunNotifier;
 class RunsTableModel;
 class SpecDocument;
 class SpecJsonPage;
+class SystemPanel;
 class SweepPage;
 class TrainingPage;
 struct JobInfo;
@@ -92,6 +93,7 @@ public:
     MetricPlot* accuracyPlot() const { return accuracyPlot_; }
     qint64 activeRunId() const { return activeRunId_; }
     DatasetPage* datasetPage() const { return datasetPage_; }
+    SystemPanel* systemPanel() const { return systemPanel_; }
     QTabWidget* tabs() const { return tabs_; }
 
 private:
@@ -157,6 +159,8 @@ private:
     QMenu* recentSpecsMenu_ = nullptr;
     SpecDocument* spec_ = nullptr;
     SpecJsonPage* specJsonPage_ = nullptr;
+    SystemPanel* systemPanel_ = nullptr;
+    QTabWidget* runViews_ = nullptr; ///< the selected run's curves, or its system readings
     TrainingPage* trainingPage_ = nullptr;
     SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;

@@ -103,6 +103,7 @@ QString registeredThreadName() {
     qRegisterMetaType<trainlab::RunListEntry>();
     qRegisterMetaType<QVector<trainlab::RunListEntry>>();
     qRegisterMetaType<QVector<trainlab::MetricPoint>>();
+    qRegisterMetaType<QVector<trainlab::SystemSample>>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -113,6 +114,21 @@ HistoryReaderHost::HistoryReaderHost(const QString& databasePath)
 
 void HistoryReaderHost::loadRuns() {
     post([](HistoryReader& reader) { reader.loadRuns(); });
+}
+
+void HistoryReader::loadSystemSamples(qint64 runId, double afterTime) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT systemSamplesLoaded(runId, workspace->systemSamples(runId, afterTime));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReaderHost::loadSystemSamples(qint64 runId, double afterTime) {
+    post([runId, afterTime](HistoryReader& reader) { reader.loadSystemSamples(runId, afterTime); });
 }
 
 void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/SystemSample.h"
 #include "base/WorkerHost.h"
 #include "store/RunRecords.h"
 
@@ -38,11 +39,15 @@ public:
     /// process trains reach the window through the backend's live batches instead). Loading
     /// another run's series stops following the previous one.
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
+    /// Loads the run's telemetry readings after `afterTime` (Unix seconds); the window asks
+    /// again while the run trains.
+    void loadSystemSamples(qint64 runId, double afterTime);
 
 Q_SIGNALS:
     void runsLoaded(const QVector<trainlab::RunListEntry>& runs);
     void seriesLoaded(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void seriesAppended(qint64 runId, const QVector<trainlab::MetricPoint>& points);
+    void systemSamplesLoaded(qint64 runId, const QVector<trainlab::SystemSample>& samples);
     void failed(const QString& message);
 
 private:
@@ -67,8 +72,10 @@ public:
     HistoryReader* reader() const { return worker(); }
     void loadRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
+    void loadSystemSamples(qint64 runId, double afterTime);
 };
 
 } // namespace trainlab
 
 Q_DECLARE_METATYPE(trainlab::RunListEntry)
+Q_DECLARE_METATYPE(trainlab::SystemSample)
