@@ -65,6 +65,8 @@ public:
     /// Opens the Dataset page on a spec file's dataset and loads it; problems go to a dialog.
     void showDataset(const QString& specPath);
 
+    /// Shows the page whose tab reads `name` (case and accelerators ignored); false if none.
+    bool showPage(const QString& name);
     /// The experiment the editing pages show. Starts as the quickstart spirals MLP.
     SpecDocument* specDocument() const { return spec_; }
     /// Queues the edited experiment: a run, or a sweep when it has a `sweep` block. Problems

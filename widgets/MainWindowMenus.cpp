@@ -9,6 +9,16 @@
 
 namespace trainlab {
 
+bool MainWindow::showPage(const QString& name) {
+    for (int page = 0; page < tabs_->count(); ++page) {
+        if (tabs_->tabText(page).remove(QLatin1Char('&')).compare(name, Qt::CaseInsensitive) == 0) {
+            tabs_->setCurrentIndex(page);
+            return true;
+        }
+    }
+    return false;
+}
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(newSpecAction_);

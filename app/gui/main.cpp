@@ -69,6 +69,13 @@ const QCommandLineOption runOption(QStringLiteral("run"),
                                    QStringLiteral("Start this spec file (a run or a sweep) on "
                                                   "launch."),
                                    QStringLiteral("spec"));
+const QCommandLineOption specOption(QStringLiteral("spec"),
+                                    QStringLiteral("Open this spec file on the editing pages."),
+                                    QStringLiteral("spec"));
+const QCommandLineOption pageOption(QStringLiteral("page"),
+                                    QStringLiteral("Start on this page (runs, dataset, model, "
+                                                   "training, sweep, spec)."),
+                                    QStringLiteral("name"));
 const QCommandLineOption
     datasetOption(QStringLiteral("dataset"),
                   QStringLiteral("Open the Dataset page on this spec's dataset."),
@@ -88,6 +95,8 @@ void processWindowOptions(QCommandLineParser& parser, const QCoreApplication& ap
     parser.addOption(db);
     parser.addOption(runOption);
     parser.addOption(datasetOption);
+    parser.addOption(specOption);
+    parser.addOption(pageOption);
     parser.process(app);
 }
 
@@ -142,5 +151,10 @@ int main(int argc, char* argv[]) {
         window.startSpecFile(parser.value(runOption));
     if (parser.isSet(datasetOption))
         window.showDataset(parser.value(datasetOption));
+    if (parser.isSet(specOption))
+        window.openSpecDocument(parser.value(specOption));
+    if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption)))
+        std::fprintf(stderr, "trainlab: --page: no page '%s'\n",
+                     qPrintable(parser.value(pageOption)));
     return QApplication::exec();
 }

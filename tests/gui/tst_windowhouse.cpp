@@ -17,6 +17,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
+#include <QTabWidget>
 #include <QTableView>
 #include <QtTest>
 
@@ -75,6 +76,17 @@ private Q_SLOTS:
             window.runsModel()->index(0, RunsTableModel::Status).data().toString() !=
                 QStringLiteral("running"),
             30000);
+    }
+
+    void pagesOpenByNameAndFromTheViewMenu() {
+        MainWindow window(db_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.showPage(QStringLiteral("training")));
+        QCOMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Training"));
+        QVERIFY(!window.showPage(QStringLiteral("nonsense")));
+        clickMenuEntry(window, QStringLiteral("View"), QStringLiteral("Spec"));
+        QTRY_COMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Spec"));
     }
 
     void aboutNamesTheVersions() {
