@@ -158,6 +158,61 @@ private Q_SLOTS:
         QVERIFY(elapsedMs < 30000);
     }
 
+    void cancelAndPauseStopEveryRankAtTheSameStep_data() {
+        QTest::addColumn<bool>("cancelWhilePaused");
+        QTest::newRow("pause, then resume") << false;
+        QTest::newRow("pause, then cancel") << true;
+    }
+
+    void cancelAndPauseStopEveryRankAtTheSameStep() {
+        // The job's flags reach the ranks through the agreement at each step (and, while every
+        // rank is held at the pause, through the coordinating thread): were they read by each
+        // rank on its own, one would stop a step early and the other wait out the timeout.
+        QFETCH(bool, cancelWhilePaused);
+        const ExperimentSpec spec = sgdSpec(QStringLiteral("[\"cpu\", \"cpu\"]"));
+        const DatasetSplits data = buildDataset(spec.dataset, spec.training.seed);
+        RunControl control;
+        QList<bool> pauses;
+        std::thread releaser;
+        TrainerCallbacks callbacks;
+        callbacks.message = [](const QString&) {};
+        callbacks.metric = [&](int64_t step, double, const QString&, double) {
+            if (step == 5)
+                control.pause.store(true);
+        };
+        callbacks.pauseChanged = [&](bool paused) {
+            pauses << paused;
+            if (!paused)
+                return;
+            // Asked from another thread, as the window would.
+            releaser = std::thread([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                if (cancelWhilePaused)
+                    control.cancel.store(true);
+                else
+                    control.pause.store(false);
+            });
+        };
+        QTemporaryDir dir;
+        TrainerOptions options;
+        options.checkpointDirectory = dir.path();
+        QElapsedTimer timer;
+        timer.start();
+        const TrainOutcome outcome =
+            DataParallelTrainer(spec, data, control, callbacks, options, 2).run();
+        releaser.join();
+        QVERIFY(timer.elapsed() < 20000);
+        if (cancelWhilePaused) {
+            QCOMPARE(outcome.status, RunStatus::Cancelled);
+            QCOMPARE(pauses, QList<bool>{true});
+            QVERIFY(outcome.steps > 5 && outcome.steps < 20);
+        } else {
+            QCOMPARE(outcome.status, RunStatus::Completed);
+            QCOMPARE(pauses, (QList<bool>{true, false}));
+            QCOMPARE(outcome.steps, 20);
+        }
+    }
+
     void anUnevenBatchIsRefused() {
         const ExperimentSpec spec = sgdSpec(QStringLiteral("[\"cpu\", \"cpu\", \"cpu\"]"));
         try {
