@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs everything TrainLab's build, tests and default experiments need on Debian 12.
+# Installs everything TrainLab's build, tests and default experiments need on Debian 12, and what
+# packaging needs: the validators packaging/check-deb.sh runs (desktop-file-utils, appstream) and
+# rsvg-convert for packaging/render-icons.sh (librsvg2-bin).
 # Idempotent: silent and quick when everything is already installed.
 set -eu
 
@@ -7,7 +9,8 @@ packages="build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools libgl-dev zlib1g-dev libsqlite3-dev
   libtorch-dev libgloo-dev libopenblas0-openmp
   libqcustomplot-dev libqcustomplot2.1-qt6
-  dataset-fashion-mnist xvfb xauth"
+  dataset-fashion-mnist xvfb xauth
+  desktop-file-utils appstream librsvg2-bin"
 
 missing=""
 for p in $packages; do

@@ -1,8 +1,12 @@
 #include "MainWindow.h"
 
 #include "DatasetPage.h"
+#include "DeviceTableModel.h"
 #include "JobsTableModel.h"
 #include "MetricPlot.h"
+#include "PlotControls.h"
+#include "RunLogView.h"
+#include "RunNotifier.h"
 #include "RunsTableModel.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
@@ -10,6 +14,7 @@
 
 #include "base/Errors.h"
 #include "jobs/Backend.h"
+#include "jobs/DeviceUsage.h"
 #include "jobs/RunJob.h"
 #include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
@@ -24,7 +29,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -150,9 +154,19 @@ void MainWindow::buildLayout() {
         new MetricPlot(tr("Loss"), {QStringLiteral("train_loss"), QStringLiteral("val_loss")});
     accuracyPlot_ = new MetricPlot(
         tr("Accuracy"), {QStringLiteral("train_accuracy"), QStringLiteral("val_accuracy")});
-    auto* plots = new QSplitter(Qt::Vertical);
-    plots->addWidget(lossPlot_);
-    plots->addWidget(accuracyPlot_);
+    auto* plotSplitter = new QSplitter(Qt::Vertical);
+    plotSplitter->addWidget(lossPlot_);
+    plotSplitter->addWidget(accuracyPlot_);
+    plotControls_ = new PlotControls;
+    plotControls_->setObjectName(QStringLiteral("plotControls"));
+    plotControls_->addPlot(lossPlot_);
+    plotControls_->addPlot(accuracyPlot_);
+    auto* plots = new QWidget;
+    auto* plotsLayout = new QVBoxLayout(plots);
+    plotsLayout->setContentsMargins(0, 0, 0, 0);
+    plotsLayout->setSpacing(0);
+    plotsLayout->addWidget(plotControls_);
+    plotsLayout->addWidget(plotSplitter, 1);
 
     jobsModel_ = new JobsTableModel(this);
     jobsView_ = new QTableView;
@@ -184,11 +198,23 @@ void MainWindow::buildLayout() {
     runsStack_ = new QStackedWidget;
     runsStack_->addWidget(emptyHint_);
     runsStack_->addWidget(runsView_);
+    devicesModel_ = new DeviceTableModel(this);
+    devicesView_ = new QTableView;
+    devicesView_->setObjectName(QStringLiteral("devicesView"));
+    devicesView_->setModel(devicesModel_);
+    devicesView_->setSelectionMode(QAbstractItemView::NoSelection);
+    devicesView_->setFocusPolicy(Qt::NoFocus);
+    devicesView_->verticalHeader()->hide();
+    devicesView_->horizontalHeader()->setStretchLastSection(true);
+    devicesView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    devicesView_->setWordWrap(false);
     auto* lists = new QSplitter(Qt::Vertical);
     lists->addWidget(runsStack_);
     lists->addWidget(jobsView_);
+    lists->addWidget(devicesView_);
     lists->setStretchFactor(0, 3);
     lists->setStretchFactor(1, 2);
+    lists->setStretchFactor(2, 0);
 
     auto* top = new QSplitter(Qt::Horizontal);
     top->addWidget(lists);
@@ -197,14 +223,11 @@ void MainWindow::buildLayout() {
     top->setStretchFactor(1, 3);
     top->setSizes({500, 750});
 
-    log_ = new QPlainTextEdit;
-    log_->setObjectName(QStringLiteral("runLog"));
-    log_->setReadOnly(true);
-    log_->setMaximumBlockCount(5000);
-    log_->setPlaceholderText(tr("Run messages appear here."));
+    runLog_ = new RunLogView;
+    notifier_ = new RunNotifier(this);
     auto* main = new QSplitter(Qt::Vertical);
     main->addWidget(top);
-    main->addWidget(log_);
+    main->addWidget(runLog_);
     main->setStretchFactor(0, 4);
     main->setStretchFactor(1, 1);
     datasetPage_ = new DatasetPage;
@@ -233,8 +256,20 @@ void MainWindow::connectBackend() {
     connect(backend, &Backend::jobFinished, this, &MainWindow::onJobFinished);
     connect(backend, &Backend::jobRemoved, this, [this](qint64) { refreshJobs(); });
     connect(backend, &Backend::metricsBatch, this, &MainWindow::onMetrics);
-    connect(backend, &Backend::jobMessage, this,
-            [this](qint64, qint64, const QString& line) { appendLog(line); });
+    connect(backend, &Backend::jobMessage, runLog_, &RunLogView::appendJobMessage);
+    // Devices change hands only when a job starts or ends.
+    connect(backend, &Backend::jobStarted, this, &MainWindow::refreshDevices);
+    connect(backend, &Backend::jobFinished, this, [this](const JobInfo& job) {
+        runLog_->appendJobMessage(
+            job.id, job.runId,
+            job.error.isEmpty()
+                ? tr("%1 %2").arg(job.title, runStatusName(job.status))
+                : tr("%1 %2: %3").arg(job.title, runStatusName(job.status), job.error));
+        notifier_->jobFinished(job);
+        refreshDevices();
+    });
+    connect(backend, &Backend::jobRemoved, this, &MainWindow::refreshDevices);
+    refreshDevices();
     connect(backend, &Backend::storeFailed, this,
             [this](const QString& message) { showError(tr("Database"), message); });
     HistoryReader* reader = history_->reader();
@@ -376,6 +411,13 @@ void MainWindow::resumeSelectedRun() {
 void MainWindow::showRun(qint64 runId) {
     lossPlot_->showRun(runId);
     accuracyPlot_->showRun(runId);
+    // A trial's log shows its sweep's lines too (the sweep job speaks for all its trials).
+    QList<qint64> sweepJobs;
+    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)); run && run->sweep > 0)
+        for (const JobInfo& job : backend()->jobs())
+            if (job.kind == JobKind::Sweep && job.sweepId == run->sweep)
+                sweepJobs.append(job.id);
+    runLog_->showRun(runId, sweepJobs);
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
@@ -447,7 +489,21 @@ void MainWindow::showError(const QString& title, const QString& message) {
 }
 
 void MainWindow::appendLog(const QString& line) {
-    log_->appendPlainText(line);
+    runLog_->appendWindowMessage(line);
+}
+
+void MainWindow::refreshDevices() {
+    const int rows = devicesModel_->rowCount();
+    devicesModel_->setUsage(
+        deviceUsage(backend()->jobs(), backend()->cpuSlots(), backend()->gpus()));
+    if (rows == devicesModel_->rowCount())
+        return;
+    // Exactly as tall as its rows: the queue above gets the rest.
+    const int height =
+        devicesView_->horizontalHeader()->sizeHint().height() +
+        devicesView_->verticalHeader()->defaultSectionSize() * devicesModel_->rowCount() +
+        2 * devicesView_->frameWidth();
+    devicesView_->setFixedHeight(height);
 }
 
 void MainWindow::updateActions() {

@@ -18,9 +18,13 @@ namespace trainlab {
 class Backend;
 class BackendHost;
 class DatasetPage;
+class DeviceTableModel;
 class JobsTableModel;
 class HistoryReaderHost;
 class MetricPlot;
+class PlotControls;
+class RunLogView;
+class RunNotifier;
 class RunsTableModel;
 class SpecDocument;
 class SpecJsonPage;
@@ -111,6 +115,8 @@ private:
     void onMetrics(const QVector<MetricPoint>& points);
     void showError(const QString& title, const QString& message);
     void appendLog(const QString& line);
+    /// Which job holds which device, from the backend's jobs now.
+    void refreshDevices();
     void updateActions();
 
     QString databasePath_;
@@ -124,7 +130,11 @@ private:
     QTableView* jobsView_ = nullptr;
     MetricPlot* lossPlot_ = nullptr;
     MetricPlot* accuracyPlot_ = nullptr;
-    QPlainTextEdit* log_ = nullptr;
+    PlotControls* plotControls_ = nullptr;
+    RunLogView* runLog_ = nullptr;
+    DeviceTableModel* devicesModel_ = nullptr;
+    QTableView* devicesView_ = nullptr;
+    RunNotifier* notifier_ = nullptr;
     QLabel* statusLabel_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     DatasetPage* datasetPage_ = nullptr;

@@ -128,7 +128,11 @@ int showCommand(const CliArgs& args) {
                      .arg(formatValue(it.value()), 10)
                      .arg(formatValue(best.value(it.key())), 10);
     out() << "  device hours " << formatValue(report.value(QStringLiteral("device_hours")))
-          << "   energy J " << formatValue(report.value(QStringLiteral("energy_j"))) << "\n";
+          << "   energy J " << formatValue(report.value(QStringLiteral("energy_j")));
+    if (const QString source = report.value(QStringLiteral("energy_source")).toString();
+        !source.isEmpty())
+        out() << " (" << source << ")";
+    out() << "\n";
     return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +96,15 @@ void nameApplication() {
     QCoreApplication::setApplicationVersion(trainlab::componentVersions().trainlab);
 }
 
+// Every rendered size from resources/trainlab.qrc, so each place (title bar, task switcher)
+// picks a sharp one instead of scaling the largest.
+QIcon applicationIcon() {
+    QIcon icon;
+    for (int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/trainlab-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
 } // namespace
 
 int main(int argc, char* argv[]) {
@@ -111,6 +121,9 @@ int main(int argc, char* argv[]) {
     QApplication app(argc, argv);
     nameApplication();
     QApplication::setApplicationDisplayName(QStringLiteral("TrainLab"));
+    QApplication::setWindowIcon(applicationIcon());
+    // Wayland compositors find the icon through the installed trainlab.desktop.
+    QGuiApplication::setDesktopFileName(QStringLiteral("trainlab"));
     QCommandLineParser parser;
     processWindowOptions(parser, app);
     const QString dbPath =

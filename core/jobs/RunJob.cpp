@@ -9,7 +9,8 @@
 #include "store/StoreError.h"
 #include "store/StoreWriter.h"
 #include "store/WorkspaceReader.h"
-#include "telemetry/RaplEnergyMeter.h"
+#include "telemetry/EnergyAccount.h"
+#include "telemetry/SystemSampler.h"
 #include "train/DataParallelTrainer.h"
 #include "train/Trainer.h"
 #include "util/Clock.h"
@@ -159,6 +160,7 @@ private:
         if (data.normalization.enabled())
             store_.storeArtifact(place_.id, QStringLiteral("normalization"),
                                  normalizationToJson(data.normalization));
+        startSampler();
         TrainerOptions options;
         const DeviceGrant& grant = context_.grant();
         options.device = grant.gpus.isEmpty() ? QStringLiteral("cpu") : grant.gpus.first();
@@ -182,6 +184,20 @@ private:
             (paused_ || control.pause.load()))
             return RunStatus::Paused; // the program closed under a paused run
         return outcome.status;
+    }
+
+    // CPU and memory once a second while the run trains. A failing workspace is the writer's
+    // business (the run fails at its next check); the sampler only stops writing.
+    void startSampler() {
+        sampler_ = std::make_unique<SystemSampler>(place_.id, [this](const SystemSample& s) {
+            if (!store_.writeFailure().isEmpty())
+                return;
+            try {
+                store_.appendSystemSample(s);
+            } catch (const std::exception&) {
+                // Recorded as the store's write failure; the trainer stops on it.
+            }
+        });
     }
 
     TrainerCallbacks callbacks() {
@@ -252,11 +268,15 @@ private:
         }
         if (failure != FailureKind::None)
             status = RunStatus::Failed;
+        const double cpuSeconds = sampler_ ? sampler_->cpuSecondsSinceStart() : 0;
+        sampler_.reset(); // no sample after the run's end
         RunEnd end;
         end.run = place_.id;
         end.status = status;
         end.error = error;
-        end.energyJ = energy_.joulesSinceStart();
+        const EnergyFigure energy = energy_.figure(cpuSeconds);
+        end.energyJ = energy.joules;
+        end.energySource = energy.source;
         const DeviceGrant& grant = context_.grant();
         end.deviceHours =
             secondsSince(started_) / 3600.0 * double(std::max<qsizetype>(1, grant.gpus.size()));
@@ -318,7 +338,8 @@ private:
     StoreWriter& store_;
     RunPlace place_;
     Clock::time_point started_ = Clock::now();
-    RaplEnergyMeter energy_;
+    EnergyAccount energy_;
+    std::unique_ptr<SystemSampler> sampler_;
     bool pruned_ = false;
     bool paused_ = false; ///< held at a checkpoint, stored as paused
     double lastResource_ = 0;

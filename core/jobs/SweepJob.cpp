@@ -237,7 +237,7 @@ private:
                     : store_
                           .createRun({trialName(trial), compactJson(json), point, sweepId_, trial})
                           .id;
-            store_.finishRun({id, RunStatus::Failed, error, {}, {}, {}, {}});
+            store_.finishRun({id, RunStatus::Failed, error, {}, {}, {}, {}, {}});
         } catch (const std::exception& e) {
             message(
                 QStringLiteral("trial %1 could not be stored: %2").arg(trial).arg(firstLineOf(e)));

@@ -30,6 +30,7 @@ struct RunRecord {
     std::optional<double> energyJ;
     std::optional<double> deviceHours;
     std::optional<double> cost;
+    QString energySource;  ///< "rapl", or "estimate: ..." (empty: no figure)
     QString checkpointDir; ///< inside the workspace's own folder
     qint64 sweep = 0;      ///< 0: not a trial
     int trial = 0;
@@ -98,6 +99,7 @@ struct RunEnd {
     std::optional<double> deviceHours;
     std::optional<double> cost;
     std::optional<double> savedDeviceHours; ///< a pruned trial: the compute it did not use
+    QString energySource;                   ///< see RunRecord::energySource
 };
 
 struct CheckpointRecord {

@@ -106,6 +106,10 @@ void StoreWriter::appendMetric(const MetricPoint& point) {
     wake_.notify_one();
 }
 
+void StoreWriter::appendSystemSample(const SystemSample& sample) {
+    call([&](Database& db) { runs::appendSystemSamples(db, {sample}); });
+}
+
 void StoreWriter::appendMetrics(const QVector<MetricPoint>& points) {
     if (points.isEmpty())
         return;

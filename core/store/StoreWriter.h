@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/SystemSample.h"
 #include "store/RunRecords.h"
 
 #include <QString>
@@ -58,6 +59,8 @@ public:
     void storeArtifact(qint64 run, const QString& kind, const QJsonObject& payload);
     void appendMetric(const MetricPoint& point);
     void appendMetrics(const QVector<MetricPoint>& points);
+    /// One telemetry reading (system_samples), written at once: they come once a second.
+    void appendSystemSample(const SystemSample& sample);
     /// The last value of every metric of a run (after the rows pending before this call).
     QMap<QString, double> finalMetrics(qint64 run);
     std::optional<RunRecord> findRun(qint64 run);

@@ -59,6 +59,10 @@ MetricSnapshot WorkspaceReader::metricsAfter(qint64 run, const QStringList& name
     return result;
 }
 
+QVector<SystemSample> WorkspaceReader::systemSamples(qint64 run, double afterTime) {
+    return runs::systemSamples(db(), run, afterTime);
+}
+
 QVector<MetricPoint> WorkspaceReader::metricSeries(qint64 run, const QString& name, int maxPoints) {
     return runs::metricSeries(db(), run, name, maxPoints);
 }

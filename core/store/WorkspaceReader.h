@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/SystemSample.h"
 #include "store/RunRecords.h"
 
 #include <QJsonArray>
@@ -34,6 +35,8 @@ public:
     /// The series of one metric, at most `maxPoints` long (0: all): longer series keep each
     /// bucket's first, min, max and last points, so spikes survive.
     QVector<MetricPoint> metricSeries(qint64 run, const QString& name, int maxPoints = 0);
+    /// The run's telemetry readings after `afterTime` (Unix seconds), oldest first.
+    QVector<SystemSample> systemSamples(qint64 run, double afterTime = 0);
     RunMetricSummary metricSummary(qint64 run);
     /// The series of `names` (each at most `maxPoints` long) and the row they end at, read in
     /// one snapshot, so following the run from `lastRow` neither misses nor repeats a row.

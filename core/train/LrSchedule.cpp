@@ -49,4 +49,15 @@ double scheduledLr(const ScheduleSpec& schedule, double baseLr, int64_t step, in
     return baseLr;
 }
 
+int64_t stepsPerEpoch(int64_t batchesPerEpoch, int gradAccumulation) {
+    const int64_t window = std::max(1, gradAccumulation);
+    return (batchesPerEpoch + window - 1) / window;
+}
+
+int64_t plannedSteps(const TrainingSpec& training, int64_t batchesPerEpoch) {
+    const int64_t all =
+        stepsPerEpoch(batchesPerEpoch, training.gradAccumulation) * int64_t(training.epochs);
+    return training.maxSteps > 0 ? std::min<int64_t>(training.maxSteps, all) : all;
+}
+
 } // namespace trainlab

@@ -12,4 +12,12 @@ namespace trainlab {
 double scheduledLr(const ScheduleSpec& schedule, double baseLr, int64_t step, int64_t totalSteps,
                    int epoch, double plateauScale = 1.0);
 
+/// Optimizer steps in an epoch of `batchesPerEpoch` batches: an epoch's last, shorter
+/// accumulation window still takes a step.
+int64_t stepsPerEpoch(int64_t batchesPerEpoch, int gradAccumulation);
+
+/// The steps a run plans (the `totalSteps` of scheduledLr): every epoch's steps, capped by
+/// `max_steps` when it is set.
+int64_t plannedSteps(const TrainingSpec& training, int64_t batchesPerEpoch);
+
 } // namespace trainlab

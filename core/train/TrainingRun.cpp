@@ -216,11 +216,7 @@ TrainOutcome TrainingRun::execute() {
                                         "samples and dataset.loader.drop_last is on")
                              .arg(t_.batchSize)
                              .arg(data_.train.size()));
-    // An epoch's last, shorter accumulation window still takes a step.
-    const int64_t stepsPerEpoch =
-        (batchesPerEpoch_ + t_.gradAccumulation - 1) / t_.gradAccumulation;
-    totalSteps_ = t_.maxSteps > 0 ? std::min<int64_t>(t_.maxSteps, stepsPerEpoch * t_.epochs)
-                                  : stepsPerEpoch * t_.epochs;
+    totalSteps_ = plannedSteps(t_, batchesPerEpoch_); // the Training page plots the same
 
     TrainerState resume;
     if (!options_.resumeFrom.isEmpty()) {

@@ -131,6 +131,10 @@ ALTER TABLE runs_new RENAME TO runs;
 CREATE INDEX runs_status ON runs(status);
 CREATE INDEX runs_sweep ON runs(sweep, trial);
 )sql"},
+        // Where a run's energy figure came from: measured (rapl) or an estimate, and how.
+        {6, R"sql(
+ALTER TABLE runs ADD COLUMN energy_source TEXT;
+)sql"},
     };
     return migrations;
 }

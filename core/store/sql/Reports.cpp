@@ -39,6 +39,8 @@ QJsonObject run(Database& db, const RunRecord& run) {
         {QStringLiteral("final"), toJsonObject(metrics.final)},
         {QStringLiteral("best"), toJsonObject(metrics.best)},
         {QStringLiteral("energy_j"), optionalJson(run.energyJ)},
+        {QStringLiteral("energy_source"), textOrNull(run.energySource)},
+        {QStringLiteral("system_samples"), qint64(runs::systemSamples(db, run.id, 0).size())},
         {QStringLiteral("device_hours"), optionalJson(run.deviceHours)},
         {QStringLiteral("cost"), optionalJson(run.cost)},
         {QStringLiteral("devices"), run.devices},

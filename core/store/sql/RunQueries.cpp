@@ -24,7 +24,7 @@ constexpr const char* kRunColumns =
     "SELECT id, coalesce(experiment, 0), name, status, params, spec, devices, created, "
     "coalesce(started, ''), coalesce(ended, ''), coalesce(error, ''), energy_j, device_hours, "
     "cost, coalesce(checkpoint_dir, ''), coalesce(owner, ''), coalesce(sweep, 0), "
-    "coalesce(trial, 0) FROM runs ";
+    "coalesce(trial, 0), coalesce(energy_source, '') FROM runs ";
 
 RunRecord readRun(const Statement& s) {
     RunRecord r;
@@ -46,6 +46,7 @@ RunRecord readRun(const Statement& s) {
     r.owner = s.text(15);
     r.sweep = s.int64(16);
     r.trial = int(s.int64(17));
+    r.energySource = s.text(18);
     return r;
 }
 
@@ -140,7 +141,8 @@ void finish(Database& db, const RunEnd& end) {
                          "energy_j = coalesce(energy_j + ?4, ?4, energy_j), "
                          "device_hours = coalesce(device_hours + ?5, ?5, device_hours), "
                          "cost = coalesce(cost + ?6, ?6, cost), "
-                         "saved_device_hours = coalesce(?7, saved_device_hours) WHERE id = ?8");
+                         "saved_device_hours = coalesce(?7, saved_device_hours), "
+                         "energy_source = coalesce(?9, energy_source) WHERE id = ?8");
     update.bind(1, runStatusName(end.status))
         .bind(2, isoTimestampNow())
         .bind(3, end.error.isEmpty() ? QVariant() : QVariant(end.error))
@@ -149,7 +151,50 @@ void finish(Database& db, const RunEnd& end) {
         .bind(6, optionalReal(end.cost))
         .bind(7, optionalReal(end.savedDeviceHours))
         .bind(8, end.run)
+        .bind(9, end.energySource.isEmpty() ? QVariant() : QVariant(end.energySource))
         .run();
+}
+
+void appendSystemSamples(Database& db, const QVector<SystemSample>& samples) {
+    Statement insert(db, "INSERT INTO system_samples(run, device, time, gpu_mem_used, "
+                         "gpu_mem_total, util, power_w, temperature_c, cpu_percent, rss_bytes) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const SystemSample& s : samples) {
+        insert.bind(1, s.run)
+            .bind(2, s.device)
+            .bind(3, s.time)
+            .bind(4, optionalReal(s.gpuMemUsedBytes))
+            .bind(5, optionalReal(s.gpuMemTotalBytes))
+            .bind(6, optionalReal(s.utilPercent))
+            .bind(7, optionalReal(s.powerW))
+            .bind(8, optionalReal(s.temperatureC))
+            .bind(9, optionalReal(s.cpuPercent))
+            .bind(10, optionalReal(s.rssBytes))
+            .run();
+    }
+}
+
+QVector<SystemSample> systemSamples(Database& db, qint64 run, double afterTime) {
+    Statement select(db, "SELECT device, time, gpu_mem_used, gpu_mem_total, util, power_w, "
+                         "temperature_c, cpu_percent, rss_bytes FROM system_samples "
+                         "WHERE run = ? AND time > ? ORDER BY time");
+    select.bind(1, run).bind(2, afterTime);
+    QVector<SystemSample> samples;
+    while (select.step()) {
+        SystemSample s;
+        s.run = run;
+        s.device = select.text(0);
+        s.time = select.real(1);
+        s.gpuMemUsedBytes = readOptional(select, 2);
+        s.gpuMemTotalBytes = readOptional(select, 3);
+        s.utilPercent = readOptional(select, 4);
+        s.powerW = readOptional(select, 5);
+        s.temperatureC = readOptional(select, 6);
+        s.cpuPercent = readOptional(select, 7);
+        s.rssBytes = readOptional(select, 8);
+        samples.append(s);
+    }
+    return samples;
 }
 
 void recordCheckpoint(Database& db, const CheckpointRecord& c) {

@@ -2,7 +2,10 @@
 
 #include "store/sql/Private.h"
 
+#include "base/SystemSample.h"
 #include "store/RunRecords.h"
+
+#include <QVector>
 
 #include <QStringList>
 #include <vector>
@@ -25,6 +28,9 @@ void markRunning(Database& db, qint64 run, const QString& devices);
 void setStatus(Database& db, qint64 run, RunStatus status);
 /// Sets a final state with its error text, and adds this session's cost figures.
 void finish(Database& db, const RunEnd& end);
+void appendSystemSamples(Database& db, const QVector<SystemSample>& samples);
+/// A run's samples after `afterTime` (Unix seconds), oldest first.
+QVector<SystemSample> systemSamples(Database& db, qint64 run, double afterTime);
 /// Keeps one row per kind (best, last): the newest replaces the older.
 void recordCheckpoint(Database& db, const CheckpointRecord& checkpoint);
 void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload);
