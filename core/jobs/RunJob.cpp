@@ -11,6 +11,7 @@
 #include "store/WorkspaceReader.h"
 #include "telemetry/EnergyAccount.h"
 #include "telemetry/SystemSampler.h"
+#include "train/DataParallelTrainer.h"
 #include "train/Trainer.h"
 #include "util/Clock.h"
 #include "util/Json.h"
@@ -31,12 +32,20 @@ double secondsSince(Clock::time_point start) {
 
 DeviceDemand runDemand(const ExperimentSpec& spec) {
     const QStringList devices = resolveDevices(spec.devices);
-    if (devices.size() > 1)
-        throw InputError(QStringLiteral("devices: training on %1 devices at once needs "
-                                        "data-parallel support, which this build does not have "
-                                        "yet; name one device")
-                             .arg(devices.size()));
     DeviceDemand demand;
+    if (devices.size() > 1) {
+        // Several ranks: CPU ranks share the CPU slots the run is granted (Gloo). GPU ranks need
+        // NCCL, which Debian's CPU LibTorch does not have.
+        for (const QString& device : devices) {
+            if (device != QLatin1String("cpu"))
+                throw InputError(QStringLiteral("devices: training on several devices at once "
+                                                "runs on CPU ranks only in this build (%1 "
+                                                "needs NCCL); use [\"cpu\", \"cpu\"] or one "
+                                                "device")
+                                     .arg(device));
+        }
+        DataParallelTrainer::checkSplittable(spec, int(devices.size()));
+    }
     if (devices.first() == QLatin1String("cpu"))
         demand.cpuSlots =
             spec.training.threads > 0 ? spec.training.threads : DeviceDemand::kAllCpuSlots;
@@ -134,6 +143,8 @@ private:
     }
 
     QString devicesText() const {
+        if (job_.worldSize_ > 1)
+            return resolveDevices(spec_.devices).join(QLatin1Char(','));
         const DeviceGrant& grant = context_.grant();
         return grant.gpus.isEmpty() ? QStringLiteral("cpu") : grant.gpus.join(QLatin1Char(','));
     }
@@ -158,7 +169,10 @@ private:
         options.resumeFrom = place_.resumeFrom;
         options.owner = CheckpointOwner{specHash(spec_), place_.workspaceId, place_.id};
         const TrainOutcome outcome =
-            Trainer(spec_, data, job_.control(), callbacks(), options).run();
+            job_.worldSize_ > 1 ? DataParallelTrainer(spec_, data, job_.control(), callbacks(),
+                                                      options, job_.worldSize_)
+                                      .run()
+                                : Trainer(spec_, data, job_.control(), callbacks(), options).run();
         if (!store_.writeFailure().isEmpty())
             throw StoreError(store_.writeFailure());
         if (outcome.status == RunStatus::Cancelled && pruned_)
@@ -333,10 +347,12 @@ private:
 };
 
 RunJob::RunJob(RunRequest request, TrialHooks trial)
-    : Job(JobKind::Run, request.spec.name)
+    : Job(resolveDevices(request.spec.devices).size() > 1 ? JobKind::DataParallelRun : JobKind::Run,
+          request.spec.name)
     , request_(std::move(request))
     , trial_(std::move(trial))
-    , demand_(runDemand(request_.spec)) {
+    , demand_(runDemand(request_.spec))
+    , worldSize_(int(resolveDevices(request_.spec.devices).size())) {
     update([&](JobInfo& info) {
         info.sweepId = trial_.sweepId;
         info.trial = trial_.trial;

@@ -27,9 +27,10 @@ struct TrialHooks {
     QString resource = QStringLiteral("epoch");
 };
 
-/// One run on one device: stores it (or continues a stored one), builds its data and model,
-/// trains it and stores its final state. A failure ends it `failed` with the message and its
-/// kind (bad input, environment, or while running); what was logged before stays stored.
+/// One run on one device, or on several CPU ranks at once (data-parallel): stores it (or continues
+/// a stored one), builds its data and model, trains it and stores its final state. A failure ends
+/// it `failed` with the message and its kind (bad input, environment, or while running); what was
+/// logged before stays stored.
 class RunJob : public Job {
 public:
     /// Throws InputError when the spec names a device that is not present.
@@ -48,6 +49,7 @@ private:
     RunRequest request_;
     TrialHooks trial_;
     DeviceDemand demand_;
+    int worldSize_ = 1; ///< ranks: more than one is a data-parallel run (DataParallelTrainer)
 };
 
 /// The request that continues stored run `runId`: cancelled, interrupted, failed, or paused

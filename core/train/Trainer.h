@@ -44,6 +44,9 @@ struct TrainerOptions {
     /// A data-parallel run's replicas average their gradients here (see GradientSync.h);
     /// null for a run on one device. Not owned.
     class GradientSync* gradientSync = nullptr;
+    /// This replica's shard of the training data: rank `rank` of `worldSize` (see DataLoader).
+    int rank = 0;
+    int worldSize = 1;
 };
 
 struct TrainOutcome {

@@ -195,6 +195,8 @@ TrainOutcome TrainingRun::execute() {
     options.workers = threads.loaderWorkers;
     options.prefetch = d.loader.prefetch;
     options.seed = uint64_t(t_.seed) + 1;
+    options.rank = options_.rank;
+    options.worldSize = options_.worldSize;
     options.augment = d.augment;
     options.pinMemory = device_.is_cuda();
     // Small image sets are converted to model inputs once (a bare loop's habit): each batch is
@@ -228,6 +230,12 @@ TrainOutcome TrainingRun::execute() {
                                .arg(step_)
                                .arg(resume.epoch + 1)
                                .arg(resume.batchInEpoch));
+    }
+    if (options_.gradientSync) {
+        std::vector<torch::Tensor> state = model_->parameters();
+        for (const auto& buffer : model_->buffers())
+            state.push_back(buffer);
+        options_.gradientSync->synchronizeModel(state);
     }
     callbacks_.message(QStringLiteral("model: %1 parameters; %2 training samples, %3 steps")
                            .arg(built.parameters)
@@ -357,8 +365,10 @@ bool TrainingRun::optimizerStep(int epoch, int64_t batch) {
     ++window_.steps;
     if (step_ % t_.logEverySteps == 0 || batch + 1 == batchesPerEpoch_)
         logWindow(epoch, fractionalEpoch);
-    if ((t_.maxSteps > 0 && step_ >= t_.maxSteps) ||
-        (t_.maxWallTimeS > 0 && secondsSince(started_) >= t_.maxWallTimeS)) {
+    const bool outOfTime = options_.gradientSync
+                               ? options_.gradientSync->budgetReached()
+                               : t_.maxWallTimeS > 0 && secondsSince(started_) >= t_.maxWallTimeS;
+    if ((t_.maxSteps > 0 && step_ >= t_.maxSteps) || outOfTime) {
         callbacks_.message(QStringLiteral("budget reached at step %1").arg(step_));
         return false;
     }
