@@ -9,6 +9,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Pooling");
+
 template <int Dims> void requirePoolInput(const LayerContext& layer) {
     layer.requireRank({size_t(Dims + 1)}, Dims == 2 ? QStringLiteral("[channels, height, width]")
                                                     : QStringLiteral("[channels, length]"));
@@ -65,7 +67,8 @@ torch::nn::AnyModule makeAdaptivePool(const LayerBuild& layer) {
 }
 
 LayerType pool(const char* name, const char* help, LayerInference infer, LayerFactory make) {
-    return {QString::fromLatin1(name), QString::fromUtf8(help), poolFields(), infer, make};
+    return {
+        QString::fromLatin1(name), QString::fromUtf8(help), poolFields(), infer, make, kCategory};
 }
 
 } // namespace
