@@ -160,7 +160,7 @@ QWidget* LayerFieldForm::makeEditor(const LayerField& field, const QJsonValue& g
         return box;
     }
     case LayerFieldKind::Boolean: {
-        auto* box = new QCheckBox(this);
+        auto* box = new QCheckBox(field.help, this);
         box->setChecked(shown.toBool());
         connect(box, &QCheckBox::toggled, this, [emitEdit](bool on) { emitEdit(on); });
         return box;

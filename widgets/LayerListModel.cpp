@@ -84,7 +84,8 @@ QVariant LayerListModel::data(const QModelIndex& index, int role) const {
     const QString problem = problems_.value(index.row());
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1.  %2").arg(index.row() + 1).arg(describeLayer(object));
+        // No row number: it would change on every move, and core's paths count from 0.
+        return describeLayer(object);
     case Qt::ToolTipRole: {
         if (!problem.isEmpty())
             return problem;

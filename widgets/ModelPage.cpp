@@ -63,23 +63,25 @@ QJsonObject newLayer(const QString& type) {
 ModelPage::ModelPage(SpecDocument* spec, QWidget* parent)
     : QWidget(parent)
     , spec_(spec) {
-    auto* top = new QSplitter(Qt::Horizontal);
-    top->addWidget(buildPalette());
-    top->addWidget(buildLayerList());
+    // Palette | the list with the selected layer's form under it | the summary beside them.
     auto* fieldsBox = new QGroupBox(tr("Layer settings"));
     auto* fieldsLayout = new QVBoxLayout(fieldsBox);
     fieldForm_ = new LayerFieldForm(fieldsBox);
     fieldsLayout->addWidget(fieldForm_);
-    top->addWidget(fieldsBox);
-    top->setStretchFactor(0, 2);
-    top->setStretchFactor(1, 5);
-    top->setStretchFactor(2, 3);
+    auto* middle = new QSplitter(Qt::Vertical);
+    middle->addWidget(buildLayerList());
+    middle->addWidget(fieldsBox);
+    middle->setStretchFactor(0, 3);
+    middle->setStretchFactor(1, 2);
 
-    auto* split = new QSplitter(Qt::Vertical);
-    split->addWidget(top);
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(buildPalette());
+    split->addWidget(middle);
     split->addWidget(buildSummary());
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 4);
+    split->setStretchFactor(2, 5);
+    split->setSizes({230, 460, 590});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
@@ -230,8 +232,10 @@ QWidget* ModelPage::buildSummary() {
     summaryView_->setModel(summaryModel_);
     summaryView_->setSelectionMode(QAbstractItemView::NoSelection);
     summaryView_->verticalHeader()->setDefaultSectionSize(summaryView_->fontMetrics().height() + 6);
+    summaryView_->verticalHeader()->hide(); // rows are paths, not model.layers indices
     summaryView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    summaryView_->horizontalHeader()->setStretchLastSection(true);
+    summaryView_->horizontalHeader()->setSectionResizeMode(ModelSummaryModel::Layer,
+                                                           QHeaderView::Stretch);
     totalsLabel_ = new QLabel(box);
     totalsLabel_->setWordWrap(true);
     totalsLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -465,9 +469,8 @@ void ModelPage::updateSummary() {
     if (count == 0) {
         totalsLabel_->setText(tr("Add layers to see the model's size."));
     } else if (!summary.layerProblems.isEmpty()) {
-        const int row = summary.layerProblems.firstKey();
-        totalsLabel_->setText(tr("<span style='color:#8c0000'>Layer %1: %2</span>")
-                                  .arg(row + 1)
+        // Core's message names the layer by its path; the red row shows where it is.
+        totalsLabel_->setText(tr("<span style='color:#8c0000'>Does not fit yet: %1</span>")
                                   .arg(summary.layerProblems.first()
                                            .section(QLatin1Char('\n'), 0, 0)
                                            .toHtmlEscaped()));

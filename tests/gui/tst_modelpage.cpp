@@ -115,6 +115,16 @@ QString coreVerdict(const SpecDocument& doc) {
     return {};
 }
 
+// With TRAINLAB_MODELPAGE_SCREENSHOT=path.png, saves the page as path-<name>.png to look at.
+void screenshot(QWidget& page, const char* name) {
+    QString path = qEnvironmentVariable("TRAINLAB_MODELPAGE_SCREENSHOT");
+    if (path.isEmpty())
+        return;
+    path.insert(path.lastIndexOf(QLatin1Char('.')), QLatin1Char('-') + QLatin1String(name));
+    QTest::qWait(50); // editors added to a shown form are shown from the event loop
+    QVERIFY(page.grab().save(path));
+}
+
 // Answers the next message box with `button`.
 void answerNextMessageBox(QMessageBox::StandardButton button) {
     QTimer::singleShot(0, [button] {
@@ -141,6 +151,7 @@ private Q_SLOTS:
         QVERIFY(page.emptyHint()->isVisible());
         QVERIFY(page.emptyHint()->text().contains(QStringLiteral("Start from preset")));
         QVERIFY(!page.removeButton()->isEnabled());
+        screenshot(page, "empty");
 
         addFromPalette(page, QStringLiteral("conv2d"));
         QVERIFY(!page.emptyHint()->isVisible());
@@ -154,7 +165,14 @@ private Q_SLOTS:
         typeInto(out, QStringLiteral("16"));
         typeInto(fieldEditor<QSpinBox>(page, "padding"), QStringLiteral("1"));
         QCOMPARE(doc.value(QStringLiteral("model.layers[0].out")).toInt(), 16);
-        QVERIFY(page.layerModel()->index(0).data(LayerListModel::ProblemRole).toString().isEmpty());
+        // Given: now the model as a whole is the problem, at its last (and only) layer.
+        QVERIFY2(
+            page.layerModel()
+                ->index(0)
+                .data(LayerListModel::ProblemRole)
+                .toString()
+                .startsWith(QStringLiteral("model: the last layer outputs [16, 28, 28]")),
+            qPrintable(page.layerModel()->index(0).data(LayerListModel::ProblemRole).toString()));
 
         for (const char* type : {"relu", "maxpool2d", "flatten", "linear"})
             addFromPalette(page, QString::fromLatin1(type));
@@ -188,11 +206,8 @@ private Q_SLOTS:
         QCOMPARE(page.summaryModel()->rows()[0].output, QStringLiteral("[32, 28, 28]"));
         QCOMPARE(page.summaryModel()->rows()[0].parameters, 32 * 9 + 32);
 
-        const QString shot = qEnvironmentVariable("TRAINLAB_MODELPAGE_SCREENSHOT");
-        if (!shot.isEmpty()) {
-            clickRow(page, 2);
-            QVERIFY(page.grab().save(shot));
-        }
+        clickRow(page, 2);
+        screenshot(page, "cnn");
     }
 
     void aShapeThatDoesNotFitIsMarkedAtItsLayer() {
@@ -200,7 +215,9 @@ private Q_SLOTS:
         useFashionMnist(doc, {layer("flatten"), layer("conv2d", {{QStringLiteral("out"), 8}}),
                               layer("relu"), layer("linear")});
         ModelPage page(&doc);
+        page.resize(1280, 820);
         page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
         const QString reason = coreVerdict(doc);
         QVERIFY2(reason.startsWith(QStringLiteral("model.layers[1]: conv2d expects")),
                  qPrintable(reason));
@@ -217,10 +234,11 @@ private Q_SLOTS:
                  reason);
         QCOMPARE(summary->rows()[0].output, QStringLiteral("[784]"));
         QVERIFY(!summary->rows()[3].analyzed); // never reached
-        QVERIFY(page.totalsLabel()->text().contains(QStringLiteral("Layer 2")));
+        QVERIFY(page.totalsLabel()->text().contains(reason.toHtmlEscaped()));
+        clickRow(page, 1);
+        screenshot(page, "misfit");
 
         // The person removes the misplaced layer: the model fits.
-        clickRow(page, 1);
         QTest::mouseClick(page.removeButton(), Qt::LeftButton);
         QCOMPARE(layersOf(doc), (QJsonArray{layer("flatten"), layer("relu"), layer("linear")}));
         QCOMPARE(summary->problemRow(), -1);
@@ -346,7 +364,9 @@ private Q_SLOTS:
         SpecDocument doc;
         useFashionMnist(doc, {layer("flatten"), layer("dropout"), layer("linear")});
         ModelPage page(&doc);
+        page.resize(1200, 800);
         page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
         clickRow(page, 1);
         auto* p = fieldEditor<QDoubleSpinBox>(page, "p");
         QVERIFY(p);
@@ -363,7 +383,7 @@ private Q_SLOTS:
         QCOMPARE(out->minimum(), 0);                       // "auto", below core's minimum of 1
         auto* bias = fieldEditor<QCheckBox>(page, "bias");
         QVERIFY(bias && bias->isChecked());
-        QTest::mouseClick(bias, Qt::LeftButton);
+        QTest::mouseClick(bias, Qt::LeftButton, {}, QPoint(6, bias->height() / 2)); // the box
         QCOMPARE(doc.value(QStringLiteral("model.layers[2].bias")), QJsonValue(false));
 
         // A choice: the transformer encoder's activation.
@@ -428,7 +448,7 @@ private Q_SLOTS:
         model.setProblems({{1, QStringLiteral("model.layers[1]: nope")}});
         QCOMPARE(model.index(1).data(LayerListModel::ProblemRole).toString(),
                  QStringLiteral("model.layers[1]: nope"));
-        QVERIFY(model.index(0).data(Qt::DisplayRole).toString().startsWith(QStringLiteral("1.")));
+        QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), QStringLiteral("flatten"));
         model.setLayerField(1, QStringLiteral("x"), 3);
         QCOMPARE(LayerListModel::describeLayer(model.layer(1)), QStringLiteral("relu   x 3"));
 

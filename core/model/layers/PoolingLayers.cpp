@@ -87,12 +87,14 @@ void registerPoolingLayers(LayerRegistry& registry) {
                   QStringLiteral("Mean pooling of [C, L] to a fixed length"),
                   {intField("out", 1, kAtLeastOne, "output length")},
                   inferAdaptivePool<1>,
-                  makeAdaptivePool<AdaptiveAvgPool1d, AdaptiveAvgPool1dOptions>});
+                  makeAdaptivePool<AdaptiveAvgPool1d, AdaptiveAvgPool1dOptions>,
+                  kCategory});
     registry.add({QStringLiteral("adaptive_avgpool2d"),
                   QStringLiteral("Mean pooling of [C, H, W] to a fixed size"),
                   {intField("out", 1, kAtLeastOne, "output height and width")},
                   inferAdaptivePool<2>,
-                  makeAdaptivePool<AdaptiveAvgPool2d, AdaptiveAvgPool2dOptions>});
+                  makeAdaptivePool<AdaptiveAvgPool2d, AdaptiveAvgPool2dOptions>,
+                  kCategory});
 }
 
 } // namespace trainlab
