@@ -33,7 +33,7 @@ struct LayerType {
     LayerFactory make = nullptr;
     /// The family it belongs to ("Convolution", "Pooling", ...): how the model designer's
     /// palette groups the types.
-    QString category;
+    QString category{}; // braced: definitions without one stay warning-free (-Wextra)
 
     const LayerField* field(const QString& fieldName) const {
         for (const LayerField& f : fields) {
