@@ -4,6 +4,7 @@
 #include "DeviceTableModel.h"
 #include "JobsTableModel.h"
 #include "MetricPlot.h"
+#include "ModelPage.h"
 #include "PlotControls.h"
 #include "RunLogView.h"
 #include "RunNotifier.h"
@@ -256,6 +257,7 @@ void MainWindow::buildLayout() {
     tabs_->setDocumentMode(true);
     tabs_->addTab(main, tr("Runs"));
     tabs_->addTab(datasetPage_, tr("Dataset"));
+    tabs_->addTab(new ModelPage(spec_), tr("Model"));
     trainingPage_ = new TrainingPage(spec_);
     tabs_->addTab(trainingPage_, tr("Training"));
     sweepPage_ = new SweepPage(spec_);

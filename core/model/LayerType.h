@@ -31,6 +31,9 @@ struct LayerType {
     std::vector<LayerField> fields;
     LayerInference infer = nullptr;
     LayerFactory make = nullptr;
+    /// The family it belongs to ("Convolution", "Pooling", ...): how the model designer's
+    /// palette groups the types.
+    QString category{}; // braced: definitions without one stay warning-free (-Wextra)
 
     const LayerField* field(const QString& fieldName) const {
         for (const LayerField& f : fields) {

@@ -57,20 +57,35 @@ std::vector<LayerSpec> resolveLayers(const ModelSpec& spec) {
 }
 
 ModelAnalysis analyzeModel(const ModelSpec& spec, const Shape& inputShape, int64_t outputSize) {
-    ModelAnalysis analysis;
+    ModelCheck check = checkModel(spec, inputShape, outputSize);
+    if (!check.fits())
+        throw InputError(check.error);
+    return std::move(check.analysis);
+}
+
+ModelCheck checkModel(const ModelSpec& spec, const Shape& inputShape, int64_t outputSize) {
+    ModelCheck check;
+    ModelAnalysis& analysis = check.analysis;
     Analysis walker(outputSize, analysis.layers);
-    const LayerEstimate model =
-        walker.inferNested(resolveLayers(spec), QStringLiteral("model.layers"), inputShape, 0);
-    if (model.output != Shape{outputSize})
-        throw InputError(QStringLiteral("model: the last layer outputs %1, the task needs [%2] "
-                                        "(end with a linear layer without \"out\")")
-                             .arg(shapeText(model.output))
-                             .arg(outputSize));
-    analysis.parameters = model.parameters;
-    analysis.flops = model.flops;
+    try {
+        const LayerEstimate model =
+            walker.inferNested(resolveLayers(spec), QStringLiteral("model.layers"), inputShape, 0);
+        if (model.output != Shape{outputSize})
+            throw InputError(QStringLiteral("model: the last layer outputs %1, the task needs "
+                                            "[%2] (end with a linear layer without \"out\")")
+                                 .arg(shapeText(model.output))
+                                 .arg(outputSize));
+        analysis.parameters = model.parameters;
+        analysis.flops = model.flops;
+    } catch (const InputError& e) {
+        check.error = e.message();
+        // Every message of the walk starts with the path of the layer at fault.
+        check.errorPath = check.error.section(QStringLiteral(": "), 0, 0);
+        return check;
+    }
     for (const LayerShape& row : analysis.layers)
         analysis.activationElements += row.activationElements;
-    return analysis;
+    return check;
 }
 
 } // namespace trainlab

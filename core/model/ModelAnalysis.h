@@ -38,4 +38,18 @@ std::vector<LayerSpec> resolveLayers(const ModelSpec& spec);
 /// not [outputSize].
 ModelAnalysis analyzeModel(const ModelSpec& spec, const Shape& inputShape, int64_t outputSize);
 
+/// What analyzeModel finds, kept when it fails: an editor shows the rows that did work out and
+/// marks the layer at fault.
+struct ModelCheck {
+    /// Every row worked out, up to and including the layer that failed (its output shape
+    /// empty); the totals are set only when the model fits.
+    ModelAnalysis analysis;
+    QString error;     ///< analyzeModel's message; empty when the model fits
+    QString errorPath; ///< the path the message names (`model.layers[3].layers[1]`, `model`)
+    bool fits() const { return error.isEmpty(); }
+};
+
+/// analyzeModel without throwing on a model that does not fit its input or task.
+ModelCheck checkModel(const ModelSpec& spec, const Shape& inputShape, int64_t outputSize);
+
 } // namespace trainlab

@@ -1,6 +1,7 @@
 // The layer registry as the window's model designer will read it: compiled without torch on the
 // include path (this target does not link trainlab_test_torch), so a torch include creeping into
 // these headers fails the build. Also checks that every built-in definition is self-consistent.
+#include "base/Errors.h"
 #include "model/LayerRegistry.h"
 #include "model/LayerSpecReader.h"
 #include "model/ModelAnalysis.h"
@@ -30,6 +31,7 @@ private Q_SLOTS:
         QVERIFY(layerRegistry().types().size() >= 29);
         for (const LayerType* type : layerRegistry().types()) {
             QVERIFY2(!type->help.isEmpty(), qPrintable(type->name));
+            QVERIFY2(!type->category.isEmpty(), qPrintable(type->name)); // the palette's group
             QVERIFY(type->infer && type->make);
             for (const LayerField& field : type->fields) {
                 const QString where = type->name + QLatin1Char('.') + field.name;
@@ -105,6 +107,49 @@ private Q_SLOTS:
             QVERIFY2(summary.value(QStringLiteral("flops_per_sample")).toDouble() > 0,
                      qPrintable(preset));
         }
+    }
+
+    // The model designer shows the rows that worked out and marks the layer at fault, with the
+    // message analyzeModel would throw.
+    void checkModelKeepsTheRowsBeforeTheFault() {
+        ModelSpec spec;
+        spec.preset = QStringLiteral("cnn2");
+        const ModelCheck good = checkModel(spec, {1, 28, 28}, 10);
+        QVERIFY(good.fits());
+        QCOMPARE(good.analysis.parameters, analyzeModel(spec, {1, 28, 28}, 10).parameters);
+        QVERIFY(good.analysis.activationElements > 0);
+
+        // [2] features into a convolution: the first layer fails, and says why.
+        const ModelCheck flat = checkModel(spec, {2}, 3);
+        QVERIFY(!flat.fits());
+        QCOMPARE(flat.errorPath, QStringLiteral("model.layers[0]"));
+        QVERIFY2(flat.error.startsWith(QStringLiteral("model.layers[0]: conv2d expects")),
+                 qPrintable(flat.error));
+        QCOMPARE(flat.analysis.layers.size(), size_t(1));
+        QCOMPARE(flat.analysis.parameters, 0);
+
+        // A linear layer expecting the wrong width, after rows that worked out.
+        spec.preset.clear();
+        spec.layers = {{QStringLiteral("flatten"), {}},
+                       {QStringLiteral("linear"), {{QStringLiteral("out"), 16}}},
+                       {QStringLiteral("linear"), {{QStringLiteral("in"), 8}}}};
+        const ModelCheck wrong = checkModel(spec, {1, 4, 4}, 3);
+        QCOMPARE(wrong.errorPath, QStringLiteral("model.layers[2]"));
+        QCOMPARE(wrong.analysis.layers.size(), size_t(3));
+        QCOMPARE(wrong.analysis.layers[1].outputShape, (Shape{16}));
+        QVERIFY(wrong.analysis.layers[2].outputShape.empty());
+        try {
+            analyzeModel(spec, {1, 4, 4}, 3);
+            QFAIL("analyzeModel accepted a model checkModel refused");
+        } catch (const InputError& e) {
+            QCOMPARE(e.message(), wrong.error);
+        }
+
+        // Every layer fits but the output is not the task's: the model as a whole is at fault.
+        spec.layers.pop_back();
+        const ModelCheck output = checkModel(spec, {1, 4, 4}, 3);
+        QCOMPARE(output.errorPath, QStringLiteral("model"));
+        QCOMPARE(output.analysis.layers.size(), size_t(2));
     }
 };
 

@@ -9,6 +9,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Activation");
+
 // One operation per element, whatever the function: enough for a cost estimate.
 LayerEstimate inferElementwise(const LayerContext& layer) {
     LayerEstimate estimate{layer.input()};
@@ -27,8 +29,12 @@ torch::nn::AnyModule makeLeakyRelu(const LayerBuild& layer) {
 
 LayerType activation(const char* name, const char* help, LayerFactory make,
                      std::vector<LayerField> fields = {}) {
-    return {QString::fromLatin1(name), QString::fromUtf8(help), std::move(fields), inferElementwise,
-            make};
+    return {QString::fromLatin1(name),
+            QString::fromUtf8(help),
+            std::move(fields),
+            inferElementwise,
+            make,
+            kCategory};
 }
 
 } // namespace

@@ -8,6 +8,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Attention");
+
 // Self-attention as both layer types have it: query, key, value and output projections
 // (E x E weights and biases each) and the score and mixing products over L x L.
 LayerEstimate inferSelfAttention(const LayerContext& layer) {
@@ -63,7 +65,8 @@ void registerAttentionLayers(LayerRegistry& registry) {
                   {intField("heads", 4, kAtLeastOne, "attention heads"),
                    numberField("dropout", 0.0, kProbability, "on attention weights")},
                   inferSelfAttention,
-                  makeSelfAttention});
+                  makeSelfAttention,
+                  kCategory});
     registry.add(
         {QStringLiteral("transformer_encoder"),
          QStringLiteral("Transformer encoder layer over [L, E]"),
@@ -73,7 +76,8 @@ void registerAttentionLayers(LayerRegistry& registry) {
           choiceField("activation", "relu", {QStringLiteral("relu"), QStringLiteral("gelu")},
                       "feed-forward activation")},
          inferEncoder,
-         makeEncoder});
+         makeEncoder,
+         kCategory});
 }
 
 } // namespace trainlab

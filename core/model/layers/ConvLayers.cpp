@@ -9,6 +9,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Convolution");
+
 template <int Dims> QString convInput() {
     return Dims == 2 ? QStringLiteral("[channels, height, width]")
                      : QStringLiteral("[channels, length]");
@@ -70,9 +72,9 @@ std::vector<LayerField> convFields() {
 
 void registerConvLayers(LayerRegistry& registry) {
     registry.add({QStringLiteral("conv1d"), QStringLiteral("1-D convolution over [C, L]"),
-                  convFields(), inferConv<1>, makeConv1d});
+                  convFields(), inferConv<1>, makeConv1d, kCategory});
     registry.add({QStringLiteral("conv2d"), QStringLiteral("2-D convolution over [C, H, W]"),
-                  convFields(), inferConv<2>, makeConv2d});
+                  convFields(), inferConv<2>, makeConv2d, kCategory});
 }
 
 } // namespace trainlab

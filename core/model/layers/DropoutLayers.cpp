@@ -9,6 +9,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Dropout");
+
 // No FLOPs: at inference dropout is the identity, and while training its mask costs little next
 // to the layers around it.
 LayerEstimate inferDropout(const LayerContext& layer) {
@@ -26,7 +28,8 @@ void registerDropoutLayers(LayerRegistry& registry) {
                   QStringLiteral("Zeroes activations with probability p while training"),
                   {numberField("p", 0.5, kProbability, "drop probability")},
                   inferDropout,
-                  makeDropout});
+                  makeDropout,
+                  kCategory});
 }
 
 } // namespace trainlab

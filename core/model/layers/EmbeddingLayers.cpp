@@ -8,6 +8,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Embedding");
+
 // A lookup, not arithmetic: no FLOPs.
 LayerEstimate inferEmbedding(const LayerContext& layer) {
     layer.requireRank({1}, QStringLiteral("[sequence] of token ids"));
@@ -41,12 +43,14 @@ void registerEmbeddingLayers(LayerRegistry& registry) {
                   {requiredIntField("vocab", kAtLeastOne, "number of token ids"),
                    requiredIntField("dim", kAtLeastOne, "vector size")},
                   inferEmbedding,
-                  makeEmbedding});
+                  makeEmbedding,
+                  kCategory});
     registry.add({QStringLiteral("positional_embedding"),
                   QStringLiteral("Adds a learned vector per sequence position to [L, E]"),
                   {},
                   inferPositionalEmbedding,
-                  makePositionalEmbedding});
+                  makePositionalEmbedding,
+                  kCategory});
 }
 
 } // namespace trainlab

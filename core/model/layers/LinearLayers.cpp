@@ -9,6 +9,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Dense");
+
 LayerEstimate inferLinear(const LayerContext& layer) {
     const Shape& input = layer.input();
     if (input.empty() || input.size() > 2)
@@ -44,7 +46,8 @@ void registerLinearLayers(LayerRegistry& registry) {
           inferredIntField("in", kAtLeastOne, "expected input features; omitted: inferred"),
           boolField("bias", true, "learn an additive bias")},
          inferLinear,
-         makeLinear});
+         makeLinear,
+         kCategory});
 }
 
 } // namespace trainlab

@@ -10,6 +10,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Normalization");
+
 const NumberRange kEpsilon{0, 1, true, false};
 
 template <int Dims> LayerEstimate inferBatchNorm(const LayerContext& layer) {
@@ -61,14 +63,15 @@ torch::nn::AnyModule makeLayerNorm(const LayerBuild& layer) {
 void registerNormalizationLayers(LayerRegistry& registry) {
     registry.add({QStringLiteral("batchnorm1d"),
                   QStringLiteral("Batch normalization of [C] or [C, L]"), batchNormFields(),
-                  inferBatchNorm<1>, makeBatchNorm1d});
+                  inferBatchNorm<1>, makeBatchNorm1d, kCategory});
     registry.add({QStringLiteral("batchnorm2d"), QStringLiteral("Batch normalization of [C, H, W]"),
-                  batchNormFields(), inferBatchNorm<2>, makeBatchNorm2d});
+                  batchNormFields(), inferBatchNorm<2>, makeBatchNorm2d, kCategory});
     registry.add({QStringLiteral("layernorm"),
                   QStringLiteral("Layer normalization over the last dimension"),
                   {numberField("eps", 1e-5, kEpsilon, "added to the variance")},
                   inferLayerNorm,
-                  makeLayerNorm});
+                  makeLayerNorm,
+                  kCategory});
 }
 
 } // namespace trainlab

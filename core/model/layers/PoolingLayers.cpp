@@ -9,6 +9,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Pooling");
+
 template <int Dims> void requirePoolInput(const LayerContext& layer) {
     layer.requireRank({size_t(Dims + 1)}, Dims == 2 ? QStringLiteral("[channels, height, width]")
                                                     : QStringLiteral("[channels, length]"));
@@ -65,7 +67,8 @@ torch::nn::AnyModule makeAdaptivePool(const LayerBuild& layer) {
 }
 
 LayerType pool(const char* name, const char* help, LayerInference infer, LayerFactory make) {
-    return {QString::fromLatin1(name), QString::fromUtf8(help), poolFields(), infer, make};
+    return {
+        QString::fromLatin1(name), QString::fromUtf8(help), poolFields(), infer, make, kCategory};
 }
 
 } // namespace
@@ -84,12 +87,14 @@ void registerPoolingLayers(LayerRegistry& registry) {
                   QStringLiteral("Mean pooling of [C, L] to a fixed length"),
                   {intField("out", 1, kAtLeastOne, "output length")},
                   inferAdaptivePool<1>,
-                  makeAdaptivePool<AdaptiveAvgPool1d, AdaptiveAvgPool1dOptions>});
+                  makeAdaptivePool<AdaptiveAvgPool1d, AdaptiveAvgPool1dOptions>,
+                  kCategory});
     registry.add({QStringLiteral("adaptive_avgpool2d"),
                   QStringLiteral("Mean pooling of [C, H, W] to a fixed size"),
                   {intField("out", 1, kAtLeastOne, "output height and width")},
                   inferAdaptivePool<2>,
-                  makeAdaptivePool<AdaptiveAvgPool2d, AdaptiveAvgPool2dOptions>});
+                  makeAdaptivePool<AdaptiveAvgPool2d, AdaptiveAvgPool2dOptions>,
+                  kCategory});
 }
 
 } // namespace trainlab

@@ -8,6 +8,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Recurrent");
+
 // LSTM has four gates (input, forget, cell, output), GRU three (reset, update, new).
 template <bool Lstm> constexpr int64_t kGates = Lstm ? 4 : 3;
 
@@ -56,9 +58,9 @@ std::vector<LayerField> recurrentFields() {
 
 void registerRecurrentLayers(LayerRegistry& registry) {
     registry.add({QStringLiteral("lstm"), QStringLiteral("Long short-term memory over [L, F]"),
-                  recurrentFields(), inferRecurrent<true>, makeRecurrent<true>});
+                  recurrentFields(), inferRecurrent<true>, makeRecurrent<true>, kCategory});
     registry.add({QStringLiteral("gru"), QStringLiteral("Gated recurrent unit over [L, F]"),
-                  recurrentFields(), inferRecurrent<false>, makeRecurrent<false>});
+                  recurrentFields(), inferRecurrent<false>, makeRecurrent<false>, kCategory});
 }
 
 } // namespace trainlab

@@ -10,6 +10,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Reshape");
+
 LayerEstimate inferFlatten(const LayerContext& layer) {
     return {{elementCount(layer.input())}};
 }
@@ -52,18 +54,21 @@ void registerReshapeLayers(LayerRegistry& registry) {
                   QStringLiteral("Flattens all but the batch dimension"),
                   {},
                   inferFlatten,
-                  makeFlatten});
+                  makeFlatten,
+                  kCategory});
     registry.add(
         {QStringLiteral("to_sequence"),
          QStringLiteral("Images [C, H, W] to a sequence of rows [H, C*W]; features [F] to [F, 1]"),
          {},
          inferToSequence,
-         makeToSequence});
+         makeToSequence,
+         kCategory});
     registry.add({QStringLiteral("sequence_mean"),
                   QStringLiteral("Mean over the sequence: [L, E] to [E]"),
                   {},
                   inferSequenceMean,
-                  makeSequenceMean});
+                  makeSequenceMean,
+                  kCategory});
 }
 
 } // namespace trainlab

@@ -12,6 +12,8 @@ namespace trainlab {
 
 namespace {
 
+const QString kCategory = QStringLiteral("Container");
+
 // How the input is brought to the body's output shape before the sum: the identity when they
 // match; a strided 1x1 convolution with batch norm when an image block changes channels or
 // scales both sides alike (as in ResNet); a linear layer when only the features differ.
@@ -85,7 +87,8 @@ void registerResidualLayers(LayerRegistry& registry) {
                                  "when the shapes differ)"),
                   {layerListField("layers", "the block's body")},
                   inferResidual,
-                  makeResidual});
+                  makeResidual,
+                  kCategory});
 }
 
 } // namespace trainlab
