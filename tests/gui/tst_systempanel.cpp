@@ -55,7 +55,12 @@ private Q_SLOTS:
         MainWindow window(db_);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.startSpecFile(test::quickstartSpec()));
+        // Long enough to be watched for several seconds; stopped below.
+        const QString spec = dir_->filePath(QStringLiteral("long.json"));
+        QByteArray text = test::readFile(test::quickstartSpec());
+        text.replace("\"epochs\": 40", "\"epochs\": 2000");
+        test::writeFile(spec, text);
+        QVERIFY(window.startSpecFile(spec));
         QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1, 30000);
         auto* runs = window.findChild<QTableView*>(QStringLiteral("runsView"));
         QTest::mouseClick(runs->viewport(), Qt::LeftButton, {},
