@@ -20,6 +20,7 @@ sed -e 's/"epochs": 40/"epochs": 60/' -e 's/"samples": 3000/"samples": 40000/' \
   experiments/quickstart.json > "$work/long.json"
 
 export QT_QPA_PLATFORM=xcb
+export XDG_CONFIG_HOME="$work/config" # the user's saved window layout and draft stay out of it
 xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   '$build/app/trainlab' --db '$db' --run '$work/long.json' &
   app=\$!
@@ -50,4 +51,17 @@ xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   set -e; import -window root packaging/screenshots/sweep-window.png
   kill \$app
 "
-echo "wrote packaging/screenshots/main-window-live.png, dataset-page.png and sweep-window.png"
+# The editing pages on a spec: the model designer, the training form, the sweep table.
+for shot in "model fashion_cnn" "training fashion_cnn" "sweep fashion_sweep"; do
+  set -- $shot
+  xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
+    XDG_CONFIG_HOME='$work/config' '$build/app/trainlab' --db '$work/pages.db' \
+      --spec experiments/$2.json --page $1 &
+    app=\$!
+    sleep 5
+    set -e; import -window root packaging/screenshots/$1-page.png
+    kill \$app
+  "
+done
+echo "wrote packaging/screenshots/main-window-live.png, dataset-page.png, sweep-window.png," \
+  "model-page.png, training-page.png and sweep-page.png"

@@ -96,10 +96,10 @@ int main(int argc, char* argv[]) {
                 start = Clock::now();
                 for (int64_t b = 0; b < batches; ++b) {
                     const at::IntArrayRef rows(order.data() + (b % perEpoch) * 64, 64);
-                    const torch::Tensor inputs =
-                        path == 0 ? prepare.rows(data.train.features, rows)
-                                  : prepare(data.train.features.index_select(
-                                        0, torch::tensor(rows, torch::kInt64)));
+                    const torch::Tensor inputs = path == 0
+                                                     ? prepare.rows(data.train.features, rows)
+                                                     : prepare(data.train.features.index_select(
+                                                           0, torch::tensor(rows, torch::kInt64)));
                     const torch::Tensor targets = selectRows(data.train.targets, rows);
                     (void)inputs;
                     (void)targets;
