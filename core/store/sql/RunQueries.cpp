@@ -255,6 +255,14 @@ QStringList metricNames(Database& db, qint64 run) {
     return names;
 }
 
+QString listSignature(Database& db) {
+    Statement select(db, "SELECT COUNT(*), COALESCE(MAX(id), 0), (SELECT group_concat(id || "
+                         "status) FROM runs WHERE status IN ('queued', 'running', 'paused')) "
+                         "FROM runs");
+    select.step();
+    return QStringLiteral("%1/%2/%3").arg(select.int64(0)).arg(select.int64(1)).arg(select.text(2));
+}
+
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints) {
     Statement select(db, "SELECT step, epoch, value, wall_time FROM metrics WHERE run = ? AND "
                          "name = ? ORDER BY step, rowid");

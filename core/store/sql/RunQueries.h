@@ -40,6 +40,9 @@ void appendMetrics(Database& db, const QVector<MetricPoint>& points);
 std::vector<RunRecord> list(Database& db);
 std::optional<RunRecord> find(Database& db, qint64 run);
 QStringList metricNames(Database& db, qint64 run);
+/// What changes when the runs list must be read again: a run added or removed, or a run that
+/// starts, pauses or ends. Cheap at any size: a count, the newest id and the unfinished runs.
+QString listSignature(Database& db);
 /// See WorkspaceReader::metricSeries.
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints = 0);
 /// The newest metric row of a run (0: none), the mark metricsAfter continues from.
