@@ -30,7 +30,7 @@ xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
 "
 # The System view of a run that trains: CPU and memory from system_samples.
 xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
-  '$build/app/trainlab' --db '$db' --run '$work/long.json' --page system &
+  '$build/app/trainlab' --db '$work/system.db' --run '$work/long.json' --page system &
   app=\$!
   sleep 12
   set -e; import -window root packaging/screenshots/system-view.png

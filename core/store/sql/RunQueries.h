@@ -35,7 +35,10 @@ QVector<SystemSample> systemSamples(Database& db, qint64 run, double afterTime);
 void recordCheckpoint(Database& db, const CheckpointRecord& checkpoint);
 void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload);
 /// Appends metric rows in the caller's transaction.
+/// Inserts the points and keeps run_summaries current.
 void appendMetrics(Database& db, const QVector<MetricPoint>& points);
+/// Works run_summaries out again from the run's metric rows (after rows were deleted).
+void resummarize(Database& db, qint64 run);
 
 std::vector<RunRecord> list(Database& db);
 std::optional<RunRecord> find(Database& db, qint64 run);
