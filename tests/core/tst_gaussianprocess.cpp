@@ -1,7 +1,8 @@
 // The Gaussian process of the Bayesian sweep: posterior mean and variance against a 1-D case
 // worked by hand and a 2-D case computed directly, the analytic gradients (likelihood by the
 // hyperparameters, posterior and log EI by the point) against finite differences,
-// hyperparameter fitting, and expected-improvement proposals.
+// hyperparameter fitting (relevance per axis, multi-start), the reused matrices of a fit, and
+// expected-improvement proposals.
 #include "sweep/Acquisition.h"
 #include "sweep/BoxMinimizer.h"
 #include "sweep/GaussianProcess.h"
@@ -331,6 +332,82 @@ private Q_SLOTS:
         const auto& lengths = gp.hyperparameters().lengthScales;
         QVERIFY2(lengths[1] > 3 * lengths[0],
                  qPrintable(QStringLiteral("%1 %2").arg(lengths[0]).arg(lengths[1])));
+    }
+
+    void relevanceMovesWhenTheDataChangeAxis() {
+        // Refitting warm from a fit that found x0 relevant, on data that vary along x1 only: the
+        // fresh starts beside the warm one find the new relevant axis, and the likelihood of the
+        // result is at least that of the warm start refined alone.
+        SweepRandom random(3);
+        DenseMatrix x;
+        std::vector<double> alongX0;
+        std::vector<double> alongX1;
+        for (int i = 0; i < 30; ++i) {
+            x.appendRow({random.uniform(), random.uniform(), random.uniform()});
+            alongX0.push_back(std::sin(x(i, 0) * 5.0));
+            alongX1.push_back(std::sin(x(i, 1) * 5.0));
+        }
+        GaussianProcess gp;
+        gp.fit(x, alongX0, 3, 1);
+        QVERIFY(gp.hyperparameters().lengthScales[0] * 3 < gp.hyperparameters().lengthScales[1]);
+        GaussianProcess warmOnly = gp;
+        gp.fit(x, alongX1, 3, 2);
+        const auto& lengths = gp.hyperparameters().lengthScales;
+        QVERIFY2(
+            lengths[1] * 3 < lengths[0] && lengths[1] * 3 < lengths[2],
+            qPrintable(QStringLiteral("%1 %2 %3").arg(lengths[0]).arg(lengths[1]).arg(lengths[2])));
+        warmOnly.fit(x, alongX1, 0, 2);
+        std::vector<double> unused;
+        QVERIFY(
+            gp.objective(GaussianProcess::logParams(gp.hyperparameters()), &unused) <=
+            warmOnly.objective(GaussianProcess::logParams(warmOnly.hyperparameters()), &unused) +
+                1e-9);
+    }
+
+    void reusedMatricesStartClean() {
+        // The fit keeps its matrices between evaluations; a reused one must hold nothing of
+        // the previous, larger problem.
+        DenseMatrix m(4, 4, 7.0);
+        m.reset(2, 3);
+        QCOMPARE(m.rows(), 2);
+        QCOMPARE(m.cols(), 3);
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 3; ++c)
+                QCOMPARE(m(r, c), 0.0);
+        const DenseMatrix x5 = randomData(5, 2, 4).first;
+        const DenseMatrix x3 = randomData(3, 2, 5).first;
+        DenseMatrix lowerBig;
+        DenseMatrix lowerSmall;
+        std::vector<std::vector<double>> kBig(5, std::vector<double>(5));
+        std::vector<std::vector<double>> kSmall(3, std::vector<double>(3));
+        for (int i = 0; i < 5; ++i)
+            for (int j = 0; j < 5; ++j)
+                kBig[size_t(i)][size_t(j)] =
+                    matern(std::hypot((x5(i, 0) - x5(j, 0)) / 0.3, (x5(i, 1) - x5(j, 1)) / 0.4)) +
+                    (i == j ? 1e-2 : 0.0);
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                kSmall[size_t(i)][size_t(j)] =
+                    matern(std::hypot((x3(i, 0) - x3(j, 0)) / 0.3, (x3(i, 1) - x3(j, 1)) / 0.4)) +
+                    (i == j ? 1e-2 : 0.0);
+        QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kBig), lowerBig));
+        DenseMatrix reused = lowerBig; // a factor of the larger problem, overwritten
+        QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kSmall), reused));
+        QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kSmall), lowerSmall));
+        DenseMatrix inverse;
+        DenseMatrix scratch;
+        choleskyInverse(lowerBig, inverse, scratch);
+        choleskyInverse(reused, inverse, scratch);
+        const DenseMatrix fresh = choleskyInverse(lowerSmall);
+        const auto expected = invert(kSmall);
+        QCOMPARE(inverse.rows(), 3);
+        for (int i = 0; i < 3; ++i) {
+            for (int j = 0; j < 3; ++j) {
+                QCOMPARE(reused(i, j), lowerSmall(i, j));
+                QVERIFY(std::abs(inverse(i, j) - expected[size_t(i)][size_t(j)]) < 1e-9);
+                QCOMPARE(inverse(i, j), fresh(i, j));
+            }
+        }
     }
 
     void boxMinimizerHandlesCurvatureAndBounds() {
