@@ -398,22 +398,19 @@ private Q_SLOTS:
         for (int r = 0; r < 2; ++r)
             for (int c = 0; c < 3; ++c)
                 QCOMPARE(m(r, c), 0.0);
-        const DenseMatrix x5 = randomData(5, 2, 4).first;
-        const DenseMatrix x3 = randomData(3, 2, 5).first;
+        auto kernel = [](const DenseMatrix& x) { // Matern 5/2, lengths 0.3 and 0.4, noise 1e-2
+            std::vector<std::vector<double>> k(size_t(x.rows()), std::vector<double>(x.rows()));
+            for (int i = 0; i < x.rows(); ++i)
+                for (int j = 0; j < x.rows(); ++j)
+                    k[size_t(i)][size_t(j)] =
+                        matern(std::hypot((x(i, 0) - x(j, 0)) / 0.3, (x(i, 1) - x(j, 1)) / 0.4)) +
+                        (i == j ? 1e-2 : 0.0);
+            return k;
+        };
+        const auto kBig = kernel(randomData(5, 2, 4).first);
+        const auto kSmall = kernel(randomData(3, 2, 5).first);
         DenseMatrix lowerBig;
         DenseMatrix lowerSmall;
-        std::vector<std::vector<double>> kBig(5, std::vector<double>(5));
-        std::vector<std::vector<double>> kSmall(3, std::vector<double>(3));
-        for (int i = 0; i < 5; ++i)
-            for (int j = 0; j < 5; ++j)
-                kBig[size_t(i)][size_t(j)] =
-                    matern(std::hypot((x5(i, 0) - x5(j, 0)) / 0.3, (x5(i, 1) - x5(j, 1)) / 0.4)) +
-                    (i == j ? 1e-2 : 0.0);
-        for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j)
-                kSmall[size_t(i)][size_t(j)] =
-                    matern(std::hypot((x3(i, 0) - x3(j, 0)) / 0.3, (x3(i, 1) - x3(j, 1)) / 0.4)) +
-                    (i == j ? 1e-2 : 0.0);
         QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kBig), lowerBig));
         DenseMatrix reused = lowerBig; // a factor of the larger problem, overwritten
         QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kSmall), reused));
