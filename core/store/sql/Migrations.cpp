@@ -135,6 +135,17 @@ CREATE INDEX runs_sweep ON runs(sweep, trial);
         {6, R"sql(
 ALTER TABLE runs ADD COLUMN energy_source TEXT;
 )sql"},
+        // Telemetry and cost (issue 13): the environment a run ran in (JSON), the prices and
+        // power figures a workspace keeps for its cost accounting, and the GPU columns of a
+        // sample that NVML's energy counter and the CUDA allocator fill (NULL where absent).
+        {7, R"sql(
+ALTER TABLE runs ADD COLUMN environment TEXT;
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+ALTER TABLE system_samples ADD COLUMN gpu_energy_j REAL;
+ALTER TABLE system_samples ADD COLUMN cuda_allocated REAL;
+ALTER TABLE system_samples ADD COLUMN cuda_reserved REAL;
+ALTER TABLE system_samples ADD COLUMN cuda_peak_allocated REAL;
+)sql"},
     };
     return migrations;
 }
