@@ -126,7 +126,7 @@ void SystemPanel::updateStatus() {
     QString gpu;
     if (gpuSamples_ > 0) {
         auto value = [](const std::optional<double>& v, double scale, const char* unit) {
-            return v ? QString::number(*v * scale, 'f', 0) + QLatin1String(unit)
+            return v ? QString::number(*v * scale, 'f', 0) + QString::fromUtf8(unit)
                      : QStringLiteral("-");
         };
         gpu = tr(" Latest %1: memory %2, utilization %3, power %4, %5.")

@@ -88,10 +88,15 @@ private Q_SLOTS:
         gpu.utilPercent = 87;
         gpu.powerW = 250;
         panel.addSamples(5, {gpu});
-        const QString status = panel.statusLabel()->text();
-        QVERIFY2(status.contains(QStringLiteral("Latest cuda:0: memory 3000 MB, utilization 87 %, "
-                                                "power 250 W, -")),
-                 qPrintable(status));
+        QVERIFY2(panel.statusLabel()->text().contains(
+                     QStringLiteral("Latest cuda:0: memory 3000 MB, utilization 87 %, power 250 W, "
+                                    "-.")), // no temperature sensor: a dash, not a zero
+                 qPrintable(panel.statusLabel()->text()));
+        gpu.time = 2001;
+        gpu.temperatureC = 71;
+        panel.addSamples(5, {gpu});
+        QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("power 250 W, 71 °C.")),
+                 qPrintable(panel.statusLabel()->text()));
     }
 
     void systemTabFollowsATrainingRun() {
