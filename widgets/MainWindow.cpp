@@ -451,6 +451,8 @@ void MainWindow::showRun(qint64 runId) {
         if (runId > 0)
             history_->loadSystemSamples(runId, 0);
     }
+    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)))
+        systemPanel_->setRunFigures(*run);
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
@@ -477,6 +479,9 @@ void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
         const QSignalBlocker blocker(runsView_->selectionModel());
         runsView_->selectRow(row);
     }
+    // A run that just ended has its energy and cost now.
+    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(systemPanel_->runId())))
+        systemPanel_->setRunFigures(*run);
     updateActions(); // the selected run's status may have changed
 }
 

@@ -49,6 +49,10 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         return run.id;
     if (role == Qt::ForegroundRole && index.column() == Status)
         return QBrush(statusColor(run.status));
+    if (role == Qt::ToolTipRole && index.column() == Cost)
+        return run.energyJ ? tr("Energy %1 J (%2)")
+                                 .arg(QString::number(*run.energyJ, 'g', 4), run.energySource)
+                           : QVariant();
     if (role == Qt::ToolTipRole && !run.error.isEmpty())
         return run.error;
     if (role == Qt::TextAlignmentRole && index.column() != Name && index.column() != Status)
@@ -72,6 +76,9 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         return run.deviceHours ? QVariant(QString::number(*run.deviceHours * 3600.0, 'f', 1) +
                                           QStringLiteral(" s"))
                                : QVariant();
+    case Cost:
+        // Empty until the run ends, or when no price is set: never a made-up zero.
+        return run.cost ? QVariant(QString::number(*run.cost, 'g', 3)) : QVariant();
     case Count:
         break;
     }
@@ -96,6 +103,8 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Started (UTC)");
     case DeviceHours:
         return tr("Device time");
+    case Cost:
+        return tr("Cost");
     case Count:
         break;
     }

@@ -10,7 +10,7 @@ namespace trainlab {
 class RunsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Status, ValAccuracy, TestAccuracy, Started, DeviceHours, Count };
+    enum Column { Id, Name, Status, ValAccuracy, TestAccuracy, Started, DeviceHours, Cost, Count };
     static constexpr int RunIdRole = Qt::UserRole + 1;
 
     explicit RunsTableModel(QObject* parent = nullptr);

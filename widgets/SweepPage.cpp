@@ -183,7 +183,9 @@ QWidget* SweepPage::buildSettings() {
                             Qt::ToolTipRole);
     resource_ = new QComboBox;
     resource_->setObjectName(QStringLiteral("sweepResource"));
-    resource_->addItems({QStringLiteral("epoch"), QStringLiteral("step")});
+    resource_->addItems(
+        {QStringLiteral("epoch"), QStringLiteral("step"), QStringLiteral("energy_j")});
+    resource_->setItemData(2, tr("The trial's energy so far, in joules"), Qt::ToolTipRole);
     minResource_ = new ScientificSpinBox;
     minResource_->setObjectName(QStringLiteral("sweepMinResource"));
     minResource_->setRange(1e-9, 1e12);
@@ -222,8 +224,12 @@ void SweepPage::addObjectiveRow(const QString& metric, bool maximize) {
     metricBox->setEditable(true);
     metricBox->setInsertPolicy(QComboBox::NoInsert);
     metricBox->addItems(perEpochMetricSuggestions());
+    // A trial's own figures: against accuracy they make a Pareto front of quality and cost.
+    metricBox->addItems(
+        {QStringLiteral("energy_j"), QStringLiteral("device_hours"), QStringLiteral("cost")});
     metricBox->setCurrentText(metric);
-    metricBox->setToolTip(tr("A metric every trial logs (the value at its best epoch counts)"));
+    metricBox->setToolTip(tr("A metric every trial logs (the value at its best epoch counts), "
+                             "or what the trial used: energy_j, device_hours, cost"));
     auto* goal = new QComboBox;
     goal->addItems({QStringLiteral("maximize"), QStringLiteral("minimize")});
     goal->setCurrentIndex(maximize ? 0 : 1);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/SystemSample.h"
+#include "store/RunRecords.h"
 
 #include <QVector>
 #include <QWidget>
@@ -13,7 +14,9 @@ class MetricPlot;
 
 /// The selected run's system readings from system_samples: CPU % and resident memory over
 /// wall time, and what this machine could not record (GPU memory, utilization, power), said in
-/// words rather than drawn as empty plots. Samples arrive through HistoryReader.
+/// words rather than drawn as empty plots; above them, what the run used and cost (energy and
+/// its source, device time, cost) and where it ran. Samples arrive through HistoryReader, the
+/// run's row with the runs list.
 class SystemPanel : public QWidget {
     Q_OBJECT
 public:
@@ -24,12 +27,16 @@ public:
     qint64 runId() const { return runId_; }
     /// Adds readings of the shown run (others are ignored).
     void addSamples(qint64 runId, const QVector<SystemSample>& samples);
+    /// The shown run's stored row: its energy, device time, cost and environment (ignored for
+    /// another run).
+    void setRunFigures(const RunRecord& run);
     /// The newest reading's time, to ask the reader only for what is new.
     double lastTime() const { return lastTime_; }
 
     MetricPlot* cpuPlot() const { return cpu_; }
     MetricPlot* memoryPlot() const { return memory_; }
     QLabel* statusLabel() const { return status_; }
+    QLabel* summaryLabel() const { return summary_; }
 
 private:
     void updateStatus();
@@ -37,11 +44,14 @@ private:
     MetricPlot* cpu_;
     MetricPlot* memory_;
     QLabel* status_;
+    QLabel* summary_;
     qint64 runId_ = 0;
     double lastTime_ = 0;
     int samples_ = 0;
     bool sawGpu_ = false;
     bool sawPower_ = false;
+    int gpuSamples_ = 0;
+    SystemSample lastGpu_;
 };
 
 } // namespace trainlab

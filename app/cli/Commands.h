@@ -21,6 +21,7 @@ int modelCommand(const CliArgs& args);
 int sweepCommand(const CliArgs& args);
 int sweepsCommand(const CliArgs& args);
 int showSweepCommand(const CliArgs& args);
+int settingsCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

@@ -23,6 +23,22 @@ QString formatValue(const QJsonValue& value) {
     return value.isDouble() ? QString::number(value.toDouble(), 'g', 5) : QStringLiteral("-");
 }
 
+void printEnvironment(const QJsonObject& environment) {
+    if (environment.isEmpty())
+        return;
+    QStringList gpus;
+    for (const auto& gpu : environment.value(QStringLiteral("gpu_models")).toArray())
+        gpus << gpu.toString();
+    auto text = [&](const char* key) { return environment.value(QLatin1String(key)).toString(); };
+    out() << "  environment  LibTorch " << text("libtorch") << ", CUDA " << text("cuda")
+          << ", driver " << text("driver") << ", Qt " << text("qt") << ", world size "
+          << environment.value(QStringLiteral("world_size")).toInt() << "\n"
+          << "               CPU " << text("cpu_model") << " ("
+          << environment.value(QStringLiteral("cpu_cores")).toInt() << " cores), GPUs "
+          << (gpus.isEmpty() ? QStringLiteral("none") : gpus.join(QStringLiteral(", "))) << " ("
+          << text("nvml") << ")\n";
+}
+
 } // namespace
 
 QTextStream& standardOutput() {
@@ -132,7 +148,13 @@ int showCommand(const CliArgs& args) {
     if (const QString source = report.value(QStringLiteral("energy_source")).toString();
         !source.isEmpty())
         out() << " (" << source << ")";
-    out() << "\n";
+    out() << "\n  cost     "
+          << (report.value(QStringLiteral("cost")).isDouble()
+                  ? formatValue(report.value(QStringLiteral("cost")))
+                  : QStringLiteral("- (no price was set: trainlab-cli settings set "
+                                   "price_per_kwh VALUE)"))
+          << "\n";
+    printEnvironment(report.value(QStringLiteral("environment")).toObject());
     return kExitOk;
 }
 

@@ -60,6 +60,10 @@ void printSweepText(const QJsonObject& report) {
     for (auto it = importance.begin(); it != importance.end(); ++it)
         out << "importance " << it.key() << " " << QString::number(it.value().toDouble(), 'f', 3)
             << "\n";
+    out << "used: energy " << formatMetric(report.value(QStringLiteral("energy_j")))
+        << " J, device time "
+        << QString::number(report.value(QStringLiteral("device_hours")).toDouble() * 3600, 'f', 1)
+        << " s, cost " << formatMetric(report.value(QStringLiteral("cost"))) << "\n";
     out << "saved by early stopping: "
         << QString::number(report.value(QStringLiteral("saved_device_hours")).toDouble() * 3600,
                            'f', 1)
@@ -76,19 +80,23 @@ int sweepsCommand(const CliArgs& args) {
         return kExitOk;
     }
     QTextStream& out = standardOutput();
-    out << QStringLiteral("%1  %2  %3  %4  %5\n")
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n")
                .arg(QStringLiteral("id"), 4)
                .arg(QStringLiteral("status"), -11)
                .arg(QStringLiteral("strategy"), -9)
                .arg(QStringLiteral("trials"), 6)
+               .arg(QStringLiteral("energy_j"), 10)
+               .arg(QStringLiteral("cost"), 10)
                .arg(QStringLiteral("name"));
     for (const auto& value : list) {
         const QJsonObject s = value.toObject();
-        out << QStringLiteral("%1  %2  %3  %4  %5\n")
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n")
                    .arg(s.value(QStringLiteral("id")).toInteger(), 4)
                    .arg(s.value(QStringLiteral("status")).toString(), -11)
                    .arg(s.value(QStringLiteral("strategy")).toString(), -9)
                    .arg(s.value(QStringLiteral("trials")).toArray().size(), 6)
+                   .arg(formatMetric(s.value(QStringLiteral("energy_j"))), 10)
+                   .arg(formatMetric(s.value(QStringLiteral("cost"))), 10)
                    .arg(s.value(QStringLiteral("name")).toString());
     }
     return kExitOk;

@@ -30,6 +30,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("sweep"), sweepCommand},
         {QStringLiteral("sweeps"), sweepsCommand},
         {QStringLiteral("show-sweep"), showSweepCommand},
+        {QStringLiteral("settings"), settingsCommand},
     };
     int code = kExitOk;
     QString command;

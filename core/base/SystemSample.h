@@ -16,6 +16,10 @@ struct SystemSample {
     std::optional<double> utilPercent;
     std::optional<double> powerW;
     std::optional<double> temperatureC;
+    std::optional<double> gpuEnergyJ;         ///< the device's energy since the run began (NVML)
+    std::optional<double> cudaAllocatedBytes; ///< CUDA caching allocator: in use by tensors
+    std::optional<double> cudaReservedBytes;  ///< held from the driver, used or cached
+    std::optional<double> cudaPeakAllocatedBytes;
     std::optional<double> cpuPercent; ///< of one core: 200 is two cores busy
     std::optional<double> rssBytes;
 };

@@ -3,14 +3,15 @@
 #include "base/OutOfMemory.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
+#include "jobs/RunEnvironment.h"
+#include "jobs/RunTelemetry.h"
 #include "parallel/Devices.h"
 #include "spec/SpecJson.h"
 #include "store/ProcessToken.h"
 #include "store/StoreError.h"
 #include "store/StoreWriter.h"
 #include "store/WorkspaceReader.h"
-#include "telemetry/EnergyAccount.h"
-#include "telemetry/SystemSampler.h"
+#include "telemetry/NvmlLibrary.h"
 #include "train/DataParallelTrainer.h"
 #include "train/Trainer.h"
 #include "util/Clock.h"
@@ -132,6 +133,7 @@ private:
             job_.fail(failureKindOf(e), firstLineOf(e));
             return false;
         }
+        recordEnvironment();
         job_.update([&](JobInfo& info) {
             info.runId = place_.id;
             info.sweepId = job_.trial_.sweepId;
@@ -142,6 +144,21 @@ private:
         return true;
     }
 
+    /// The environment this session runs in, and what earlier sessions used (a resumed run's
+    /// energy series goes on from there). Neither is worth failing the run for.
+    void recordEnvironment() {
+        try {
+            store_.setRunEnvironment(place_.id,
+                                     runEnvironment(devicesText().split(QLatin1Char(',')),
+                                                    job_.worldSize_, *NvmlLibrary::shared()));
+            if (job_.request_.resumeRun > 0)
+                if (const auto stored = store_.findRun(place_.id))
+                    previousEnergyJ_ = stored->energyJ.value_or(0);
+        } catch (const std::exception& e) {
+            message(QStringLiteral("the run's environment was not stored: %1").arg(firstLineOf(e)));
+        }
+    }
+
     QString devicesText() const {
         if (job_.worldSize_ > 1)
             return resolveDevices(spec_.devices).join(QLatin1Char(','));
@@ -150,6 +167,7 @@ private:
     }
 
     RunStatus train() {
+        startTelemetry();
         const DatasetCache cache;
         const DatasetSplits data = buildDataset(spec_.dataset, spec_.training.seed, &cache);
         message(QStringLiteral("data: %1 train, %2 validation, %3 test%4")
@@ -160,7 +178,6 @@ private:
         if (data.normalization.enabled())
             store_.storeArtifact(place_.id, QStringLiteral("normalization"),
                                  normalizationToJson(data.normalization));
-        startSampler();
         TrainerOptions options;
         const DeviceGrant& grant = context_.grant();
         options.device = grant.gpus.isEmpty() ? QStringLiteral("cpu") : grant.gpus.first();
@@ -186,18 +203,24 @@ private:
         return outcome.status;
     }
 
-    // CPU and memory once a second while the run trains. A failing workspace is the writer's
-    // business (the run fails at its next check); the sampler only stops writing.
-    void startSampler() {
-        sampler_ = std::make_unique<SystemSampler>(place_.id, [this](const SystemSample& s) {
-            if (!store_.writeFailure().isEmpty())
-                return;
-            try {
-                store_.appendSystemSample(s);
-            } catch (const std::exception&) {
-                // Recorded as the store's write failure; the trainer stops on it.
-            }
-        });
+    // Samples once a second (CPU, memory, GPUs) and energy from here to the run's end.
+    void startTelemetry() {
+        RunTelemetry::Options options;
+        options.run = place_.id;
+        options.gpus = context_.grant().gpus;
+        options.intervalMs = job_.request_.telemetryIntervalMs;
+        options.previousEnergyJ = previousEnergyJ_;
+        telemetry_ = std::make_unique<RunTelemetry>(store_, options);
+    }
+
+    /// What the trial's pruner counts at `point`: its step, epoch, or energy so far.
+    double resourceUsed(const MetricPoint& point) const {
+        const QString& resource = job_.trial_.resource;
+        if (resource == QLatin1String("step"))
+            return double(point.step);
+        if (resource == QLatin1String("energy_j") && telemetry_)
+            return telemetry_->runEnergyJ();
+        return point.epoch;
     }
 
     TrainerCallbacks callbacks() {
@@ -207,8 +230,9 @@ private:
             store_.appendMetric(point);
             context_.metric(point);
             progress(point);
-            if (job_.trial_.shouldPrune && job_.trial_.shouldPrune(point)) {
+            if (job_.trial_.shouldPrune && job_.trial_.shouldPrune(point, resourceUsed(point))) {
                 pruned_ = true;
+                // An energy budget's saving is judged by the epochs the trial did not train.
                 lastResource_ =
                     job_.trial_.resource == QLatin1String("step") ? double(step) : epoch;
                 job_.control().cancel.store(true);
@@ -218,6 +242,16 @@ private:
                 if (!store_.writeFailure().isEmpty())
                     throw StoreError(store_.writeFailure()); // stop now, not at the end
             }
+        };
+        // The energy used so far, once per log window: curves can be drawn against energy.
+        callbacks.windowLogged = [this](int64_t step, double epoch) {
+            if (!telemetry_)
+                return;
+            const double energyJ = telemetry_->runEnergyJ();
+            const MetricPoint point{
+                place_.id, step, epoch, QStringLiteral("energy_j"), energyJ, unixSecondsNow()};
+            store_.appendMetric(point);
+            context_.metric(point);
         };
         callbacks.message = [this](const QString& line) { message(line); };
         callbacks.artifact = [this](const QString& kind, const QJsonObject& payload) {
@@ -268,18 +302,20 @@ private:
         }
         if (failure != FailureKind::None)
             status = RunStatus::Failed;
-        const double cpuSeconds = sampler_ ? sampler_->cpuSecondsSinceStart() : 0;
-        sampler_.reset(); // no sample after the run's end
         RunEnd end;
         end.run = place_.id;
         end.status = status;
         end.error = error;
-        const EnergyFigure energy = energy_.figure(cpuSeconds);
-        end.energyJ = energy.joules;
-        end.energySource = energy.source;
         const DeviceGrant& grant = context_.grant();
         end.deviceHours =
             secondsSince(started_) / 3600.0 * double(std::max<qsizetype>(1, grant.gpus.size()));
+        if (telemetry_) { // absent when its settings were refused: no figure rather than a guess
+            telemetry_->stopSampling(); // no sample after the run's end
+            const EnergyFigure energy = telemetry_->sessionEnergy();
+            end.energyJ = energy.joules;
+            end.energySource = energy.source;
+            end.cost = telemetry_->costs().cost(energy.joules, *end.deviceHours);
+        }
         if (status == RunStatus::Pruned)
             end.savedDeviceHours = savedDeviceHours(*end.deviceHours);
         try {
@@ -338,8 +374,8 @@ private:
     StoreWriter& store_;
     RunPlace place_;
     Clock::time_point started_ = Clock::now();
-    EnergyAccount energy_;
-    std::unique_ptr<SystemSampler> sampler_;
+    std::unique_ptr<RunTelemetry> telemetry_;
+    double previousEnergyJ_ = 0;
     bool pruned_ = false;
     bool paused_ = false; ///< held at a checkpoint, stored as paused
     double lastResource_ = 0;

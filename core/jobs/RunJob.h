@@ -15,15 +15,19 @@ struct RunRequest {
     ExperimentSpec spec;
     QJsonObject params;
     qint64 resumeRun = 0; ///< > 0: continue this stored run (from its last checkpoint, if any)
+    /// How often system samples are taken while it trains; 0 takes none (benchmarks compare
+    /// the two). Its energy, device hours and cost are accounted either way.
+    int telemetryIntervalMs = 1000;
 };
 
 /// How a sweep takes part in one of its trials.
 struct TrialHooks {
     qint64 sweepId = 0;
     int trial = 0;
-    /// Every metric the trial logs, on the trial's thread; true stops it as `pruned`.
-    std::function<bool(const MetricPoint& point)> shouldPrune;
-    /// What the pruner counts ("epoch" or "step"), for the compute a pruned trial saved.
+    /// Every metric the trial logs, on the trial's thread, with the trial's use of `resource`
+    /// so far (its epoch, step, or energy in joules); true stops it as `pruned`.
+    std::function<bool(const MetricPoint& point, double resourceUsed)> shouldPrune;
+    /// What the pruner counts: "epoch", "step" or "energy_j".
     QString resource = QStringLiteral("epoch");
 };
 

@@ -10,6 +10,7 @@
 #include "store/WorkspaceReader.h"
 #include "sweep/SweepStrategy.h"
 #include "sweep/TrialPruner.h"
+#include "telemetry/CostSettings.h"
 #include "util/Json.h"
 
 #include <map>
@@ -44,7 +45,7 @@ public:
                              !sweep_.objectives.isEmpty() && sweep_.objectives.first().maximize)) {}
 
     void run() {
-        if (!openSweep())
+        if (!costObjectiveIsPriced() || !openSweep())
             return;
         try {
             strategy_ = makeStrategy(sweep_.strategy, sweep_.space, uint64_t(sweep_.seed),
@@ -73,6 +74,28 @@ public:
     }
 
 private:
+    /// A cost objective with no price set would read every trial as failed: refused up front,
+    /// naming the setting to set. (A command's trials report their own metrics instead.)
+    bool costObjectiveIsPriced() {
+        for (qsizetype i = 0; i < sweep_.objectives.size() && !sweep_.external(); ++i) {
+            if (sweep_.objectives[i].metric != QLatin1String("cost"))
+                continue;
+            try {
+                if (CostSettings::resolve(store_.settings()).priced())
+                    return true;
+                job_.fail(FailureKind::BadInput,
+                          QStringLiteral("sweep.objective[%1]: cost needs a price, and none is set "
+                                         "(trainlab-cli settings set price_per_kwh VALUE, or "
+                                         "price_per_device_hour)")
+                              .arg(i));
+            } catch (const std::exception& e) {
+                job_.fail(failureKindOf(e), firstLineOf(e));
+            }
+            return false;
+        }
+        return true;
+    }
+
     /// Creates the sweep's row, or reopens the stored one and sorts its trials into those
     /// done (the strategy learns from them) and those to continue on their own rows.
     bool openSweep() {
@@ -176,7 +199,9 @@ private:
                                                           sweep_.timeoutS, point, trialName(trial),
                                                           hooks, run, threadsPerTrial());
             } else {
-                hooks.shouldPrune = [this, trial](const MetricPoint& p) { return prune(trial, p); };
+                hooks.shouldPrune = [this, trial](const MetricPoint& p, double resourceUsed) {
+                    return prune(trial, p, resourceUsed);
+                };
                 RunRequest request;
                 if (run > 0) {
                     const auto stored = store_.findRun(run);
@@ -217,14 +242,12 @@ private:
         updateProgress();
     }
 
-    bool prune(int trial, const MetricPoint& point) {
+    bool prune(int trial, const MetricPoint& point, double resourceUsed) {
         if (!pruner_ || sweep_.objectives.isEmpty() ||
             point.name != sweep_.objectives.first().metric)
             return false;
-        const double resource =
-            sweep_.earlyStop.resource == QLatin1String("step") ? double(point.step) : point.epoch;
         std::lock_guard lock(prunerMutex_); // trials report from their own threads
-        return pruner_->report(trial, resource, point.value);
+        return pruner_->report(trial, resourceUsed, point.value);
     }
 
     // A point whose spec does not validate is a failed trial carrying the message.
@@ -266,7 +289,7 @@ private:
         case RunStatus::Completed:
         case RunStatus::Pruned:
             try {
-                objective = objectiveFrom(store_.finalMetrics(info.runId));
+                objective = objectiveFrom(trialResults(info.runId));
             } catch (const std::exception& e) {
                 if (environmentError_.isEmpty())
                     environmentError_ = firstLineOf(e);
@@ -393,6 +416,14 @@ private:
                     .arg(sweepId_)
                     .arg(runStatusName(status),
                          error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+    }
+
+    /// A trial's last metrics and its own energy, device hours and cost: what objectives read.
+    QMap<QString, double> trialResults(qint64 run) {
+        QMap<QString, double> metrics = store_.finalMetrics(run);
+        if (const auto record = store_.findRun(run))
+            metrics = withRunFigures(metrics, *record);
+        return metrics;
     }
 
     std::optional<double> objectiveFrom(const QMap<QString, double>& metrics) const {

@@ -34,7 +34,24 @@ struct RunRecord {
     QString checkpointDir; ///< inside the workspace's own folder
     qint64 sweep = 0;      ///< 0: not a trial
     int trial = 0;
+    /// Where its latest session ran: LibTorch, CUDA and driver versions, CPU and GPU models,
+    /// world size, Qt (see jobs/RunEnvironment.h); empty for runs from before it was kept.
+    QJsonObject environment;
 };
+
+/// `metrics` (a run's last value of each metric) with the run's own cost figures added under
+/// the names a sweep objective uses for them: energy_j, device_hours and cost. The run's
+/// energy_j replaces the last point of its logged energy_j series, which stops at the last
+/// log window; the run's figure is the whole run.
+inline QMap<QString, double> withRunFigures(QMap<QString, double> metrics, const RunRecord& run) {
+    if (run.energyJ)
+        metrics.insert(QStringLiteral("energy_j"), *run.energyJ);
+    if (run.deviceHours)
+        metrics.insert(QStringLiteral("device_hours"), *run.deviceHours);
+    if (run.cost)
+        metrics.insert(QStringLiteral("cost"), *run.cost);
+    return metrics;
+}
 
 /// Per-metric values for `show`: the last logged value and the best one.
 struct RunMetricSummary {

@@ -2,6 +2,7 @@
 
 #include "store/sql/Database.h"
 #include "store/sql/RunQueries.h"
+#include "store/sql/SettingsQueries.h"
 #include "store/sql/SweepQueries.h"
 
 #include <QDebug>
@@ -106,8 +107,12 @@ void StoreWriter::appendMetric(const MetricPoint& point) {
     wake_.notify_one();
 }
 
-void StoreWriter::appendSystemSample(const SystemSample& sample) {
-    call([&](Database& db) { runs::appendSystemSamples(db, {sample}); });
+void StoreWriter::appendSystemSamples(const QVector<SystemSample>& samples) {
+    call([&](Database& db) { runs::appendSystemSamples(db, samples); });
+}
+
+void StoreWriter::setRunEnvironment(qint64 run, const QJsonObject& environment) {
+    call([&](Database& db) { runs::setEnvironment(db, run, environment); });
 }
 
 void StoreWriter::appendMetrics(const QVector<MetricPoint>& points) {
@@ -146,6 +151,20 @@ std::optional<SweepRecord> StoreWriter::findSweep(qint64 sweep) {
 
 std::vector<TrialRecord> StoreWriter::sweepTrials(qint64 sweep) {
     return call([&](Database& db) { return sweeps::trials(db, sweep); });
+}
+
+// ---- settings --------------------------------------------------------------------------------
+
+QMap<QString, QString> StoreWriter::settings() {
+    return call([&](Database& db) { return settings::all(db); });
+}
+
+void StoreWriter::setSetting(const QString& key, const QString& value) {
+    call([&](Database& db) { settings::set(db, key, value); });
+}
+
+bool StoreWriter::unsetSetting(const QString& key) {
+    return call([&](Database& db) { return settings::unset(db, key); });
 }
 
 // ---- the writer thread -----------------------------------------------------------------------

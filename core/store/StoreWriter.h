@@ -59,8 +59,12 @@ public:
     void storeArtifact(qint64 run, const QString& kind, const QJsonObject& payload);
     void appendMetric(const MetricPoint& point);
     void appendMetrics(const QVector<MetricPoint>& points);
-    /// One telemetry reading (system_samples), written at once: they come once a second.
-    void appendSystemSample(const SystemSample& sample);
+    /// One round of telemetry readings (system_samples: the CPU's and each GPU's), written at
+    /// once: they come once a second.
+    void appendSystemSamples(const QVector<SystemSample>& samples);
+    void appendSystemSample(const SystemSample& sample) { appendSystemSamples({sample}); }
+    /// The environment the run's current session runs in (RunRecord::environment).
+    void setRunEnvironment(qint64 run, const QJsonObject& environment);
     /// The last value of every metric of a run (after the rows pending before this call).
     QMap<QString, double> finalMetrics(qint64 run);
     std::optional<RunRecord> findRun(qint64 run);
@@ -77,6 +81,12 @@ public:
     std::optional<SweepRecord> findSweep(qint64 sweep);
     /// Trials in trial order, one row per trial number.
     std::vector<TrialRecord> sweepTrials(qint64 sweep);
+
+    // ---- workspace settings (text by key; telemetry/CostSettings says what they mean)
+    QMap<QString, QString> settings();
+    void setSetting(const QString& key, const QString& value);
+    /// False when `key` was not set.
+    bool unsetSetting(const QString& key);
 
     /// Waits until everything submitted so far is committed.
     void flush();

@@ -5,6 +5,7 @@
 #include "store/sql/Database.h"
 #include "store/sql/Reports.h"
 #include "store/sql/RunQueries.h"
+#include "store/sql/SettingsQueries.h"
 #include "store/sql/SweepQueries.h"
 
 namespace trainlab {
@@ -100,6 +101,10 @@ std::vector<TrialRecord> WorkspaceReader::trials(qint64 sweep) {
 
 QJsonObject WorkspaceReader::sweepReport(const SweepRecord& sweep) {
     return reports::sweep(db(), sweep);
+}
+
+QMap<QString, QString> WorkspaceReader::settings() {
+    return settings::all(db());
 }
 
 void prepareWorkspace(const QString& path) {

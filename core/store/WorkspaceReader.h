@@ -57,6 +57,9 @@ public:
     /// The `show-sweep SWEEP --json` document of DESIGN.md (plus "saved_device_hours").
     QJsonObject sweepReport(const SweepRecord& sweep);
 
+    /// The workspace's stored settings (text by key; see telemetry/CostSettings).
+    QMap<QString, QString> settings();
+
 private:
     Database& db();
 

@@ -65,7 +65,7 @@ SweepSpec readSweepSpec(const QJsonObject& sweep, QStringList& errors) {
         e.string(QStringLiteral("type"), spec.earlyStop.type,
                  {QStringLiteral("none"), QStringLiteral("asha"), QStringLiteral("median")});
         e.string(QStringLiteral("resource"), spec.earlyStop.resource,
-                 {QStringLiteral("epoch"), QStringLiteral("step")});
+                 {QStringLiteral("epoch"), QStringLiteral("step"), QStringLiteral("energy_j")});
         e.number(QStringLiteral("min"), spec.earlyStop.min, {0, inf, true});
         e.number(QStringLiteral("reduction"), spec.earlyStop.reduction, {2, inf});
         e.finish();

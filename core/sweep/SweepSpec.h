@@ -9,13 +9,15 @@
 namespace trainlab {
 
 struct SweepObjective {
+    /// A logged metric, or one of a run's own figures: energy_j, device_hours, cost.
     QString metric;
     bool maximize = false;
 };
 
 struct EarlyStopSpec {
-    QString type = QStringLiteral("none");      ///< none | asha | median
-    QString resource = QStringLiteral("epoch"); ///< epoch | step
+    QString type = QStringLiteral("none"); ///< none | asha | median
+    /// epoch | step | energy_j (the trial's energy so far: `min` is then in joules)
+    QString resource = QStringLiteral("epoch");
     double min = 1;
     double reduction = 3;
 };

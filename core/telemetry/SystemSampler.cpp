@@ -1,5 +1,6 @@
 #include "telemetry/SystemSampler.h"
 
+#include "telemetry/GpuTelemetry.h"
 #include "telemetry/ProcessUsage.h"
 
 #include <QDateTime>
@@ -7,11 +8,12 @@
 namespace trainlab {
 
 SystemSampler::SystemSampler(qint64 run, Record record, std::chrono::milliseconds interval,
-                             QString procSelf)
+                             QString procSelf, std::shared_ptr<GpuTelemetry> gpus)
     : run_(run)
     , record_(std::move(record))
     , interval_(interval)
-    , procSelf_(std::move(procSelf)) {
+    , procSelf_(std::move(procSelf))
+    , gpus_(std::move(gpus)) {
     sampleNow();
     thread_ = std::thread([this] { loop(); });
 }
@@ -56,8 +58,13 @@ void SystemSampler::sampleNow() {
             lastTime_ = now;
         }
     }
+    QVector<SystemSample> samples;
     if (usage)
-        record_(sample); // a machine without /proc records nothing rather than zeros
+        samples.append(sample); // a machine without /proc records no CPU row rather than zeros
+    if (gpus_)
+        samples += gpus_->sample(run_, sample.time);
+    if (!samples.isEmpty())
+        record_(samples);
 }
 
 double SystemSampler::cpuSecondsSinceStart() const {

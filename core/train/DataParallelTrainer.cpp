@@ -183,6 +183,7 @@ TrainOutcome DataParallelTrainer::run() {
             callbacks.checkpoint = callbacks_.checkpoint;
             callbacks.planned = callbacks_.planned;
             callbacks.pauseChanged = callbacks_.pauseChanged;
+            callbacks.windowLogged = callbacks_.windowLogged;
         }
         try {
             outcomes[size_t(rank)] =

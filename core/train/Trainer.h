@@ -18,6 +18,9 @@ class LossFunction;
 struct TrainerCallbacks {
     /// A scalar metric at an optimizer step (epoch is fractional).
     std::function<void(int64_t step, double epoch, const QString& name, double value)> metric;
+    /// A log window's metrics were logged (every `log_every_steps` and at each epoch's end):
+    /// the moment to log what is measured outside the trainer (the energy series).
+    std::function<void(int64_t step, double epoch)> windowLogged;
     /// A human-readable progress line.
     std::function<void(const QString& line)> message;
     /// A structured result (confusion_matrix, roc, classification_report).

@@ -399,6 +399,8 @@ void TrainingRun::logWindow(int epoch, double fractionalEpoch) {
         log("data_wait_fraction", window_.waitSeconds / seconds);
     }
     window_ = Window();
+    if (callbacks_.windowLogged)
+        callbacks_.windowLogged(step_, fractionalEpoch);
 }
 
 bool TrainingRun::endEpoch(int epoch) {

@@ -51,6 +51,20 @@ private Q_SLOTS:
                  QStringLiteral("2026-11-22 10:00:00"));
         QCOMPARE(model.index(0, RunsTableModel::DeviceHours).data().toString(),
                  QStringLiteral("0.5 s"));
+        // No price set: the cost is empty, not a zero.
+        QCOMPARE(model.index(0, RunsTableModel::Cost).data(), QVariant());
+        QCOMPARE(model.headerData(RunsTableModel::Cost, Qt::Horizontal).toString(),
+                 QStringLiteral("Cost"));
+        RunListEntry priced = entry(8, RunStatus::Completed, 0.9);
+        priced.run.cost = 0.0001234;
+        priced.run.energyJ = 1480;
+        priced.run.energySource = QStringLiteral("rapl");
+        model.setRuns({priced, entry(7, RunStatus::Failed, 0.8125)});
+        QCOMPARE(model.index(0, RunsTableModel::Cost).data().toString(),
+                 QStringLiteral("0.000123"));
+        QCOMPARE(model.index(0, RunsTableModel::Cost).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Energy 1480 J (rapl)"));
+        model.setRuns({entry(7, RunStatus::Failed, 0.8125)});
         QCOMPARE(model.runIdAt(0), 7);
         QCOMPARE(model.rowOf(7), 0);
         QCOMPARE(model.rowOf(8), -1);

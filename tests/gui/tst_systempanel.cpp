@@ -9,6 +9,7 @@
 
 #include "store/WorkspaceReader.h"
 
+#include <QJsonObject>
 #include <QLabel>
 #include <QSettings>
 #include <QTabBar>
@@ -51,6 +52,53 @@ private Q_SLOTS:
         QCOMPARE(panel.cpuPlot()->pointCount(QStringLiteral("cpu_percent")), 1);
     }
 
+    void summarySaysWhatTheRunUsedAndCost() {
+        SystemPanel panel;
+        panel.showRun(5);
+        RunRecord run;
+        run.id = 5;
+        run.energyJ = 1234;
+        run.energySource = QStringLiteral("estimate: 123.4 CPU s x 10 W per busy core");
+        run.deviceHours = 0.01;
+        run.environment = QJsonObject{{QStringLiteral("cpu_model"), QStringLiteral("Test CPU")},
+                                      {QStringLiteral("libtorch"), QStringLiteral("1.13.1")},
+                                      {QStringLiteral("cuda"), QStringLiteral("none")},
+                                      {QStringLiteral("driver"), QStringLiteral("none")},
+                                      {QStringLiteral("world_size"), 1}};
+        panel.setRunFigures(run);
+        const QString text = panel.summaryLabel()->text();
+        QVERIFY2(text.contains(QStringLiteral("Energy 1234 J (estimate: 123.4 CPU s")),
+                 qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("device time 36.0 s")));
+        QVERIFY(text.contains(QStringLiteral("no price was set"))); // no cost: said, not zero
+        QVERIFY(text.contains(QStringLiteral("Ran on Test CPU with LibTorch 1.13.1, CUDA none")));
+        run.cost = 0.25;
+        panel.setRunFigures(run);
+        QVERIFY(panel.summaryLabel()->text().contains(QStringLiteral("cost 0.25")));
+        run.id = 6; // another run's row: ignored
+        run.cost = 9;
+        panel.setRunFigures(run);
+        QVERIFY(panel.summaryLabel()->text().contains(QStringLiteral("cost 0.25")));
+        // GPU readings, where a run has them, are named with their latest values.
+        SystemSample gpu;
+        gpu.run = 5;
+        gpu.device = QStringLiteral("cuda:0");
+        gpu.time = 2000;
+        gpu.gpuMemUsedBytes = 3e9;
+        gpu.utilPercent = 87;
+        gpu.powerW = 250;
+        panel.addSamples(5, {gpu});
+        QVERIFY2(panel.statusLabel()->text().contains(
+                     QStringLiteral("Latest cuda:0: memory 3000 MB, utilization 87 %, power 250 W, "
+                                    "-.")), // no temperature sensor: a dash, not a zero
+                 qPrintable(panel.statusLabel()->text()));
+        gpu.time = 2001;
+        gpu.temperatureC = 71;
+        panel.addSamples(5, {gpu});
+        QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("power 250 W, 71 °C.")),
+                 qPrintable(panel.statusLabel()->text()));
+    }
+
     void systemTabFollowsATrainingRun() {
         MainWindow window(db_);
         window.show();
@@ -80,6 +128,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             window.runsModel()->index(0, RunsTableModel::Status).data().toString() !=
                 QStringLiteral("running"),
+            30000);
+        // Once it ended, the panel says what it used (the runs list brings the stored figures).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.systemPanel()->summaryLabel()->text().contains(QStringLiteral("Energy ")) &&
+                !window.systemPanel()->summaryLabel()->text().contains(
+                    QStringLiteral("not recorded yet")),
             30000);
         // What the panel drew is what the workspace holds.
         WorkspaceReader reader(db_);

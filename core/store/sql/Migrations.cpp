@@ -152,6 +152,17 @@ UPDATE run_summaries SET last_value = (
     SELECT value FROM metrics m WHERE m.run = run_summaries.run AND m.name = run_summaries.name
         AND m.step = run_summaries.last_step ORDER BY m.rowid DESC LIMIT 1);
 )sql"},
+        // Telemetry and cost (issue 13): the environment a run ran in (JSON), the prices and
+        // power figures a workspace keeps for its cost accounting, and the GPU columns of a
+        // sample that NVML's energy counter and the CUDA allocator fill (NULL where absent).
+        {8, R"sql(
+ALTER TABLE runs ADD COLUMN environment TEXT;
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+ALTER TABLE system_samples ADD COLUMN gpu_energy_j REAL;
+ALTER TABLE system_samples ADD COLUMN cuda_allocated REAL;
+ALTER TABLE system_samples ADD COLUMN cuda_reserved REAL;
+ALTER TABLE system_samples ADD COLUMN cuda_peak_allocated REAL;
+)sql"},
     };
     return migrations;
 }

@@ -40,12 +40,14 @@ QJsonObject run(Database& db, const RunRecord& run) {
         {QStringLiteral("best"), toJsonObject(metrics.best)},
         {QStringLiteral("energy_j"), optionalJson(run.energyJ)},
         {QStringLiteral("energy_source"), textOrNull(run.energySource)},
-        {QStringLiteral("system_samples"), qint64(runs::systemSamples(db, run.id, 0).size())},
+        {QStringLiteral("system_samples"), runs::systemSampleCount(db, run.id)},
         {QStringLiteral("device_hours"), optionalJson(run.deviceHours)},
         {QStringLiteral("cost"), optionalJson(run.cost)},
         {QStringLiteral("devices"), run.devices},
         {QStringLiteral("started"), textOrNull(run.started)},
         {QStringLiteral("ended"), textOrNull(run.ended)},
+        {QStringLiteral("environment"),
+         run.environment.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.environment)},
     };
     if (run.sweep > 0) {
         report.insert(QStringLiteral("sweep"), run.sweep);
@@ -72,12 +74,16 @@ QJsonObject sweep(Database& db, const SweepRecord& sweep) {
     std::vector<std::vector<double>> rows;
     std::vector<int> rowTrials;
     for (const TrialRecord& t : all) {
-        trialList.append(QJsonObject{{QStringLiteral("trial"), t.trial},
-                                     {QStringLiteral("run"), t.run.id},
-                                     {QStringLiteral("status"), runStatusName(t.run.status)},
-                                     {QStringLiteral("params"), t.run.params},
-                                     {QStringLiteral("metrics"), toJsonObject(t.metrics)},
-                                     {QStringLiteral("error"), textOrNull(t.run.error)}});
+        trialList.append(
+            QJsonObject{{QStringLiteral("trial"), t.trial},
+                        {QStringLiteral("run"), t.run.id},
+                        {QStringLiteral("status"), runStatusName(t.run.status)},
+                        {QStringLiteral("params"), t.run.params},
+                        {QStringLiteral("metrics"), toJsonObject(t.metrics)},
+                        {QStringLiteral("energy_j"), optionalJson(t.run.energyJ)},
+                        {QStringLiteral("device_hours"), optionalJson(t.run.deviceHours)},
+                        {QStringLiteral("cost"), optionalJson(t.run.cost)},
+                        {QStringLiteral("error"), textOrNull(t.run.error)}});
         saved += t.savedDeviceHours.value_or(0);
         if (t.run.status != RunStatus::Completed || !t.metrics.contains(first))
             continue;
@@ -104,6 +110,7 @@ QJsonObject sweep(Database& db, const SweepRecord& sweep) {
         bestJson = QJsonObject{{QStringLiteral("trial"), best->trial},
                                {QStringLiteral("params"), best->run.params},
                                {QStringLiteral("metrics"), toJsonObject(best->metrics)}};
+    const sweeps::SweepTotals totals = sweeps::totals(db, sweep.id);
     return {{QStringLiteral("id"), sweep.id},
             {QStringLiteral("name"), sweep.name},
             {QStringLiteral("status"), runStatusName(sweep.status)},
@@ -114,6 +121,9 @@ QJsonObject sweep(Database& db, const SweepRecord& sweep) {
             {QStringLiteral("pareto"), pareto},
             {QStringLiteral("importance"), sweep.importance},
             {QStringLiteral("saved_device_hours"), saved},
+            {QStringLiteral("energy_j"), optionalJson(totals.energyJ)},
+            {QStringLiteral("device_hours"), optionalJson(totals.deviceHours)},
+            {QStringLiteral("cost"), optionalJson(totals.cost)},
             {QStringLiteral("error"), textOrNull(sweep.error)}};
 }
 

@@ -24,7 +24,7 @@ constexpr const char* kRunColumns =
     "SELECT id, coalesce(experiment, 0), name, status, params, spec, devices, created, "
     "coalesce(started, ''), coalesce(ended, ''), coalesce(error, ''), energy_j, device_hours, "
     "cost, coalesce(checkpoint_dir, ''), coalesce(owner, ''), coalesce(sweep, 0), "
-    "coalesce(trial, 0), coalesce(energy_source, '') FROM runs ";
+    "coalesce(trial, 0), coalesce(energy_source, ''), coalesce(environment, '{}') FROM runs ";
 
 RunRecord readRun(const Statement& s) {
     RunRecord r;
@@ -47,6 +47,7 @@ RunRecord readRun(const Statement& s) {
     r.sweep = s.int64(16);
     r.trial = int(s.int64(17));
     r.energySource = s.text(18);
+    r.environment = parseJsonObject(s.text(19));
     return r;
 }
 
@@ -156,10 +157,16 @@ void finish(Database& db, const RunEnd& end) {
         .run();
 }
 
+void setEnvironment(Database& db, qint64 run, const QJsonObject& environment) {
+    Statement update(db, "UPDATE runs SET environment = ? WHERE id = ?");
+    update.bind(1, compactJson(environment)).bind(2, run).run();
+}
+
 void appendSystemSamples(Database& db, const QVector<SystemSample>& samples) {
     Statement insert(db, "INSERT INTO system_samples(run, device, time, gpu_mem_used, "
-                         "gpu_mem_total, util, power_w, temperature_c, cpu_percent, rss_bytes) "
-                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "gpu_mem_total, util, power_w, temperature_c, cpu_percent, rss_bytes, "
+                         "gpu_energy_j, cuda_allocated, cuda_reserved, cuda_peak_allocated) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const SystemSample& s : samples) {
         insert.bind(1, s.run)
             .bind(2, s.device)
@@ -171,13 +178,18 @@ void appendSystemSamples(Database& db, const QVector<SystemSample>& samples) {
             .bind(8, optionalReal(s.temperatureC))
             .bind(9, optionalReal(s.cpuPercent))
             .bind(10, optionalReal(s.rssBytes))
+            .bind(11, optionalReal(s.gpuEnergyJ))
+            .bind(12, optionalReal(s.cudaAllocatedBytes))
+            .bind(13, optionalReal(s.cudaReservedBytes))
+            .bind(14, optionalReal(s.cudaPeakAllocatedBytes))
             .run();
     }
 }
 
 QVector<SystemSample> systemSamples(Database& db, qint64 run, double afterTime) {
     Statement select(db, "SELECT device, time, gpu_mem_used, gpu_mem_total, util, power_w, "
-                         "temperature_c, cpu_percent, rss_bytes FROM system_samples "
+                         "temperature_c, cpu_percent, rss_bytes, gpu_energy_j, cuda_allocated, "
+                         "cuda_reserved, cuda_peak_allocated FROM system_samples "
                          "WHERE run = ? AND time > ? ORDER BY time");
     select.bind(1, run).bind(2, afterTime);
     QVector<SystemSample> samples;
@@ -193,9 +205,19 @@ QVector<SystemSample> systemSamples(Database& db, qint64 run, double afterTime) 
         s.temperatureC = readOptional(select, 6);
         s.cpuPercent = readOptional(select, 7);
         s.rssBytes = readOptional(select, 8);
+        s.gpuEnergyJ = readOptional(select, 9);
+        s.cudaAllocatedBytes = readOptional(select, 10);
+        s.cudaReservedBytes = readOptional(select, 11);
+        s.cudaPeakAllocatedBytes = readOptional(select, 12);
         samples.append(s);
     }
     return samples;
+}
+
+qint64 systemSampleCount(Database& db, qint64 run) {
+    Statement count(db, "SELECT count(*) FROM system_samples WHERE run = ?");
+    count.bind(1, run);
+    return count.step() ? count.int64(0) : 0;
 }
 
 void recordCheckpoint(Database& db, const CheckpointRecord& c) {

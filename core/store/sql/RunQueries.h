@@ -28,9 +28,12 @@ void markRunning(Database& db, qint64 run, const QString& devices);
 void setStatus(Database& db, qint64 run, RunStatus status);
 /// Sets a final state with its error text, and adds this session's cost figures.
 void finish(Database& db, const RunEnd& end);
+/// The environment the run's latest session ran in (RunRecord::environment).
+void setEnvironment(Database& db, qint64 run, const QJsonObject& environment);
 void appendSystemSamples(Database& db, const QVector<SystemSample>& samples);
 /// A run's samples after `afterTime` (Unix seconds), oldest first.
 QVector<SystemSample> systemSamples(Database& db, qint64 run, double afterTime);
+qint64 systemSampleCount(Database& db, qint64 run);
 /// Keeps one row per kind (best, last): the newest replaces the older.
 void recordCheckpoint(Database& db, const CheckpointRecord& checkpoint);
 void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload);

@@ -91,10 +91,27 @@ std::vector<TrialRecord> trials(Database& db, qint64 sweep) {
             t.savedDeviceHours = select.real(2);
         if (auto run = runs::find(db, select.int64(0)))
             t.run = *run;
-        t.metrics = runs::metricSummary(db, t.run.id).final;
+        t.metrics = withRunFigures(runs::metricSummary(db, t.run.id).final, t.run);
         result.push_back(t);
     }
     return result;
+}
+
+SweepTotals totals(Database& db, qint64 sweep) {
+    // Every row, trials' earlier runs included: what they used was used.
+    Statement select(db, "SELECT sum(energy_j), sum(device_hours), sum(cost) FROM runs "
+                         "WHERE sweep = ?");
+    select.bind(1, sweep);
+    SweepTotals totals;
+    if (select.step()) {
+        if (!select.isNull(0))
+            totals.energyJ = select.real(0);
+        if (!select.isNull(1))
+            totals.deviceHours = select.real(1);
+        if (!select.isNull(2))
+            totals.cost = select.real(2);
+    }
+    return totals;
 }
 
 } // namespace trainlab::sweeps

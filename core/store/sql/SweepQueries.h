@@ -26,6 +26,14 @@ std::optional<SweepRecord> find(Database& db, qint64 sweep);
 /// Trials in trial order; each trial number appears once, as its newest run.
 std::vector<TrialRecord> trials(Database& db, qint64 sweep);
 
+/// What every run of the sweep used and cost together (each figure empty when no run has it).
+struct SweepTotals {
+    std::optional<double> energyJ;
+    std::optional<double> deviceHours;
+    std::optional<double> cost;
+};
+SweepTotals totals(Database& db, qint64 sweep);
+
 } // namespace sweeps
 
 } // namespace trainlab
