@@ -343,7 +343,13 @@ private Q_SLOTS:
             test::runCli({QStringLiteral("run"), spec, QStringLiteral("--db"), db_}, {hook});
         VERIFY_EXIT(failed, 1);
         const QString run = runColumn(db_, "id");
-        QVERIFY(lastCheckpoint(db_).endsWith(QStringLiteral("last-10.pt")));
+        // Rank 0 may hear of the failure as a cancel before its next collective: then it stops
+        // at step 12, which both ranks completed, and says so in a checkpoint.
+        const QString checkpoint = lastCheckpoint(db_);
+        QVERIFY2(checkpoint.endsWith(QStringLiteral("last-10.pt")) ||
+                     checkpoint.endsWith(QStringLiteral("last-12.pt")),
+                 qPrintable(checkpoint));
+        const QByteArray step = checkpoint.endsWith(QStringLiteral("last-10.pt")) ? "10" : "12";
 
         // On another number of ranks it is refused, before anything changes.
         const CliResult elsewhere =
@@ -356,11 +362,12 @@ private Q_SLOTS:
         TRAINLAB_VERIFY_CLI_FAILURE(devices, 2, QStringLiteral("--devices"));
         QCOMPARE(runColumn(db_, "status"), QStringLiteral("failed"));
 
-        // On its own 2 ranks it goes on from step 10 to where the unbroken run ended.
+        // On its own 2 ranks it goes on from its checkpoint to where the unbroken run ended.
         const CliResult resumed =
             test::runCli({QStringLiteral("resume"), run, QStringLiteral("--db"), db_});
         VERIFY_EXIT(resumed, 0);
-        QVERIFY2(resumed.err.contains("resumed at step 10"), resumed.err.constData());
+        const QByteArray marker = QByteArray("resumed at step ") + step;
+        QVERIFY2(resumed.err.contains(marker), resumed.err.constData());
         QCOMPARE(runColumn(db_, "status"), QStringLiteral("completed"));
         verifyMatchesReference(lastCheckpoint(db_));
     }
