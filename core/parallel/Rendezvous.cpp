@@ -17,7 +17,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kPoll{20};
 // How long a finished master keeps serving the store for processes still reading it.
-constexpr std::chrono::milliseconds kLeaveWait{3000};
+constexpr std::chrono::milliseconds kLeaveWait{2000};
 
 const std::string kFailureKey = "trainlab/failure";
 const std::string kFailureCount = "trainlab/failures";

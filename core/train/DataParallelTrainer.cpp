@@ -331,6 +331,15 @@ TrainOutcome DataParallelTrainer::run() {
             rendezvous.failure(shared.firstIsEcho ? kEchoWait : std::chrono::milliseconds(0));
         if (failed && !ranks_.contains(failed->rank))
             std::rethrow_exception(Rendezvous::failureError(*failed));
+        if (shared.firstIsEcho && rendezvous.spansProcesses()) {
+            try {
+                std::rethrow_exception(shared.firstError);
+            } catch (const CollectiveError& e) {
+                throw CollectiveError(e.message() +
+                                      QStringLiteral(" (a rank of another process stalled or "
+                                                     "ended without saying why)"));
+            }
+        }
         std::rethrow_exception(shared.firstError);
     }
     return outcomes.front();

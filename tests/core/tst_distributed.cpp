@@ -1,12 +1,14 @@
 // One data-parallel run across processes: two trainlab-cli processes on this host meet at a
 // TCPStore on a free localhost port (by --nnodes/--node-rank/--master or by torchrun's
 // variables) and train to the parameters the in-process run reaches; a rank that throws stops
-// both, and the run stores that rank's message; bad values end the command with exit 2.
+// both, and the run stores that rank's message; a peer that stalls or is killed fails the
+// master's run within the collective timeout; bad values end the command with exit 2.
 // (tst_clusterlayout checks every bad value; tst_distributedresume the timeout and resume.)
 #include "../common/DistributedSupport.h"
 
 #include <QElapsedTimer>
 #include <QtTest>
+#include <csignal>
 
 using namespace trainlab;
 using test::CliResult;
@@ -105,6 +107,47 @@ private Q_SLOTS:
         TRAINLAB_VERIFY_CLI_FAILURE(results[1], 1, QStringLiteral("failure injected at step 5"));
         if (failingRank == 0)
             QVERIFY2(results[1].err.contains(fromOther.toUtf8()), results[1].err.constData());
+    }
+
+    void aStalledOrKilledPeerFailsTheRun_data() {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("stalled (SIGSTOP)") << int(SIGSTOP);
+        QTest::newRow("killed (SIGKILL), as the out-of-memory killer does") << int(SIGKILL);
+    }
+
+    void aStalledOrKilledPeerFailsTheRun() {
+        // Neither can say why: the master learns of it from Gloo, at the 2 s timeout at worst.
+        QFETCH(int, signal);
+        const QString spec = writeSpec(QStringLiteral("\"cpu\""));
+        const quint16 port = test::freePort();
+        const QStringList longer{QStringLiteral("--set"), QStringLiteral("training.epochs=5000")};
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TRAINLAB_RENDEZVOUS_TIMEOUT_S"), QStringLiteral("2"));
+        QProcess master;
+        QProcess other;
+        master.setProcessEnvironment(env);
+        other.setProcessEnvironment(env);
+        master.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                     QStringList{QStringLiteral("run"), spec, QStringLiteral("--db"), db_} +
+                         longer + test::nodeFlags(0, port));
+        other.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                    QStringList{QStringLiteral("run"), spec} + longer + test::nodeFlags(1, port));
+        const bool signalled = test::signalWhenSeen(other, "epoch 3/", signal);
+        QElapsedTimer timer;
+        timer.start();
+        const bool ended = master.waitForFinished(30000);
+        const qint64 elapsedMs = timer.elapsed();
+        ::kill(pid_t(other.processId()), SIGKILL);
+        other.waitForFinished();
+        QVERIFY(signalled);
+        QVERIFY(ended);
+        qInfo("the master's run ended %lld ms after its peer was signalled", elapsedMs);
+        QVERIFY(elapsedMs < 15000);
+        const CliResult result{master.exitCode(), master.exitStatus() == QProcess::CrashExit,
+                               master.readAllStandardOutput(), master.readAllStandardError()};
+        TRAINLAB_VERIFY_CLI_FAILURE(result, 1, QStringLiteral("data-parallel rank 0"));
+        QCOMPARE(test::newestRunColumn(db_, "status"), QStringLiteral("failed"));
+        qInfo("stored: %s", qPrintable(test::newestRunColumn(db_, "error")));
     }
 
     void badValuesEndWithExit2_data() {
