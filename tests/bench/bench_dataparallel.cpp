@@ -7,6 +7,7 @@
 //
 // Usage: bench_dataparallel [--samples N] [--rounds R] [--batch B] [--data DIR]
 // Not a test: run it by hand. OMP_NUM_THREADS must be unset (it would override the threads).
+#include "base/AllocatorTuning.h"
 #include "data/DatasetBuilder.h"
 #include "spec/SpecJson.h"
 #include "train/DataParallelTrainer.h"
@@ -80,6 +81,7 @@ double median(std::vector<double> values) {
 } // namespace
 
 int main(int argc, char* argv[]) {
+    keepFreedMemoryForReuse(); // as the app does
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     qint64 samples = 6000;
