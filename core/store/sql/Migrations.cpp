@@ -135,6 +135,23 @@ CREATE INDEX runs_sweep ON runs(sweep, trial);
         {6, R"sql(
 ALTER TABLE runs ADD COLUMN energy_source TEXT;
 )sql"},
+        // Each run's last, lowest and highest value per metric, kept by the writer as it logs:
+        // lists, sorts and sweeps read it instead of aggregating millions of metric rows.
+        {7, R"sql(
+CREATE TABLE run_summaries(
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    last_step INTEGER NOT NULL,
+    last_value REAL,
+    min_value REAL,
+    max_value REAL,
+    PRIMARY KEY(run, name)) WITHOUT ROWID;
+INSERT INTO run_summaries(run, name, last_step, min_value, max_value)
+    SELECT run, name, max(step), min(value), max(value) FROM metrics GROUP BY run, name;
+UPDATE run_summaries SET last_value = (
+    SELECT value FROM metrics m WHERE m.run = run_summaries.run AND m.name = run_summaries.name
+        AND m.step = run_summaries.last_step ORDER BY m.rowid DESC LIMIT 1);
+)sql"},
     };
     return migrations;
 }
