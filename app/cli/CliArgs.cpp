@@ -23,6 +23,12 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.resumeSweep = value();
         else if (arg == QLatin1String("--more-trials"))
             args.moreTrials = value();
+        else if (arg == QLatin1String("--nnodes"))
+            args.nodes = value();
+        else if (arg == QLatin1String("--node-rank"))
+            args.nodeRank = value();
+        else if (arg == QLatin1String("--master"))
+            args.master = value();
         else if (arg == QLatin1String("--name"))
             args.metricName = value();
         else if (arg == QLatin1String("--json"))
@@ -49,7 +55,15 @@ QString usageText() {
         "  validate SPEC [--set path=value]...      check a spec; every error with its path\n"
         "  run SPEC [--db P] [--set path=value]... [--devices LIST] [--json]\n"
         "                                           train; Ctrl-C stops after the current step\n"
-        "  resume RUN [--db P] [--json]             continue a cancelled or interrupted run\n"
+        "  run SPEC ... --nnodes N --node-rank K --master ADDR:PORT\n"
+        "                                           one run on N nodes (processes), each with\n"
+        "                                           a rank per device of SPEC; node 0 serves\n"
+        "                                           ADDR:PORT and alone writes the run "
+        "(torchrun's\n"
+        "                                           MASTER_ADDR, RANK, WORLD_SIZE... also work)\n"
+        "  resume RUN [--db P] [--json] [--nnodes N --node-rank K --master ADDR:PORT]\n"
+        "                                           continue a cancelled or interrupted run, on\n"
+        "                                           as many ranks as it trained on\n"
         "  runs [--db P] [--json]                   list runs\n"
         "  sweep SPEC [--db P] [--set path=value]... [--json]\n"
         "  sweep --resume SWEEP [--more-trials N] [--db P] [--json]\n"

@@ -19,6 +19,10 @@ struct CliArgs {
     QString metricName;
     QString resumeSweep; ///< sweep --resume ID
     QString moreTrials;  ///< sweep --resume ID --more-trials N
+    // run / resume across processes: --nnodes N --node-rank K --master ADDR:PORT, as typed
+    QString nodes;
+    QString nodeRank;
+    QString master;
     bool json = false;
     bool csv = false;
     bool help = false;

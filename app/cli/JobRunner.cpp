@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTextStream>
+#include <QThread>
 #include <atomic>
 #include <csignal>
 #include <fcntl.h>
@@ -83,6 +84,22 @@ JobInfo runJobToEnd(std::unique_ptr<Job> job, const QString& databasePath) {
     });
     QCoreApplication::exec();
     return finished ? *finished : backend->job(id).value_or(JobInfo{});
+}
+
+void runWithStopSignals(const std::function<void()>& work, const std::function<void()>& stop) {
+    installStopHandlers();
+    QSocketNotifier notifier(gSignalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [stop] {
+        char drained[16];
+        (void)!::read(gSignalPipe[0], drained, sizeof drained);
+        stop();
+    });
+    std::unique_ptr<QThread> thread(QThread::create(work));
+    QObject::connect(thread.get(), &QThread::finished, qApp, &QCoreApplication::quit,
+                     Qt::QueuedConnection);
+    thread->start();
+    QCoreApplication::exec();
+    thread->wait();
 }
 
 int exitCodeOf(const JobInfo& job) {

@@ -2,6 +2,7 @@
 #include "JobRunner.h"
 
 #include "base/Errors.h"
+#include "jobs/ClusterWorker.h"
 #include "jobs/RunJob.h"
 #include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
@@ -10,7 +11,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcessEnvironment>
 #include <QTextStream>
+#include <mutex>
 
 namespace trainlab::cli {
 
@@ -31,10 +34,11 @@ QJsonObject overridesAsParams(const QStringList& sets) {
 }
 
 // Runs one request through the Backend; prints the `show` document (or where to find it).
-int executeRun(RunRequest request, const CliArgs& args) {
+int executeRun(RunRequest request, const CliArgs& args, std::optional<ClusterLayout> cluster = {}) {
     const QString dbPath = databasePath(args);
     prepareWorkspace(dbPath); // a bad workspace fails before anything trains
-    const JobInfo job = runJobToEnd(std::make_unique<RunJob>(std::move(request)), dbPath);
+    const JobInfo job = runJobToEnd(
+        std::make_unique<RunJob>(std::move(request), TrialHooks{}, std::move(cluster)), dbPath);
     if (job.runId == 0) {
         err() << "trainlab-cli: " << job.error << Qt::endl;
         return exitCodeOf(job);
@@ -49,6 +53,51 @@ int executeRun(RunRequest request, const CliArgs& args) {
         err() << "trainlab-cli: run " << job.runId << " " << runStatusName(job.status) << ": "
               << job.error << Qt::endl;
     return exitCodeOf(job);
+}
+
+// The ranks live in several processes: from the flags, else from torchrun's variables (unless
+// the flags said one node).
+std::optional<ClusterLayout> clusterOf(const CliArgs& args) {
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (auto layout = clusterFromOptions(args.nodes, args.nodeRank, args.master, environment))
+        return layout;
+    if (!args.nodes.isEmpty())
+        return std::nullopt;
+    return clusterFromEnvironment(environment);
+}
+
+// A process without rank 0: trains its ranks of the master's run and writes nothing.
+int workerRun(ClusterWorkerRequest request, const CliArgs& args) {
+    RunControl control;
+    ClusterWorkerResult result;
+    std::mutex printing; // the worker and its first rank's thread both speak
+    runWithStopSignals(
+        [&] {
+            result = runClusterWorker(request, control, [&](const QString& line) {
+                std::lock_guard lock(printing);
+                err() << line << Qt::endl;
+            });
+        },
+        [&] { control.cancel.store(true); });
+    if (args.json)
+        printJson(QJsonObject{{QStringLiteral("run"), result.runId},
+                              {QStringLiteral("status"), runStatusName(result.status)},
+                              {QStringLiteral("error"), result.error}});
+    if (result.status == RunStatus::Completed) {
+        err() << "run " << result.runId << " completed; rank 0's process stored it" << Qt::endl;
+        return kExitOk;
+    }
+    // Before it learned the run (no master, a bad spec), the error alone says what is wrong.
+    if (result.runId == 0)
+        err() << "trainlab-cli: " << result.error << Qt::endl;
+    else
+        err() << "trainlab-cli: run " << result.runId << " " << runStatusName(result.status)
+              << (result.error.isEmpty() ? QString() : QStringLiteral(": ") + result.error)
+              << Qt::endl;
+    JobInfo info;
+    info.status = result.status;
+    info.failure = result.failure;
+    return exitCodeOf(info);
 }
 
 } // namespace
@@ -66,13 +115,23 @@ int runCommand(const CliArgs& args) {
     RunRequest request;
     request.spec = loadSpecFile(args.positional.first(), sets);
     request.params = overridesAsParams(args.sets);
-    return executeRun(std::move(request), args);
+    std::optional<ClusterLayout> cluster = clusterOf(args);
+    if (cluster && !cluster->isMaster())
+        return workerRun({*cluster, specHash(request.spec), 0}, args);
+    return executeRun(std::move(request), args, std::move(cluster));
 }
 
 int resumeCommand(const CliArgs& args) {
     const qint64 id = runIdArgument(args);
+    if (!args.devices.isEmpty())
+        throw InputError(QStringLiteral("--devices: a run continues on the devices it was "
+                                        "started on (see trainlab-cli show %1)")
+                             .arg(id));
+    const std::optional<ClusterLayout> cluster = clusterOf(args);
+    if (cluster && !cluster->isMaster())
+        return workerRun({*cluster, QString(), id}, args);
     WorkspaceReader workspace(databasePath(args));
-    return executeRun(resumeRequest(workspace, id), args);
+    return executeRun(resumeRequest(workspace, id), args, cluster);
 }
 
 int sweepCommand(const CliArgs& args) {

@@ -6,17 +6,21 @@
 #include "jobs/RunEnvironment.h"
 #include "jobs/RunTelemetry.h"
 #include "parallel/Devices.h"
+#include "parallel/Rendezvous.h"
 #include "spec/SpecJson.h"
 #include "store/ProcessToken.h"
 #include "store/StoreError.h"
 #include "store/StoreWriter.h"
 #include "store/WorkspaceReader.h"
 #include "telemetry/NvmlLibrary.h"
+#include "train/Checkpoint.h"
 #include "train/DataParallelTrainer.h"
 #include "train/Trainer.h"
 #include "util/Clock.h"
 #include "util/Json.h"
 
+#include <QDir>
+#include <QFile>
 #include <chrono>
 
 namespace trainlab {
@@ -27,6 +31,16 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// What the run's checkpoints were written on: any of its resumable ones will do, as every
+// session of a run trains on as many ranks.
+int storedWorldSize(const QString& checkpointDir) {
+    if (checkpointDir.isEmpty())
+        return 0;
+    const QDir folder(checkpointDir);
+    const QStringList last = folder.entryList({QStringLiteral("last-*.pt")}, QDir::Files);
+    return last.isEmpty() ? 0 : checkpointWorldSize(folder.filePath(last.first()));
 }
 
 } // namespace
@@ -94,16 +108,19 @@ public:
         , store_(context.store()) {}
 
     void run() {
-        if (!prepareRow())
+        if (!joinCluster() || !prepareRow())
             return;
         RunStatus status = RunStatus::Failed;
         FailureKind failure = FailureKind::None;
         QString error;
         try {
+            shareRun();
             status = train();
         } catch (const std::exception& e) {
             failure = failureKindOf(e);
             error = firstLineOf(e);
+            if (rendezvous_) // the trainer's ranks tell theirs; this is for what came before
+                rendezvous_->publishFailure(0, failure, error);
             if (isOutOfMemory(e)) {
                 error = QStringLiteral("%1: out of memory (%2); a smaller training.batch_size or "
                                        "model may fit")
@@ -118,11 +135,48 @@ public:
     }
 
 private:
+    /// Across processes: serves the rendezvous where the other processes join, before the
+    /// run's row exists (a port in use stores nothing).
+    bool joinCluster() {
+        const auto& cluster = job_.cluster_;
+        if (!cluster)
+            return true;
+        try {
+            rendezvous_ = std::make_unique<Rendezvous>(*cluster);
+        } catch (const std::exception& e) {
+            job_.fail(failureKindOf(e), firstLineOf(e));
+            return false;
+        }
+        message(QStringLiteral("rendezvous: %1, waiting for %2 ranks")
+                    .arg(cluster->describe())
+                    .arg(job_.worldSize_));
+        return true;
+    }
+
+    /// Tells the other processes which run they train, with what spec, and from where.
+    void shareRun() {
+        if (!rendezvous_)
+            return;
+        const bool resume = !place_.resumeFrom.isEmpty();
+        if (resume) {
+            QFile file(place_.resumeFrom);
+            if (!file.open(QIODevice::ReadOnly))
+                throw InputError(QStringLiteral("%1: checkpoint not found").arg(place_.resumeFrom));
+            rendezvous_->share(QStringLiteral("checkpoint"), file.readAll());
+        }
+        const QJsonObject run{{QStringLiteral("run"), place_.id},
+                              {QStringLiteral("workspace"), place_.workspaceId},
+                              {QStringLiteral("spec"), specToJson(spec_)},
+                              {QStringLiteral("resume"), resume}};
+        rendezvous_->share(QStringLiteral("run"), compactJson(run).toUtf8());
+    }
+
     /// Creates the run's row, or continues the stored one.
     bool prepareRow() {
         const RunRequest& request = job_.request_;
         try {
             if (request.resumeRun > 0) {
+                checkResumeWorldSize(request.resumeRun);
                 place_ = store_.beginResume(request.resumeRun, devicesText());
             } else {
                 NewRun row{spec_.name, compactJson(specToJson(spec_)), request.params,
@@ -131,6 +185,8 @@ private:
             }
         } catch (const std::exception& e) {
             job_.fail(failureKindOf(e), firstLineOf(e));
+            if (rendezvous_)
+                rendezvous_->publishFailure(0, failureKindOf(e), firstLineOf(e));
             return false;
         }
         recordEnvironment();
@@ -159,7 +215,28 @@ private:
         }
     }
 
+    // Each rank's share of an epoch depends on the world size: a run continues only on as many
+    // ranks as wrote its checkpoint. Checked before the stored run changes.
+    void checkResumeWorldSize(qint64 run) {
+        const auto record = store_.findRun(run);
+        const int stored = record ? storedWorldSize(record->checkpointDir) : 0;
+        if (stored > 0 && stored != job_.worldSize_)
+            throw InputError(QStringLiteral("run %1 trained on %2 ranks; it continues only on %2 "
+                                            "(each rank's share of an epoch depends on them), "
+                                            "not on %3")
+                                 .arg(run)
+                                 .arg(stored)
+                                 .arg(job_.worldSize_));
+    }
+
     QString devicesText() const {
+        const auto& cluster = job_.cluster_;
+        if (cluster && cluster->fromTorchrun())
+            return QStringLiteral("%1 ranks (torchrun)").arg(job_.worldSize_);
+        if (cluster)
+            return QStringLiteral("%1 on %2 nodes")
+                .arg(resolveDevices(spec_.devices).join(QLatin1Char(',')))
+                .arg(cluster->nodes);
         if (job_.worldSize_ > 1)
             return resolveDevices(spec_.devices).join(QLatin1Char(','));
         const DeviceGrant& grant = context_.grant();
@@ -184,12 +261,19 @@ private:
         options.cpuThreads = std::max(1, grant.cpuSlots);
         options.checkpointDirectory = place_.checkpointDir;
         options.resumeFrom = place_.resumeFrom;
-        options.owner = CheckpointOwner{specHash(spec_), place_.workspaceId, place_.id};
-        const TrainOutcome outcome =
-            job_.worldSize_ > 1 ? DataParallelTrainer(spec_, data, job_.control(), callbacks(),
-                                                      options, job_.worldSize_)
-                                      .run()
-                                : Trainer(spec_, data, job_.control(), callbacks(), options).run();
+        options.owner =
+            CheckpointOwner{specHash(spec_), place_.workspaceId, place_.id, job_.worldSize_};
+        const TrainOutcome outcome = [&] {
+            if (rendezvous_)
+                return DataParallelTrainer(spec_, data, job_.control(), callbacks(), options,
+                                           *rendezvous_, job_.ranks())
+                    .run();
+            if (job_.worldSize_ > 1)
+                return DataParallelTrainer(spec_, data, job_.control(), callbacks(), options,
+                                           job_.worldSize_)
+                    .run();
+            return Trainer(spec_, data, job_.control(), callbacks(), options).run();
+        }();
         if (!store_.writeFailure().isEmpty())
             throw StoreError(store_.writeFailure());
         if (outcome.status == RunStatus::Cancelled && pruned_)
@@ -372,6 +456,9 @@ private:
     JobContext& context_;
     const ExperimentSpec& spec_;
     StoreWriter& store_;
+    /// Across processes; destroyed last, after the run's end is stored (its destructor waits a
+    /// moment for the other processes to leave).
+    std::unique_ptr<Rendezvous> rendezvous_;
     RunPlace place_;
     Clock::time_point started_ = Clock::now();
     std::unique_ptr<RunTelemetry> telemetry_;
@@ -382,13 +469,26 @@ private:
     int metricsSinceCheck_ = 0;
 };
 
-RunJob::RunJob(RunRequest request, TrialHooks trial)
-    : Job(resolveDevices(request.spec.devices).size() > 1 ? JobKind::DataParallelRun : JobKind::Run,
+namespace {
+
+int worldSizeOf(const RunRequest& request, const std::optional<ClusterLayout>& cluster) {
+    const int devices = int(resolveDevices(request.spec.devices).size());
+    return cluster ? cluster->ranks(devices).worldSize : devices;
+}
+
+} // namespace
+
+RunJob::RunJob(RunRequest request, TrialHooks trial, std::optional<ClusterLayout> cluster)
+    : Job(worldSizeOf(request, cluster) > 1 ? JobKind::DataParallelRun : JobKind::Run,
           request.spec.name)
     , request_(std::move(request))
     , trial_(std::move(trial))
+    , cluster_(std::move(cluster))
     , demand_(runDemand(request_.spec))
-    , worldSize_(int(resolveDevices(request_.spec.devices).size())) {
+    , worldSize_(worldSizeOf(request_, cluster_)) {
+    if (cluster_ && !cluster_->isMaster())
+        throw std::logic_error("RunJob: only the process with rank 0 writes the run");
+    DataParallelTrainer::checkSplittable(request_.spec, worldSize_);
     update([&](JobInfo& info) {
         info.sweepId = trial_.sweepId;
         info.trial = trial_.trial;
@@ -396,6 +496,11 @@ RunJob::RunJob(RunRequest request, TrialHooks trial)
 }
 
 RunJob::~RunJob() = default;
+
+RankRange RunJob::ranks() const {
+    const int devices = int(resolveDevices(request_.spec.devices).size());
+    return cluster_ ? cluster_->ranks(devices) : RankRange{0, worldSize_, worldSize_};
+}
 
 DeviceDemand RunJob::demand() const {
     return demand_;

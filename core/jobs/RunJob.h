@@ -1,10 +1,12 @@
 #pragma once
 
 #include "jobs/Job.h"
+#include "parallel/ClusterLayout.h"
 #include "spec/ExperimentSpec.h"
 
 #include <QJsonObject>
 #include <functional>
+#include <optional>
 
 namespace trainlab {
 
@@ -31,14 +33,18 @@ struct TrialHooks {
     QString resource = QStringLiteral("epoch");
 };
 
-/// One run on one device, or on several CPU ranks at once (data-parallel): stores it (or continues
-/// a stored one), builds its data and model, trains it and stores its final state. A failure ends
-/// it `failed` with the message and its kind (bad input, environment, or while running); what was
-/// logged before stays stored.
+/// One run on one device, or on several CPU ranks at once (data-parallel, in this process or
+/// across processes): stores it (or continues a stored one), builds its data and model, trains
+/// it and stores its final state. A failure ends it `failed` with the message and its kind
+/// (bad input, environment, or while running); what was logged before stays stored.
 class RunJob : public Job {
 public:
-    /// Throws InputError when the spec names a device that is not present.
-    explicit RunJob(RunRequest request, TrialHooks trial = {});
+    /// Throws InputError when the spec names a device that is not present. With `cluster`, the
+    /// run's ranks live in several processes and this one holds rank 0 (see ClusterLayout): it
+    /// serves the rendezvous, trains its ranks and alone writes the run. A resume on another
+    /// world size than its checkpoint's fails (bad input) before the stored run changes.
+    explicit RunJob(RunRequest request, TrialHooks trial = {},
+                    std::optional<ClusterLayout> cluster = {});
     ~RunJob() override;
 
     /// Its device, and the CPU slots it trains with: `training.threads`, or every core.
@@ -49,9 +55,12 @@ public:
 
 private:
     class Execution;
+    /// The ranks this process trains.
+    RankRange ranks() const;
 
     RunRequest request_;
     TrialHooks trial_;
+    std::optional<ClusterLayout> cluster_;
     DeviceDemand demand_;
     int worldSize_ = 1; ///< ranks: more than one is a data-parallel run (DataParallelTrainer)
 };

@@ -1,8 +1,7 @@
 #include "parallel/ProcessGroup.h"
 
-#include "base/Errors.h"
+#include "parallel/RendezvousStore.h"
 
-#include <torch/csrc/distributed/c10d/HashStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 
 #include <ATen/ATen.h>
@@ -10,21 +9,6 @@
 #include <tuple>
 
 namespace trainlab {
-
-struct LocalRendezvous::Store {
-    c10::intrusive_ptr<c10d::Store> store = c10::make_intrusive<c10d::HashStore>();
-};
-
-LocalRendezvous::LocalRendezvous(int worldSize, std::chrono::milliseconds timeout)
-    : worldSize_(worldSize)
-    , timeout_(timeout)
-    , store_(std::make_unique<Store>()) {
-    if (worldSize < 1)
-        throw std::invalid_argument("LocalRendezvous: world size must be at least 1");
-    store_->store->setTimeout(timeout);
-}
-
-LocalRendezvous::~LocalRendezvous() = default;
 
 struct ProcessGroup::Group {
     c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
@@ -40,25 +24,41 @@ QString collectiveFailure(int rank, const char* what, const std::exception& e) {
         .arg(QString::fromLatin1(what), detail);
 }
 
+bool isLoopback(const QString& host) {
+    return host == QLatin1String("localhost") || host.startsWith(QLatin1String("127.")) ||
+           host == QLatin1String("::1");
+}
+
+// Where this rank's transport listens for its peers: loopback when they all live on this host;
+// else the interface GLOO_SOCKET_IFNAME names (as in PyTorch), or the one this host's name
+// resolves to.
+std::shared_ptr<gloo::transport::Device> glooDevice(const std::optional<ClusterLayout>& layout) {
+    if (!layout || isLoopback(layout->masterHost))
+        return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
+    const QByteArray ifname = qgetenv("GLOO_SOCKET_IFNAME");
+    if (!ifname.isEmpty())
+        return c10d::ProcessGroupGloo::createDeviceForInterface(ifname.toStdString());
+    return c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
 } // namespace
 
-ProcessGroup::ProcessGroup(LocalRendezvous& rendezvous, int rank)
+ProcessGroup::ProcessGroup(Rendezvous& rendezvous, int rank, int worldSize)
     : rank_(rank)
-    , worldSize_(rendezvous.worldSize())
+    , worldSize_(worldSize)
     , timeout_(rendezvous.timeout())
     , group_(std::make_unique<Group>()) {
     if (rank < 0 || rank >= worldSize_)
         throw std::invalid_argument("ProcessGroup: rank out of range");
     try {
         auto options = c10d::ProcessGroupGloo::Options::create(timeout_);
-        // Loopback: the ranks of a LocalRendezvous share this process.
-        options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+        options->devices.push_back(glooDevice(rendezvous.layout()));
         // One Gloo worker thread per rank: collectives are issued one at a time anyway.
         options->threads = 1;
-        group_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(rendezvous.store_->store, rank,
-                                                                   worldSize_, options);
+        group_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
+            rendezvous.store_->forRank(rendezvous), rank, worldSize_, options);
     } catch (const std::exception& e) {
-        throw RunError(collectiveFailure(rank, "joining the process group", e));
+        throw CollectiveError(collectiveFailure(rank, "joining the process group", e));
     }
 }
 
@@ -77,7 +77,7 @@ void ProcessGroup::runCollective(at::Tensor& flat, Collective kind, int root) {
         }
         work->wait(timeout_);
     } catch (const std::exception& e) {
-        throw RunError(
+        throw CollectiveError(
             collectiveFailure(rank_, kind == Collective::Sum ? "an all-reduce" : "a broadcast", e));
     }
 }

@@ -3,6 +3,8 @@
 // Exposes tensors: include only from targets that link Torch themselves (train, jobs, tests).
 #include <ATen/core/Tensor.h>
 
+#include "base/Errors.h"
+
 #include <QString>
 #include <chrono>
 #include <memory>
@@ -10,41 +12,26 @@
 
 namespace trainlab {
 
-/// Where the ranks of one data-parallel run meet: an in-process key-value store (c10d's
-/// HashStore) that each rank's process group connects through. Shared by the rank threads of
-/// one run; a multi-process run would use a TCPStore instead (not built yet).
-class LocalRendezvous {
+class Rendezvous;
+
+/// A collective that did not complete: a peer went away (its process group closed, its process
+/// ended) or stopped answering for the timeout. Usually the echo of a failure elsewhere, which
+/// the rendezvous may know more about (Rendezvous::failure).
+class CollectiveError : public RunError {
 public:
-    /// `timeout` bounds every collective: a rank whose peer stopped answering fails after it,
-    /// instead of after Gloo's default of 30 minutes.
-    LocalRendezvous(int worldSize, std::chrono::milliseconds timeout = kDefaultTimeout);
-    ~LocalRendezvous();
-    LocalRendezvous(const LocalRendezvous&) = delete;
-    LocalRendezvous& operator=(const LocalRendezvous&) = delete;
-
-    static constexpr std::chrono::milliseconds kDefaultTimeout{30000};
-
-    int worldSize() const { return worldSize_; }
-    std::chrono::milliseconds timeout() const { return timeout_; }
-
-private:
-    friend class ProcessGroup;
-    struct Store;
-
-    int worldSize_;
-    std::chrono::milliseconds timeout_;
-    std::unique_ptr<Store> store_;
+    using RunError::RunError;
 };
 
-/// One rank's end of a Gloo process group (c10d, the engine behind torch.distributed) over
-/// loopback TCP. Constructed on the rank's own thread: the constructor blocks until every rank
-/// of the rendezvous has joined (or the timeout passes, then it throws RunError). Every
-/// collective must be called by all ranks in the same order with tensors of the same shapes.
-/// Destroying a rank's group closes its connections, so peers waiting on it fail at once
-/// rather than at the timeout.
+/// One rank's end of a Gloo process group (c10d, the engine behind torch.distributed) over TCP:
+/// loopback when every rank is on this host. Constructed on the rank's own thread: the
+/// constructor blocks until all `worldSize` ranks of the rendezvous have joined (or the
+/// timeout passes, then it throws CollectiveError). Every collective must be called by all
+/// ranks in the same order with tensors of the same shapes, and fails with CollectiveError.
+/// Destroying a rank's group closes its connections, so peers waiting on it
+/// fail at once rather than at the timeout.
 class ProcessGroup {
 public:
-    ProcessGroup(LocalRendezvous& rendezvous, int rank);
+    ProcessGroup(Rendezvous& rendezvous, int rank, int worldSize);
     ~ProcessGroup();
     ProcessGroup(const ProcessGroup&) = delete;
     ProcessGroup& operator=(const ProcessGroup&) = delete;

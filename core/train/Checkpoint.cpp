@@ -124,6 +124,7 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
     archive.write("spec_hash", hashTensor(owner.specHash));
     archive.write("workspace", hashTensor(owner.workspaceId));
     archive.write("run", scalarTensor(double(owner.runId)));
+    archive.write("world_size", scalarTensor(double(std::max(1, owner.worldSize))));
     writeAtomically(path, archive);
 }
 
@@ -155,6 +156,15 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
                         .arg(owner.runId)
                         .arg(owner.workspaceId));
         }
+        torch::Tensor storedWorld;
+        if (owner.worldSize > 0 && archive.try_read("world_size", storedWorld) &&
+            int(storedWorld.item<double>()) != owner.worldSize)
+            throw InputError(QStringLiteral("%1: written by a run on %2 ranks; it continues only "
+                                            "on %2 (each rank's share of an epoch depends on "
+                                            "them), not on %3")
+                                 .arg(path)
+                                 .arg(int(storedWorld.item<double>()))
+                                 .arg(owner.worldSize));
         torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
         model->load(modelArchive);
@@ -199,6 +209,17 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
                 .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
     }
     return state;
+}
+
+int checkpointWorldSize(const QString& path) {
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(path.toStdString());
+        torch::Tensor stored;
+        return archive.try_read("world_size", stored) ? int(stored.item<double>()) : 0;
+    } catch (const std::exception&) {
+        return 0; // loading it to resume will say what is wrong
+    }
 }
 
 void saveWeights(const QString& path, torch::nn::Sequential& model) {

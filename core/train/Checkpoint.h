@@ -29,6 +29,9 @@ struct CheckpointOwner {
     QString specHash;
     QString workspaceId; ///< empty: not checked (a run outside any workspace, e.g. a test)
     qint64 runId = 0;
+    /// The ranks the run trains on. Each rank's shard of an epoch depends on it, so a run
+    /// continues only on as many as wrote the checkpoint. 0: not checked.
+    int worldSize = 0;
 };
 
 /// Saves model, optimizer, trainer state, the default CPU generator's state (dropout) and its
@@ -39,10 +42,14 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
                     const CheckpointOwner& owner);
 
 /// Restores what saveCheckpoint wrote. Throws InputError naming the file when it is missing,
-/// unreadable, written for a different spec, or belongs to another workspace or run.
-/// Checkpoints from before owners were recorded are checked by their spec alone.
+/// unreadable, written for a different spec or world size, or belongs to another workspace or
+/// run. Checkpoints from before owners were recorded are checked by their spec alone.
 TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
                             torch::optim::Optimizer& optimizer, const CheckpointOwner& owner);
+
+/// The world size a checkpoint was written on; 0 when it does not say (older checkpoints) or
+/// cannot be read.
+int checkpointWorldSize(const QString& path);
 
 /// Saves the model weights alone (the best checkpoint), as saveCheckpoint writes its file.
 void saveWeights(const QString& path, torch::nn::Sequential& model);

@@ -2,6 +2,8 @@
 
 #include "base/Errors.h"
 #include "parallel/ProcessGroup.h"
+#include "parallel/Rendezvous.h"
+#include "spec/SpecJson.h"
 #include "train/GradientSync.h"
 
 #include <QHash>
@@ -17,18 +19,48 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a rank whose collective failed waits for the peer's reason to reach the store.
+constexpr std::chrono::milliseconds kEchoWait{1000};
+
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// What the rank threads and the coordinating thread share.
-struct Shared {
-    explicit Shared(int worldSize)
-        : rendezvous(worldSize)
-        , ready(size_t(worldSize), false)
-        , ended(size_t(worldSize), false) {}
+// The test hook: which rank throws, at which optimizer step of its session.
+struct InjectedFailure {
+    int rank = 0;
+    int64_t step = 0;
+};
 
-    LocalRendezvous rendezvous;
+std::optional<InjectedFailure> injectedFailure() {
+    const char* name = DataParallelTrainer::kFailureHookVariable;
+    const QString text = qEnvironmentVariable(name);
+    if (text.isEmpty())
+        return std::nullopt;
+    const QStringList parts = text.split(QLatin1Char(':'));
+    bool rankOk = false;
+    bool stepOk = false;
+    InjectedFailure failure;
+    if (parts.size() == 2) {
+        failure.rank = parts[0].toInt(&rankOk);
+        failure.step = parts[1].toLongLong(&stepOk);
+    }
+    if (!rankOk || !stepOk)
+        throw InputError(
+            QStringLiteral("%1: '%2' is not RANK:STEP").arg(QString::fromLatin1(name), text));
+    return failure;
+}
+
+// What the rank threads of this process and its coordinating thread share.
+struct Shared {
+    Shared(Rendezvous& rendezvous, RankRange ranks)
+        : rendezvous(rendezvous)
+        , ranks(ranks)
+        , ready(size_t(ranks.count), false)
+        , ended(size_t(ranks.count), false) {}
+
+    Rendezvous& rendezvous;
+    const RankRange ranks;
     /// The flags the ranks' trainers read: set only from agreed values (or while every rank is
     /// held at a pause), never straight from the job's, so all ranks stop at the same step.
     RunControl rankControl;
@@ -36,25 +68,29 @@ struct Shared {
 
     std::mutex mutex;
     std::condition_variable changed;
+    // Indexed by local rank (the rank less ranks.first).
     std::vector<bool> ready; ///< reached the model sync: the next rank may start
     std::vector<bool> ended;
     std::exception_ptr firstError;
+    bool firstIsEcho = false; ///< a collective that failed: a peer's failure, seen from here
 
-    void markReady(int rank) {
+    void markReady(int local) {
         std::lock_guard lock(mutex);
-        ready[size_t(rank)] = true;
+        ready[size_t(local)] = true;
         changed.notify_all();
     }
-    void markEnded(int rank) {
+    void markEnded(int local) {
         std::lock_guard lock(mutex);
-        ended[size_t(rank)] = true;
+        ended[size_t(local)] = true;
         changed.notify_all();
     }
     /// The first error wins: the others are usually its echo (a peer that went away).
-    void fail(std::exception_ptr error) {
+    void fail(std::exception_ptr error, bool echo) {
         std::lock_guard lock(mutex);
-        if (!firstError)
+        if (!firstError) {
             firstError = std::move(error);
+            firstIsEcho = echo;
+        }
         rankControl.cancel.store(true);
     }
 };
@@ -62,25 +98,38 @@ struct Shared {
 // One rank's GradientSync: agreement flags, then the gradients' mean, over its process group.
 class ReplicaSync : public GradientSync {
 public:
-    ReplicaSync(Shared& shared, int rank, const RunControl& jobControl, double maxWallTimeS)
+    ReplicaSync(Shared& shared, int rank, const RunControl& jobControl, double maxWallTimeS,
+                QString fingerprint, std::optional<InjectedFailure> injected)
         : shared_(shared)
         , rank_(rank)
         , jobControl_(jobControl)
-        , maxWallTimeS_(maxWallTimeS) {}
+        , maxWallTimeS_(maxWallTimeS)
+        , fingerprint_(std::move(fingerprint))
+        , injected_(injected) {}
 
     void synchronizeModel(const std::vector<at::Tensor>& state) override {
         // This rank is done with the global random generator (the model is initialised): the
-        // next rank may start and seed it. Joining blocks until every rank has joined.
-        shared_.markReady(rank_);
-        group_ = std::make_unique<ProcessGroup>(shared_.rendezvous, rank_);
+        // next rank may start and seed it. Every rank agrees on what it trains before any joins
+        // the group, which blocks until all have.
+        shared_.markReady(rank_ - shared_.ranks.first);
+        shared_.rendezvous.meet(rank_, shared_.ranks.worldSize, fingerprint_);
+        group_ = std::make_unique<ProcessGroup>(shared_.rendezvous, rank_, shared_.ranks.worldSize);
         group_->broadcast(state, 0);
     }
 
     void averageGradients(const std::vector<at::Tensor>& gradients) override {
+        if (injected_ && injected_->rank == rank_ && injected_->step == steps_)
+            throw RunError(
+                QStringLiteral("failure injected at step %1 (%2)")
+                    .arg(steps_)
+                    .arg(QString::fromLatin1(DataParallelTrainer::kFailureHookVariable)));
+        ++steps_;
         const bool outOfTime = maxWallTimeS_ > 0 && secondsSince(shared_.started) >= maxWallTimeS_;
-        const std::vector<double> agreed =
-            group().sum({jobControl_.cancel.load() ? 1.0 : 0.0,
-                         jobControl_.pause.load() ? 1.0 : 0.0, outOfTime ? 1.0 : 0.0});
+        // A pause holds the ranks between collectives, which only one process's coordinating
+        // thread can release together: across processes only cancel is offered.
+        const bool pause = jobControl_.pause.load() && !shared_.rendezvous.spansProcesses();
+        const std::vector<double> agreed = group().sum(
+            {jobControl_.cancel.load() ? 1.0 : 0.0, pause ? 1.0 : 0.0, outOfTime ? 1.0 : 0.0});
         group().allReduceMean(gradients);
         if (agreed[0] > 0)
             shared_.rankControl.cancel.store(true);
@@ -119,6 +168,9 @@ private:
     int rank_;
     const RunControl& jobControl_;
     double maxWallTimeS_;
+    QString fingerprint_;
+    std::optional<InjectedFailure> injected_;
+    int64_t steps_ = 0;
     std::unique_ptr<ProcessGroup> group_;
     bool budgetReached_ = false;
 };
@@ -142,7 +194,7 @@ DataParallelTrainer::DataParallelTrainer(const ExperimentSpec& spec, const Datas
     , control_(control)
     , callbacks_(std::move(callbacks))
     , options_(std::move(options))
-    , worldSize_(worldSize) {
+    , ranks_{0, worldSize, worldSize} {
     checkSplittable(spec, worldSize);
     if (options_.device != QLatin1String("cpu"))
         throw InputError(QStringLiteral("devices: data-parallel training runs on CPU ranks "
@@ -150,21 +202,42 @@ DataParallelTrainer::DataParallelTrainer(const ExperimentSpec& spec, const Datas
                              .arg(options_.device));
 }
 
+DataParallelTrainer::DataParallelTrainer(const ExperimentSpec& spec, const DatasetSplits& data,
+                                         RunControl& control, TrainerCallbacks callbacks,
+                                         TrainerOptions options, Rendezvous& rendezvous,
+                                         RankRange ranks)
+    : DataParallelTrainer(spec, data, control, std::move(callbacks), std::move(options),
+                          ranks.worldSize) {
+    rendezvous_ = &rendezvous;
+    ranks_ = ranks;
+}
+
 TrainOutcome DataParallelTrainer::run() {
-    Shared shared(worldSize_);
+    std::unique_ptr<Rendezvous> ownRendezvous;
+    if (!rendezvous_)
+        ownRendezvous = std::make_unique<Rendezvous>();
+    Rendezvous& rendezvous = rendezvous_ ? *rendezvous_ : *ownRendezvous;
+    Shared shared(rendezvous, ranks_);
+    const int worldSize = ranks_.worldSize;
+    const int localRanks = ranks_.count;
     ExperimentSpec rankSpec = spec_;
-    rankSpec.training.batchSize = spec_.training.batchSize / worldSize_;
+    rankSpec.training.batchSize = spec_.training.batchSize / worldSize;
     const int totalThreads =
         options_.cpuThreads > 0 ? options_.cpuThreads : QThread::idealThreadCount();
-    std::vector<TrainOutcome> outcomes(static_cast<size_t>(worldSize_));
+    const QString fingerprint =
+        QStringLiteral("spec %1, %2 ranks").arg(specHash(spec_).left(12)).arg(worldSize);
+    const std::optional<InjectedFailure> injected = injectedFailure();
+    std::vector<TrainOutcome> outcomes(static_cast<size_t>(localRanks));
 
-    auto rankMain = [&](int rank) {
-        ReplicaSync sync(shared, rank, control_, spec_.training.maxWallTimeS);
+    auto rankMain = [&](int local) {
+        const int rank = ranks_.first + local;
+        ReplicaSync sync(shared, rank, control_, spec_.training.maxWallTimeS, fingerprint,
+                         injected);
         TrainerOptions options = options_;
         options.rank = rank;
-        options.worldSize = worldSize_;
+        options.worldSize = worldSize;
         options.gradientSync = &sync;
-        options.cpuThreads = std::max(1, totalThreads / worldSize_);
+        options.cpuThreads = std::max(1, totalThreads / localRanks);
         if (rank != 0)
             options.checkpointDirectory.clear();
         TrainerCallbacks callbacks;
@@ -174,8 +247,9 @@ TrainOutcome DataParallelTrainer::run() {
             if (rank == 0 && callbacks_.metric)
                 callbacks_.metric(step, epoch, name, reduced);
         };
-        callbacks.message = [&, rank](const QString& line) {
-            if (rank == 0 && callbacks_.message)
+        // A process without rank 0 still says how its ranks are doing.
+        callbacks.message = [&, local](const QString& line) {
+            if (local == 0 && callbacks_.message)
                 callbacks_.message(line);
         };
         if (rank == 0) {
@@ -186,31 +260,45 @@ TrainOutcome DataParallelTrainer::run() {
             callbacks.windowLogged = callbacks_.windowLogged;
         }
         try {
-            outcomes[size_t(rank)] =
+            outcomes[size_t(local)] =
                 Trainer(rankSpec, data_, shared.rankControl, callbacks, options).run();
+        } catch (const std::exception& e) {
+            // Told, and recorded, before the connections close: a peer's echo must not come
+            // first. An echo is not news to anyone.
+            const bool echo = dynamic_cast<const CollectiveError*>(&e) != nullptr;
+            if (!echo)
+                rendezvous.publishFailure(rank, failureKindOf(e), firstLineOf(e));
+            shared.fail(std::current_exception(), echo);
+            sync.close();
         } catch (...) {
-            // Recorded before the connections close: a peer's echo must not come first.
-            shared.fail(std::current_exception());
+            rendezvous.publishFailure(rank, FailureKind::Runtime,
+                                      QStringLiteral("an unknown error"));
+            shared.fail(std::current_exception(), false);
             sync.close();
         }
-        shared.markEnded(rank);
+        shared.markEnded(local);
     };
 
     if (callbacks_.message)
-        callbacks_.message(QStringLiteral("data-parallel: %1 CPU ranks (Gloo), %2 samples per "
-                                          "rank per batch (global batch %3)")
-                               .arg(worldSize_)
-                               .arg(rankSpec.training.batchSize)
-                               .arg(spec_.training.batchSize));
+        callbacks_.message(
+            (localRanks == worldSize
+                 ? QStringLiteral("data-parallel: %1 CPU ranks (Gloo)").arg(worldSize)
+                 : QStringLiteral("data-parallel: ranks %1-%2 of %3 in this process (Gloo)")
+                       .arg(ranks_.first)
+                       .arg(ranks_.first + localRanks - 1)
+                       .arg(worldSize)) +
+            QStringLiteral(", %1 samples per rank per batch (global batch %2)")
+                .arg(rankSpec.training.batchSize)
+                .arg(spec_.training.batchSize));
     std::vector<std::thread> threads;
     // Ranks start one after another: each seeds LibTorch's global generator and initialises its
     // model, which must not interleave with another rank's draws (rank 0's weights, which all
     // ranks receive, would then depend on thread timing).
-    for (int rank = 0; rank < worldSize_; ++rank) {
-        threads.emplace_back(rankMain, rank);
+    for (int local = 0; local < localRanks; ++local) {
+        threads.emplace_back(rankMain, local);
         std::unique_lock lock(shared.mutex);
         shared.changed.wait(
-            lock, [&] { return shared.ready[size_t(rank)] || shared.ended[size_t(rank)]; });
+            lock, [&] { return shared.ready[size_t(local)] || shared.ended[size_t(local)]; });
         if (shared.firstError)
             break;
     }
@@ -237,8 +325,24 @@ TrainOutcome DataParallelTrainer::run() {
     }
     for (auto& thread : threads)
         thread.join();
-    if (shared.firstError)
+    if (shared.firstError) {
+        // Seen from here, a rank of another process that failed is a connection that closed:
+        // its own message says why.
+        const auto failed =
+            rendezvous.failure(shared.firstIsEcho ? kEchoWait : std::chrono::milliseconds(0));
+        if (failed && !ranks_.contains(failed->rank))
+            std::rethrow_exception(Rendezvous::failureError(*failed));
+        if (shared.firstIsEcho && rendezvous.spansProcesses()) {
+            try {
+                std::rethrow_exception(shared.firstError);
+            } catch (const CollectiveError& e) {
+                throw CollectiveError(e.message() +
+                                      QStringLiteral(" (a rank of another process stalled or "
+                                                     "ended without saying why)"));
+            }
+        }
         std::rethrow_exception(shared.firstError);
+    }
     return outcomes.front();
 }
 

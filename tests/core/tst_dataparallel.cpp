@@ -2,14 +2,17 @@
 // large batch exactly, a failing rank stops the others, and a RunJob on ["cpu", "cpu"] stores
 // one run.
 #include "../common/DirectJobContext.h"
+#include "../common/JobTestSupport.h"
 #include "../common/RawSql.h"
 
 #include "base/Errors.h"
 #include "data/DataLoader.h"
 #include "data/DatasetBuilder.h"
 #include "jobs/RunJob.h"
+#include "jobs/SweepJob.h"
 #include "model/ModelBuilder.h"
 #include "parallel/ProcessGroup.h"
+#include "parallel/Rendezvous.h"
 #include "spec/SpecJson.h"
 #include "store/StoreWriter.h"
 #include "store/WorkspaceReader.h"
@@ -70,16 +73,28 @@ torch::Tensor trainedParameters(const ExperimentSpec& spec, const DatasetSplits&
     return torch::cat(flat);
 }
 
+// Sets the failure hook for one scope: rank `rank` throws at optimizer step `step`.
+class FailureHook {
+public:
+    FailureHook(int rank, int step) {
+        qputenv(DataParallelTrainer::kFailureHookVariable,
+                QByteArray::number(rank) + ':' + QByteArray::number(step));
+    }
+    ~FailureHook() { qunsetenv(DataParallelTrainer::kFailureHookVariable); }
+    FailureHook(const FailureHook&) = delete;
+    FailureHook& operator=(const FailureHook&) = delete;
+};
+
 } // namespace
 
 class TestDataParallel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void allReduceAveragesOverRanks() {
-        LocalRendezvous rendezvous(2, std::chrono::seconds(10));
+        Rendezvous rendezvous(std::chrono::seconds(10));
         std::vector<torch::Tensor> results(2);
         auto rank = [&](int r) {
-            ProcessGroup group(rendezvous, r);
+            ProcessGroup group(rendezvous, r, 2);
             // Two dtypes and a tiny bucket: several buckets, each averaged.
             std::vector<torch::Tensor> tensors = {torch::full({3}, double(r + 1)),
                                                   torch::full({2, 2}, float(10 * r)),
@@ -156,6 +171,54 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(QStringLiteral("training diverged: the loss is nan at step 5")),
                  qPrintable(error));
         QVERIFY(elapsedMs < 30000);
+    }
+
+    void aRankThatThrowsEndsTheRunFailedWithItsMessage() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("w.db"));
+        const FailureHook hook(1, 5);
+        RunJob job(RunRequest{sgdSpec(QStringLiteral("[\"cpu\", \"cpu\"]")), {}, 0});
+        QElapsedTimer timer;
+        timer.start();
+        JobInfo info;
+        {
+            StoreWriter writer(db);
+            test::DirectJobContext context(writer);
+            info = context.run(job);
+        }
+        qInfo("both ranks stopped %lld ms after the start", timer.elapsed());
+        QVERIFY(timer.elapsed() < 30000);
+        QCOMPARE(info.status, RunStatus::Failed);
+        QCOMPARE(info.failure, FailureKind::Runtime);
+        const auto run = WorkspaceReader(db).run(info.runId);
+        QVERIFY(run);
+        QCOMPARE(run->status, RunStatus::Failed);
+        QVERIFY2(run->error.startsWith(QStringLiteral("failure injected at step 5")),
+                 qPrintable(run->error));
+    }
+
+    void aSweepGoesOnAfterATrialWhoseRankFailed() {
+        // Grid order: the trial of 20 steps loses rank 1 at step 5; the one of 3 steps ends
+        // before the hook and completes.
+        QJsonObject json = specToJson(sgdSpec(QStringLiteral("[\"cpu\", \"cpu\"]")));
+        json.insert(QStringLiteral("sweep"), QJsonDocument::fromJson(R"({
+            "strategy": "grid", "parallel": 1, "trials": 2,
+            "objective": [{"metric": "train_loss", "goal": "minimize"}],
+            "space": {"training.max_steps": {"choice": [20, 3]}}})")
+                                                 .object());
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("w.db"));
+        const FailureHook hook(1, 5);
+        test::BackendFixture backend(db);
+        const JobInfo sweep = backend.run(
+            std::make_unique<SweepJob>(sweepDefinitionFromJson(json, QStringLiteral("test"))));
+        const auto trials = WorkspaceReader(db).trials(sweep.sweepId);
+        QCOMPARE(trials.size(), size_t(2));
+        QCOMPARE(trials[0].run.status, RunStatus::Failed);
+        QVERIFY2(trials[0].run.error.startsWith(QStringLiteral("failure injected at step 5")),
+                 qPrintable(trials[0].run.error));
+        QCOMPARE(trials[1].run.status, RunStatus::Completed);
+        QCOMPARE(sweep.status, RunStatus::Completed);
     }
 
     void cancelAndPauseStopEveryRankAtTheSameStep_data() {
