@@ -19,6 +19,7 @@ struct CliArgs {
     QString metricName;
     QString resumeSweep; ///< sweep --resume ID
     QString moreTrials;  ///< sweep --resume ID --more-trials N
+    QString out;         ///< export --out DIR
     bool json = false;
     bool csv = false;
     bool help = false;

@@ -21,6 +21,9 @@ int modelCommand(const CliArgs& args);
 int sweepCommand(const CliArgs& args);
 int sweepsCommand(const CliArgs& args);
 int showSweepCommand(const CliArgs& args);
+int exportCommand(const CliArgs& args);
+int predictCommand(const CliArgs& args);
+int quantizeCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

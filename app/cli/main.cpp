@@ -30,6 +30,9 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("sweep"), sweepCommand},
         {QStringLiteral("sweeps"), sweepsCommand},
         {QStringLiteral("show-sweep"), showSweepCommand},
+        {QStringLiteral("export"), exportCommand},
+        {QStringLiteral("predict"), predictCommand},
+        {QStringLiteral("quantize"), quantizeCommand},
     };
     int code = kExitOk;
     QString command;

@@ -3,6 +3,7 @@
 #include "base/OutOfMemory.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
+#include "data/InputSchema.h"
 #include "parallel/Devices.h"
 #include "spec/SpecJson.h"
 #include "store/ProcessToken.h"
@@ -160,6 +161,9 @@ private:
         if (data.normalization.enabled())
             store_.storeArtifact(place_.id, QStringLiteral("normalization"),
                                  normalizationToJson(data.normalization));
+        // What predict and export need to read new inputs as this run's data was read.
+        store_.storeArtifact(place_.id, QStringLiteral("input_schema"),
+                             inputSchemaToJson(inputSchemaOf(data, spec_.dataset)));
         startSampler();
         TrainerOptions options;
         const DeviceGrant& grant = context_.grant();

@@ -44,6 +44,11 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
 TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
                             torch::optim::Optimizer& optimizer, const CheckpointOwner& owner);
 
+/// Loads the model weights of a file saveCheckpoint or saveWeights wrote into `model`, for
+/// inference: nothing else of the checkpoint is restored. Throws InputError naming the file
+/// when it is missing, unreadable, or holds another model's weights.
+void loadWeights(const QString& path, torch::nn::Sequential& model);
+
 /// Saves the model weights alone (the best checkpoint), as saveCheckpoint writes its file.
 void saveWeights(const QString& path, torch::nn::Sequential& model);
 
