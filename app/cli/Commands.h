@@ -30,6 +30,8 @@ QString databasePath(const CliArgs& args);
 /// Parses a run id argument; throws InputError when it is not a positive integer.
 qint64 runIdArgument(const CliArgs& args);
 void printJson(const QJsonValue& value);
+/// "2.68x faster" or "1.40x slower": an int8 model's speed against fp32's.
+QString speedText(double speedup);
 /// The human-readable form of a `show-sweep` document.
 void printSweepText(const QJsonObject& report);
 /// Buffered stdout; main flushes it before exit.

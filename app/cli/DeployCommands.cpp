@@ -44,8 +44,7 @@ QString likeliest(const QJsonObject& prediction, const QJsonArray& classes) {
 }
 
 QString metricText(const QJsonObject& report, const QString& metric) {
-    const double before =
-        report.value(QStringLiteral("fp32")).toObject().value(metric).toDouble();
+    const double before = report.value(QStringLiteral("fp32")).toObject().value(metric).toDouble();
     const double after = report.value(QStringLiteral("int8")).toObject().value(metric).toDouble();
     return QStringLiteral("  %1  fp32 %2  int8 %3  (%4%5)\n")
         .arg(metric, -16)
@@ -56,6 +55,12 @@ QString metricText(const QJsonObject& report, const QString& metric) {
 }
 
 } // namespace
+
+QString speedText(double speedup) {
+    if (speedup >= 1 || speedup <= 0)
+        return QStringLiteral("%1x faster").arg(speedup, 0, 'f', 2);
+    return QStringLiteral("%1x slower").arg(1.0 / speedup, 0, 'f', 2);
+}
 
 int exportCommand(const CliArgs& args) {
     const qint64 id = runIdArgument(args);
@@ -108,22 +113,23 @@ int quantizeCommand(const CliArgs& args) {
     const QJsonObject size = report.value(QStringLiteral("size_bytes")).toObject();
     const QJsonObject latency = report.value(QStringLiteral("latency_ms")).toObject();
     out() << "run " << id << ": " << report.value(QStringLiteral("quantized_layers")).toInt()
-          << " linear layers quantized to int8 (" << report.value(QStringLiteral("engine")).toString()
-          << ")\n";
+          << " linear layers quantized to int8 ("
+          << report.value(QStringLiteral("engine")).toString() << ")\n";
     out() << QStringLiteral("  size      fp32 %1  int8 %2  (%3x smaller)\n")
                  .arg(formatBytes(size.value(QStringLiteral("fp32")).toInteger()))
                  .arg(formatBytes(size.value(QStringLiteral("int8")).toInteger()))
                  .arg(report.value(QStringLiteral("size_ratio")).toDouble(), 0, 'f', 2);
+    const double speedup = report.value(QStringLiteral("speedup")).toDouble();
     out() << QStringLiteral("  latency   fp32 %1 ms  int8 %2 ms per batch of %3 on %4 thread(s)  "
-                            "(%5x faster)\n")
+                            "(%5)\n")
                  .arg(latency.value(QStringLiteral("fp32")).toDouble(), 0, 'f', 3)
                  .arg(latency.value(QStringLiteral("int8")).toDouble(), 0, 'f', 3)
                  .arg(latency.value(QStringLiteral("batch")).toInt())
                  .arg(latency.value(QStringLiteral("threads")).toInt())
-                 .arg(report.value(QStringLiteral("speedup")).toDouble(), 0, 'f', 2);
+                 .arg(speedText(speedup));
     const QString split = report.value(QStringLiteral("split")).toString();
-    const QString prefix = split == QLatin1String("test") ? QStringLiteral("test_")
-                                                          : QStringLiteral("val_");
+    const QString prefix =
+        split == QLatin1String("test") ? QStringLiteral("test_") : QStringLiteral("val_");
     for (const char* name : {"accuracy", "loss", "mae"}) {
         const QString metric = prefix + QLatin1String(name);
         if (report.value(QStringLiteral("fp32")).toObject().contains(metric))

@@ -34,7 +34,6 @@ std::optional<double> csvNumber(const QString& cell) {
     return ok && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
-
 QChar detectCsvDelimiter(const QString& text, const CsvSpec& spec, const QString& name) {
     if (spec.delimiter == QLatin1String("\\t"))
         return QLatin1Char('\t');

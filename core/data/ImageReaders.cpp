@@ -67,8 +67,8 @@ void copyPixels(const QImage& decoded, const ImageSpec& spec, uint8_t* out) {
     QImage image =
         decoded.convertToFormat(c == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
     if (image.width() != spec.width || image.height() != spec.height)
-        image = image.scaled(spec.width, spec.height, Qt::IgnoreAspectRatio,
-                             Qt::SmoothTransformation);
+        image =
+            image.scaled(spec.width, spec.height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     for (int y = 0; y < spec.height; ++y) {
         const uchar* line = image.constScanLine(y);
         for (int x = 0; x < spec.width; ++x) {

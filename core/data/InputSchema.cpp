@@ -24,7 +24,8 @@ QJsonArray numbersJson(const std::vector<double>& values) {
     return array;
 }
 
-std::vector<double> numbersFrom(const QJsonValue& value, const QString& key, const QString& source) {
+std::vector<double> numbersFrom(const QJsonValue& value, const QString& key,
+                                const QString& source) {
     if (value.isUndefined() || value.isNull())
         return {};
     if (!value.isArray())
@@ -44,8 +45,8 @@ std::vector<SchemaColumn> schemaColumns(const InputSchema& schema) {
     std::vector<SchemaColumn> columns;
     for (qsizetype i = 0; i < schema.featureNames.size(); ++i) {
         const QString& name = schema.featureNames[i];
-        const bool numeric = size_t(i) >= schema.numericFeature.size() ||
-                             schema.numericFeature[size_t(i)];
+        const bool numeric =
+            size_t(i) >= schema.numericFeature.size() || schema.numericFeature[size_t(i)];
         if (numeric) {
             columns.push_back({name, true, {}, int(i)});
             continue;
@@ -87,8 +88,8 @@ QJsonObject inputSchemaToJson(const InputSchema& schema) {
         shape.append(qint64(d));
     QJsonObject json{
         {QStringLiteral("source"), schema.source},
-        {QStringLiteral("task"), schema.regression ? QStringLiteral("regression")
-                                                   : QStringLiteral("classification")},
+        {QStringLiteral("task"),
+         schema.regression ? QStringLiteral("regression") : QStringLiteral("classification")},
         {QStringLiteral("classes"), QJsonArray::fromStringList(schema.classNames)},
         {QStringLiteral("input_shape"), shape},
         {QStringLiteral("images"), schema.images},
@@ -104,11 +105,10 @@ QJsonObject inputSchemaToJson(const InputSchema& schema) {
         for (qsizetype i = 0; i < schema.featureNames.size(); ++i)
             features.append(QJsonObject{
                 {QStringLiteral("name"), schema.featureNames[i]},
-                {QStringLiteral("numeric"), size_t(i) >= schema.numericFeature.size() ||
-                                                schema.numericFeature[size_t(i)]},
-                {QStringLiteral("fill"), size_t(i) < schema.fillMean.size()
-                                             ? schema.fillMean[size_t(i)]
-                                             : 0.0}});
+                {QStringLiteral("numeric"),
+                 size_t(i) >= schema.numericFeature.size() || schema.numericFeature[size_t(i)]},
+                {QStringLiteral("fill"),
+                 size_t(i) < schema.fillMean.size() ? schema.fillMean[size_t(i)] : 0.0}});
         json.insert(QStringLiteral("features"), features);
     }
     if (schema.source == QLatin1String("csv"))
@@ -122,7 +122,8 @@ QJsonObject inputSchemaToJson(const InputSchema& schema) {
 InputSchema inputSchemaFromJson(const QJsonObject& json, const QString& source) {
     InputSchema schema;
     schema.source = json.value(QStringLiteral("source")).toString();
-    schema.regression = json.value(QStringLiteral("task")).toString() == QLatin1String("regression");
+    schema.regression =
+        json.value(QStringLiteral("task")).toString() == QLatin1String("regression");
     for (const auto& name : json.value(QStringLiteral("classes")).toArray())
         schema.classNames << name.toString();
     for (const auto& d : json.value(QStringLiteral("input_shape")).toArray())
@@ -135,11 +136,10 @@ InputSchema inputSchemaFromJson(const QJsonObject& json, const QString& source) 
     schema.mean = numbersFrom(norm.value(QStringLiteral("mean")), QStringLiteral("mean"), source);
     schema.std = numbersFrom(norm.value(QStringLiteral("std")), QStringLiteral("std"), source);
     if (schema.mean.size() != schema.std.size())
-        throw InputError(
-            QStringLiteral("%1: normalization has %2 means but %3 standard deviations")
-                .arg(source)
-                .arg(schema.mean.size())
-                .arg(schema.std.size()));
+        throw InputError(QStringLiteral("%1: normalization has %2 means but %3 standard deviations")
+                             .arg(source)
+                             .arg(schema.mean.size())
+                             .arg(schema.std.size()));
     for (const auto& value : json.value(QStringLiteral("features")).toArray()) {
         const QJsonObject feature = value.toObject();
         schema.featureNames << feature.value(QStringLiteral("name")).toString();

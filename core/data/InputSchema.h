@@ -19,7 +19,7 @@ struct InputSchema {
     QStringList classNames;          ///< classification: output k is class k
     std::vector<int64_t> inputShape; ///< one sample, without the batch dimension
     bool images = false;             ///< [C, H, W] pixels, scaled to [0, 1] then normalized
-    bool resizeImages = false; ///< image_folder: any size, scaled as training did; else exact
+    bool resizeImages = false;       ///< image_folder: any size, scaled as training did; else exact
     /// Per channel (images) or per feature (tables); empty: no normalization.
     std::vector<double> mean;
     std::vector<double> std;

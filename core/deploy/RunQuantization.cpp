@@ -64,8 +64,7 @@ QJsonObject quantizeRun(const QString& databasePath, qint64 runId,
     const std::vector<char> fp32File = pickleTensors(stateDict(model.net));
 
     const DatasetCache cache;
-    const DatasetSplits data =
-        buildDataset(model.spec.dataset, model.spec.training.seed, &cache);
+    const DatasetSplits data = buildDataset(model.spec.dataset, model.spec.training.seed, &cache);
     const bool onTest = data.test.size() > 0;
     const TensorDataset& split = onTest ? data.test : data.validation;
     if (split.size() == 0)
@@ -74,10 +73,10 @@ QJsonObject quantizeRun(const QString& databasePath, qint64 runId,
                              .arg(runId));
     const LossFunction loss(resolvedLossOf(model.spec, model.schema.regression), data.task);
     const QString prefix = onTest ? QStringLiteral("test_") : QStringLiteral("val_");
-    const auto before = Trainer::scalarMetrics(
-        Trainer::evaluate(model.net, loss, data, split), data, prefix);
-    const auto after = Trainer::scalarMetrics(
-        Trainer::evaluate(quantized.net, loss, data, split), data, prefix);
+    const auto before =
+        Trainer::scalarMetrics(Trainer::evaluate(model.net, loss, data, split), data, prefix);
+    const auto after =
+        Trainer::scalarMetrics(Trainer::evaluate(quantized.net, loss, data, split), data, prefix);
     const LatencyComparison timing =
         compareLatency(model.net, quantized.net, latencyInput(data, split, options.batch),
                        options.threads, options.rounds, options.repeats);
@@ -106,7 +105,8 @@ QJsonObject quantizeRun(const QString& databasePath, qint64 runId,
     };
     const QString accuracy = prefix + QStringLiteral("accuracy");
     if (before.contains(accuracy))
-        report.insert(QStringLiteral("accuracy_change"), after.value(accuracy) - before.value(accuracy));
+        report.insert(QStringLiteral("accuracy_change"),
+                      after.value(accuracy) - before.value(accuracy));
     StoreWriter store(databasePath);
     store.storeArtifact(runId, QStringLiteral("quantization"), report);
     store.flush();

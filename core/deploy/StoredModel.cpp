@@ -69,8 +69,9 @@ LossSpec resolvedLossOf(const ExperimentSpec& spec, bool regression) {
 QString outputActivation(const StoredModel& model) {
     if (model.schema.regression)
         return QStringLiteral("identity");
-    return resolvedLossOf(model.spec, false).type == QLatin1String("bce") ? QStringLiteral("sigmoid")
-                                                                          : QStringLiteral("softmax");
+    return resolvedLossOf(model.spec, false).type == QLatin1String("bce")
+               ? QStringLiteral("sigmoid")
+               : QStringLiteral("softmax");
 }
 
 torch::Tensor outputProbabilities(const StoredModel& model, const torch::Tensor& logits) {

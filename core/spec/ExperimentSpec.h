@@ -57,10 +57,10 @@ struct EarlyStoppingSpec {
 /// target is reached after epoch 8 and the last 2 epochs train the pruned model.
 struct PruningSpec {
     double sparsity = 0.0; ///< the fraction of prunable weights set to zero; 0: no pruning
-    QString scope = QStringLiteral("global"); ///< global (one threshold) | layer (each layer)
+    QString scope = QStringLiteral("global");      ///< global (one threshold) | layer (each layer)
     QString schedule = QStringLiteral("one_shot"); ///< one_shot | gradual (cubic, per epoch)
-    int fineTuneEpochs = 1; ///< epochs trained after the target is reached
-    int startEpoch = 0;     ///< gradual: epochs trained dense before the first pruning
+    int fineTuneEpochs = 1;                        ///< epochs trained after the target is reached
+    int startEpoch = 0; ///< gradual: epochs trained dense before the first pruning
     bool enabled() const { return sparsity > 0; }
 };
 

@@ -4,10 +4,10 @@
 #include "train/StateDict.h"
 
 #include <ATen/Context.h>
+#include <ATen/core/dispatch/Dispatcher.h>
 #include <QStringList>
 #include <algorithm>
 #include <limits>
-#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/nn/modules/linear.h>
 
 namespace trainlab {
@@ -49,8 +49,9 @@ public:
     }
 
     torch::Tensor forward(const torch::Tensor& x) {
-        std::vector<c10::IValue> stack{x.reshape({-1, inFeatures_}).to(torch::kFloat32).contiguous(),
-                                       packed_, /*reduce_range=*/false};
+        std::vector<c10::IValue> stack{
+            x.reshape({-1, inFeatures_}).to(torch::kFloat32).contiguous(), packed_,
+            /*reduce_range=*/false};
         linearDynamic().callBoxed(&stack);
         std::vector<int64_t> shape = x.sizes().vec();
         shape.back() = outFeatures_;
@@ -81,8 +82,8 @@ QString selectQuantizedEngine(const QString& wanted) {
     auto& context = at::globalContext();
     const auto& supported = context.supportedQEngines();
     QStringList names;
-    for (const at::QEngine engine : {at::QEngine::ONEDNN, at::QEngine::X86, at::QEngine::FBGEMM,
-                                     at::QEngine::QNNPACK}) {
+    for (const at::QEngine engine :
+         {at::QEngine::ONEDNN, at::QEngine::X86, at::QEngine::FBGEMM, at::QEngine::QNNPACK}) {
         if (std::find(supported.begin(), supported.end(), engine) == supported.end())
             continue;
         const QString name = QString::fromLatin1(c10::toString(engine)).toLower();

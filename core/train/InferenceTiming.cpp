@@ -28,8 +28,7 @@ LatencyFigures summarize(std::vector<double> roundsMs) {
 } // namespace
 
 LatencyComparison compareLatency(torch::nn::Sequential& reference, torch::nn::Sequential& candidate,
-                                 const torch::Tensor& input, int threads, int rounds,
-                                 int repeats) {
+                                 const torch::Tensor& input, int threads, int rounds, int repeats) {
     const int previousThreads = torch::get_num_threads();
     torch::set_num_threads(std::max(1, threads));
     torch::NoGradGuard noGrad;

@@ -14,7 +14,9 @@ struct LatencyFigures {
 struct LatencyComparison {
     LatencyFigures reference;
     LatencyFigures candidate;
-    double speedup() const { return candidate.medianMs > 0 ? reference.medianMs / candidate.medianMs : 0; }
+    double speedup() const {
+        return candidate.medianMs > 0 ? reference.medianMs / candidate.medianMs : 0;
+    }
 };
 
 /// Times forward passes of two models on `input` without gradients, on `threads` intra-op

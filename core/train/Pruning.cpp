@@ -122,10 +122,11 @@ QJsonObject MagnitudePruning::report() const {
     QJsonArray layers;
     for (const Target& t : targets_) {
         const int64_t zeros = (t.weight == 0).sum().item<int64_t>();
-        layers.append(QJsonObject{
-            {QStringLiteral("name"), QString::fromStdString(t.name)},
-            {QStringLiteral("weights"), qint64(t.weight.numel())},
-            {QStringLiteral("sparsity"), double(zeros) / double(std::max<int64_t>(1, t.weight.numel()))}});
+        layers.append(
+            QJsonObject{{QStringLiteral("name"), QString::fromStdString(t.name)},
+                        {QStringLiteral("weights"), qint64(t.weight.numel())},
+                        {QStringLiteral("sparsity"),
+                         double(zeros) / double(std::max<int64_t>(1, t.weight.numel()))}});
     }
     return {{QStringLiteral("target"), spec_.sparsity},
             {QStringLiteral("sparsity"), sparsity()},

@@ -65,7 +65,7 @@ private:
     std::unique_ptr<LossFunction> loss_;
     std::optional<TensorDataset> preparedTrain_; ///< the loader reads it: declared before
     std::unique_ptr<DataLoader> loader_;
-    std::unique_ptr<GradScaler> scaler_; ///< fp16 only
+    std::unique_ptr<GradScaler> scaler_;        ///< fp16 only
     std::unique_ptr<MagnitudePruning> pruning_; ///< training.pruning only
     EarlyStopping earlyStopping_;
     EarlyStopping plateau_;

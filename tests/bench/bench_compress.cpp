@@ -164,8 +164,7 @@ int main(int argc, char* argv[]) {
 
     // 1. Int8 quantization of the first seed's dense model, on every engine this LibTorch has.
     const auto fp32Bytes = double(pickleTensors(stateDict(reference.model)).size());
-    const auto input =
-        prepareFeatures(data.test.features.slice(0, 0, 64), data).contiguous();
+    const auto input = prepareFeatures(data.test.features.slice(0, 0, 64), data).contiguous();
     LossSpec lossSpec;
     lossSpec.type = QStringLiteral("cross_entropy");
     const LossFunction loss(lossSpec, TaskKind::Classification);

@@ -12,6 +12,7 @@
 #include "store/WorkspaceReader.h"
 #include "train/Checkpoint.h"
 #include "train/Pruning.h"
+#include "train/Trainer.h"
 
 #include <QJsonArray>
 #include <QtTest>
@@ -116,8 +117,7 @@ private Q_SLOTS:
             // Cubic: the first steps prune the most.
             if (e > 3)
                 QVERIFY(s - previous < scheduledSparsity(p, e - 1, 10) -
-                                           (e > 4 ? scheduledSparsity(p, e - 2, 10) : 0.0) +
-                                           1e-12);
+                                           (e > 4 ? scheduledSparsity(p, e - 2, 10) : 0.0) + 1e-12);
             previous = s;
         }
         QCOMPARE(previous, 0.8);
@@ -173,8 +173,7 @@ private Q_SLOTS:
             if (p.value().dim() < 2)
                 continue;
             const double s = (p.value() == 0).to(torch::kFloat64).mean().item<double>();
-            QVERIFY2(std::abs(s - kTarget) <= 1.0 / double(p.value().numel()),
-                     p.key().c_str());
+            QVERIFY2(std::abs(s - kTarget) <= 1.0 / double(p.value().numel()), p.key().c_str());
         }
     }
 
@@ -217,8 +216,8 @@ private Q_SLOTS:
         auto pruned = modelOf(spec);
         loadWeights(afterPruning, pruned);
         auto final = modelOf(spec);
-        const QStringList last = QDir(options.checkpointDirectory)
-                                     .entryList({QStringLiteral("last-*.pt")}, QDir::Files);
+        const QStringList last =
+            QDir(options.checkpointDirectory).entryList({QStringLiteral("last-*.pt")}, QDir::Files);
         QCOMPARE(last.size(), 1);
         loadWeights(QDir(options.checkpointDirectory).filePath(last.first()), final);
         const auto zerosThen = zerosOf(pruned);
@@ -233,9 +232,10 @@ private Q_SLOTS:
     }
 
     void gradualRunIsStoredAndResumesPruned() {
-        const ExperimentSpec spec = prunedSpec({QStringLiteral("training.epochs=5"),
-                                                QStringLiteral("training.pruning.schedule=gradual"),
-                                                QStringLiteral("training.pruning.fine_tune_epochs=1")});
+        const ExperimentSpec spec =
+            prunedSpec({QStringLiteral("training.epochs=5"),
+                        QStringLiteral("training.pruning.schedule=gradual"),
+                        QStringLiteral("training.pruning.fine_tune_epochs=1")});
         // Cancelled in epoch 4 (pruned twice by then), resumed: the masks come back from the
         // checkpoint's zeros and the run ends at the target.
         JobInfo first;

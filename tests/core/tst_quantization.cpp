@@ -16,6 +16,7 @@
 
 #include <QFileInfo>
 #include <QtTest>
+#include <torch/nn/modules/linear.h>
 
 using namespace trainlab;
 
@@ -28,7 +29,7 @@ private Q_SLOTS:
         torch::manual_seed(3);
         BuiltModel built = buildModel(spec, {1, 28, 28}, 10);
         built.net->eval();
-        const QuantizedModel quantized = quantizeDynamic(built.net);
+        QuantizedModel quantized = quantizeDynamic(built.net);
         QVERIFY(!quantized.engine.isEmpty());
         QCOMPARE(quantized.quantizedLayers, 3);
         QCOMPARE(quantized.net->size(), built.net->size());
@@ -42,7 +43,8 @@ private Q_SLOTS:
         // Int8 weights and activations: close to fp32, not equal to it.
         const double scale = reference.abs().max().item<double>();
         const double error = (output - reference).abs().max().item<double>();
-        QVERIFY2(error < 0.05 * scale, qPrintable(QStringLiteral("%1 of %2").arg(error).arg(scale)));
+        QVERIFY2(error < 0.05 * scale,
+                 qPrintable(QStringLiteral("%1 of %2").arg(error).arg(scale)));
         QVERIFY(error > 0);
         QVERIFY(reference.argmax(1).eq(output.argmax(1)).to(torch::kFloat64).mean().item<double>() >
                 0.9);
@@ -55,7 +57,7 @@ private Q_SLOTS:
 
     void sequenceInputsKeepTheirShape() {
         torch::nn::Sequential net(torch::nn::Linear(6, 5));
-        const QuantizedModel quantized = quantizeDynamic(net);
+        QuantizedModel quantized = quantizeDynamic(net);
         torch::NoGradGuard noGrad;
         const auto x = torch::randn({4, 7, 6});
         QCOMPARE(quantized.net->forward(x).sizes().vec(), (std::vector<int64_t>{4, 7, 5}));
@@ -91,13 +93,17 @@ private Q_SLOTS:
                                   .toDouble();
         QVERIFY(before > 0.5); // it learned something worth keeping
         QVERIFY2(std::abs(report.value(QStringLiteral("accuracy_change")).toDouble()) <= 0.02,
-                 qPrintable(QString::number(report.value(QStringLiteral("accuracy_change")).toDouble())));
+                 qPrintable(
+                     QString::number(report.value(QStringLiteral("accuracy_change")).toDouble())));
         const QJsonObject size = report.value(QStringLiteral("size_bytes")).toObject();
         QVERIFY(size.value(QStringLiteral("int8")).toInteger() <
                 size.value(QStringLiteral("fp32")).toInteger() / 2);
         QCOMPARE(QFileInfo(report.value(QStringLiteral("file")).toString()).size(),
                  size.value(QStringLiteral("int8")).toInteger());
-        QCOMPARE(report.value(QStringLiteral("latency_ms")).toObject().value(QStringLiteral("batch")).toInt(),
+        QCOMPARE(report.value(QStringLiteral("latency_ms"))
+                     .toObject()
+                     .value(QStringLiteral("batch"))
+                     .toInt(),
                  64);
 
         WorkspaceReader reader(db);
