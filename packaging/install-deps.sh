@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs everything TrainLab's build, tests and default experiments need on Debian 12, and what
 # packaging needs: the validators packaging/check-deb.sh runs (desktop-file-utils, appstream) and
-# rsvg-convert for packaging/render-icons.sh (librsvg2-bin).
+# rsvg-convert for packaging/render-icons.sh (librsvg2-bin), and python3-torch, with which
+# tests/cli/tst_deploy.cpp loads an export in Python (tests/python/trainlab_export.py).
 # Idempotent: silent and quick when everything is already installed.
 set -eu
 
@@ -9,7 +10,7 @@ packages="build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools libgl-dev zlib1g-dev libsqlite3-dev
   libtorch-dev libgloo-dev libopenblas0-openmp
   libqcustomplot-dev libqcustomplot2.1-qt6
-  dataset-fashion-mnist xvfb xauth
+  dataset-fashion-mnist xvfb xauth python3-torch
   desktop-file-utils appstream librsvg2-bin"
 
 missing=""

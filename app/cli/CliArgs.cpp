@@ -29,6 +29,8 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.nodeRank = value();
         else if (arg == QLatin1String("--master"))
             args.master = value();
+        else if (arg == QLatin1String("--out"))
+            args.out = value();
         else if (arg == QLatin1String("--name"))
             args.metricName = value();
         else if (arg == QLatin1String("--json"))
@@ -82,6 +84,11 @@ QString usageText() {
         "  data inspect SPEC [--json]               counts per split, classes, histogram, shapes\n"
         "  model summary SPEC [--json]              per layer: output shape, params, FLOPs, "
         "memory\n"
+        "  export RUN --out DIR [--db P] [--json]   spec, torch.load-able weights, "
+        "normalization\n"
+        "  predict RUN INPUT... [--db P] [--json]   class probabilities for image files or CSV "
+        "rows\n"
+        "  quantize RUN [--db P] [--json]           int8 linear layers: size, latency, accuracy\n"
         "\n"
         "Exit codes: 0 success; 1 the run or sweep failed while running (or was cancelled);\n"
         "2 bad usage or bad input (spec, data file, absent device, model that does not fit);\n"

@@ -22,12 +22,17 @@ int sweepCommand(const CliArgs& args);
 int sweepsCommand(const CliArgs& args);
 int showSweepCommand(const CliArgs& args);
 int settingsCommand(const CliArgs& args);
+int exportCommand(const CliArgs& args);
+int predictCommand(const CliArgs& args);
+int quantizeCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);
 /// Parses a run id argument; throws InputError when it is not a positive integer.
 qint64 runIdArgument(const CliArgs& args);
 void printJson(const QJsonValue& value);
+/// "2.68x faster" or "1.40x slower": an int8 model's speed against fp32's.
+QString speedText(double speedup);
 /// The human-readable form of a `show-sweep` document.
 void printSweepText(const QJsonObject& report);
 /// Buffered stdout; main flushes it before exit.

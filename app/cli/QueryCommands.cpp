@@ -143,6 +143,17 @@ int showCommand(const CliArgs& args) {
                      .arg(it.key(), -20)
                      .arg(formatValue(it.value()), 10)
                      .arg(formatValue(best.value(it.key())), 10);
+    if (const QJsonObject q = report.value(QStringLiteral("quantization")).toObject();
+        !q.isEmpty()) {
+        out() << "  int8     "
+              << QString::number(q.value(QStringLiteral("size_ratio")).toDouble(), 'f', 2)
+              << "x smaller, " << speedText(q.value(QStringLiteral("speedup")).toDouble()) << " ("
+              << q.value(QStringLiteral("engine")).toString() << ")";
+        if (q.contains(QStringLiteral("accuracy_change")))
+            out() << ", accuracy "
+                  << QString::number(q.value(QStringLiteral("accuracy_change")).toDouble(), 'f', 4);
+        out() << "\n";
+    }
     out() << "  device hours " << formatValue(report.value(QStringLiteral("device_hours")))
           << "   energy J " << formatValue(report.value(QStringLiteral("energy_j")));
     if (const QString source = report.value(QStringLiteral("energy_source")).toString();

@@ -31,6 +31,9 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("sweeps"), sweepsCommand},
         {QStringLiteral("show-sweep"), showSweepCommand},
         {QStringLiteral("settings"), settingsCommand},
+        {QStringLiteral("export"), exportCommand},
+        {QStringLiteral("predict"), predictCommand},
+        {QStringLiteral("quantize"), quantizeCommand},
     };
     int code = kExitOk;
     QString command;

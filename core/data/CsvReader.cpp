@@ -15,7 +15,9 @@ namespace {
 constexpr int kMaxCategories = 200;
 constexpr int kMaxClassificationLabels = 50;
 
-bool isMissing(const QString& cell) {
+} // namespace
+
+bool isMissingCsvValue(const QString& cell) {
     static const QSet<QString> missing = {QString(),
                                           QStringLiteral("na"),
                                           QStringLiteral("n/a"),
@@ -26,13 +28,11 @@ bool isMissing(const QString& cell) {
     return missing.contains(cell.trimmed().toLower());
 }
 
-std::optional<double> toNumber(const QString& cell) {
+std::optional<double> csvNumber(const QString& cell) {
     bool ok = false;
     const double value = cell.trimmed().toDouble(&ok);
     return ok && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
-
-} // namespace
 
 QChar detectCsvDelimiter(const QString& text, const CsvSpec& spec, const QString& name) {
     if (spec.delimiter == QLatin1String("\\t"))
@@ -185,7 +185,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
     bool header = spec.header == QLatin1String("yes");
     if (spec.header == QLatin1String("auto"))
         header = std::none_of(rows.front().begin(), rows.front().end(),
-                              [](const QString& cell) { return toNumber(cell).has_value(); });
+                              [](const QString& cell) { return csvNumber(cell).has_value(); });
     QStringList columns;
     const qsizetype width = rows.front().size();
     if (header) {
@@ -232,9 +232,9 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
         size_t firstText = 0;
         for (size_t r = firstData; r < rows.size(); ++r) {
             const QString& cell = rows[r][c];
-            if (isMissing(cell))
+            if (isMissingCsvValue(cell))
                 continue;
-            if (toNumber(cell)) {
+            if (csvNumber(cell)) {
                 ++numeric;
             } else {
                 if (text++ == 0)
@@ -246,7 +246,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
             float* p = column.data_ptr<float>();
             for (size_t r = firstData; r < rows.size(); ++r) {
                 const QString& cell = rows[r][c];
-                p[r - firstData] = isMissing(cell) ? NAN : float(*toNumber(cell));
+                p[r - firstData] = isMissingCsvValue(cell) ? NAN : float(*csvNumber(cell));
             }
             blocks.push_back(column.unsqueeze(1));
             out.featureNames << columns[c];
@@ -262,7 +262,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
         std::map<QString, int64_t> categories;
         for (size_t r = firstData; r < rows.size(); ++r) {
             const QString cell =
-                isMissing(rows[r][c]) ? QStringLiteral("(missing)") : rows[r][c].trimmed();
+                isMissingCsvValue(rows[r][c]) ? QStringLiteral("(missing)") : rows[r][c].trimmed();
             categories.emplace(cell, 0);
         }
         if (categories.size() > size_t(kMaxCategories))
@@ -281,7 +281,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
         auto a = onehot.accessor<float, 2>();
         for (size_t r = firstData; r < rows.size(); ++r) {
             const QString cell =
-                isMissing(rows[r][c]) ? QStringLiteral("(missing)") : rows[r][c].trimmed();
+                isMissingCsvValue(rows[r][c]) ? QStringLiteral("(missing)") : rows[r][c].trimmed();
             a[int64_t(r - firstData)][categories.at(cell)] = 1.0F;
         }
         blocks.push_back(onehot);
@@ -294,12 +294,12 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
     bool allInteger = true;
     for (size_t r = firstData; r < rows.size(); ++r) {
         const QString cell = rows[r][labelColumn].trimmed();
-        if (isMissing(cell))
+        if (isMissingCsvValue(cell))
             throw InputError(QStringLiteral("%1:%2: missing label in column '%3'")
                                  .arg(name)
                                  .arg(lines[r])
                                  .arg(columns[labelColumn]));
-        const auto number = toNumber(cell);
+        const auto number = csvNumber(cell);
         allNumeric = allNumeric && number.has_value();
         allInteger = allInteger && number && *number == std::floor(*number);
         labels.push_back(cell);
@@ -311,7 +311,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
     if (regression) {
         if (!allNumeric) {
             for (size_t i = 0; i < labels.size(); ++i) {
-                if (!toNumber(labels[i]))
+                if (!csvNumber(labels[i]))
                     throw InputError(QStringLiteral("%1:%2: label '%3' is not a number; a "
                                                     "regression target must be numeric")
                                          .arg(name)
@@ -323,7 +323,7 @@ SourceData parseCsv(const QByteArray& bytes, const QString& name, const CsvSpec&
         out.train.targets = torch::empty({dataRows}, torch::kFloat32);
         float* t = out.train.targets.data_ptr<float>();
         for (size_t i = 0; i < labels.size(); ++i)
-            t[i] = float(*toNumber(labels[i]));
+            t[i] = float(*csvNumber(labels[i]));
         return out;
     }
     QStringList classes(distinct.begin(), distinct.end());

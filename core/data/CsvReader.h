@@ -3,6 +3,8 @@
 #include "data/DatasetSpec.h"
 #include "data/SourceData.h"
 
+#include <optional>
+
 namespace trainlab {
 
 /// The most columns a CSV row may have. Wide real tables (gene expression, bag-of-words) stay
@@ -12,6 +14,11 @@ inline constexpr qsizetype kMaxCsvColumns = 100'000;
 /// The longest physical line of a CSV file (16 MiB), checked on the raw bytes before they are
 /// decoded, so a binary or single-line file fails at once.
 inline constexpr qsizetype kMaxCsvLineBytes = qsizetype(16) << 20;
+
+/// Whether a cell stands for a missing value: empty, NA, N/A, NaN, null, none or ? (any case).
+bool isMissingCsvValue(const QString& cell);
+/// A cell's finite number, or nullopt when it is not one.
+std::optional<double> csvNumber(const QString& cell);
 
 /// Reads a CSV / TSV table into features and a target.
 ///

@@ -361,6 +361,8 @@ DatasetSplits buildDataset(const DatasetSpec& spec, qint64 trainingSeed,
         std::vector<bool> numeric = source.numericFeature;
         numeric.resize(size_t(splits.train.features.size(1)), true);
         const Normalization stats = tableNormalization(splits.train.features, numeric);
+        splits.numericFeature = numeric;
+        splits.fillMean = stats.mean;
         if (spec.normalize)
             splits.normalization = stats;
         for (auto* split : {&splits.train, &splits.validation, &splits.test})

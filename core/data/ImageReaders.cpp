@@ -60,6 +60,24 @@ QString decodeImage(const QString& path, QImage& image) {
     return QStringLiteral("cannot decode this image (%1)").arg(reader.errorString());
 }
 
+// Converts a decoded image to the spec's channels and size and writes it as [C, H, W] bytes.
+void copyPixels(const QImage& decoded, const ImageSpec& spec, uint8_t* out) {
+    const int64_t c = spec.channels;
+    const int64_t plane = int64_t(spec.height) * spec.width;
+    QImage image =
+        decoded.convertToFormat(c == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
+    if (image.width() != spec.width || image.height() != spec.height)
+        image =
+            image.scaled(spec.width, spec.height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    for (int y = 0; y < spec.height; ++y) {
+        const uchar* line = image.constScanLine(y);
+        for (int x = 0; x < spec.width; ++x) {
+            for (int64_t ch = 0; ch < c; ++ch)
+                out[ch * plane + int64_t(y) * spec.width + x] = line[x * c + ch];
+        }
+    }
+}
+
 void checkLabelsBelow(const TensorDataset& data, int64_t classes, const QString& file) {
     if (data.size() > 0 && data.targets.max().item<int64_t>() >= classes)
         throw InputError(QStringLiteral("%1: label %2 but the training labels have only %3 classes")
@@ -162,18 +180,7 @@ SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
                     error = files[size_t(i)] + QStringLiteral(": ") + problem;
                 return;
             }
-            image =
-                image.convertToFormat(c == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888)
-                    .scaled(spec.width, spec.height, Qt::IgnoreAspectRatio,
-                            Qt::SmoothTransformation);
-            uint8_t* out = base + i * c * plane;
-            for (int y = 0; y < spec.height; ++y) {
-                const uchar* line = image.constScanLine(y);
-                for (int x = 0; x < spec.width; ++x) {
-                    for (int64_t ch = 0; ch < c; ++ch)
-                        out[ch * plane + int64_t(y) * spec.width + x] = line[x * c + ch];
-                }
-            }
+            copyPixels(image, spec, base + i * c * plane);
         }
     };
     std::vector<std::thread> threads;
@@ -189,6 +196,24 @@ SourceData readImageFolder(const QString& root, const ImageSpec& spec) {
     out.classNames = classes;
     out.train = {pixels, torch::tensor(labels, torch::kInt64)};
     return out;
+}
+
+torch::Tensor readImageFile(const QString& path, const ImageSpec& spec, bool resize) {
+    if (const QString problem = regularFileProblem(path); !problem.isEmpty())
+        throw InputError(path + QStringLiteral(": ") + problem);
+    QImage image;
+    if (const QString problem = decodeImage(path, image); !problem.isEmpty())
+        throw InputError(path + QStringLiteral(": ") + problem);
+    if (!resize && (image.width() != spec.width || image.height() != spec.height))
+        throw InputError(QStringLiteral("%1: the image is %2x%3 pixels; the model takes %4x%5")
+                             .arg(path)
+                             .arg(image.width())
+                             .arg(image.height())
+                             .arg(spec.width)
+                             .arg(spec.height));
+    auto pixels = torch::empty({spec.channels, spec.height, spec.width}, torch::kUInt8);
+    copyPixels(image, spec, pixels.data_ptr<uint8_t>());
+    return pixels;
 }
 
 TensorDataset parseCifarBatch(const QByteArray& bytes, const QString& name) {

@@ -19,6 +19,11 @@ SourceData readIdxDataset(const IdxPair& train, const IdxPair& test);
 /// link), an empty or undecodable file each fail the load with its path; none is skipped.
 SourceData readImageFolder(const QString& root, const ImageSpec& spec);
 
+/// One image file (any format QImage decodes: png, pgm, jpg, ...) as [C, H, W] bytes of the
+/// spec's channels. With `resize` it is scaled to the spec's size as readImageFolder does;
+/// without, an image of another size is an InputError naming the file and both sizes.
+torch::Tensor readImageFile(const QString& path, const ImageSpec& spec, bool resize);
+
 /// CIFAR-10 binary batches in `dir`: data_batch_1..5.bin and test_batch.bin, all six required
 /// (a missing one is named, with the list of expected files).
 SourceData readCifar10(const QString& dir);

@@ -40,6 +40,8 @@ struct DatasetSplits {
     bool images = false; ///< features are uint8 pixels, scaled to [0, 1] when batched
     Normalization normalization;
     QStringList featureNames;
+    std::vector<bool> numericFeature; ///< tables: false for a one-hot column
+    torch::Tensor fillMean; ///< tables: the training mean per feature, for a missing value
     bool fromCache = false;
 };
 

@@ -5,6 +5,7 @@
 #include "data/DatasetCache.h"
 #include "jobs/RunEnvironment.h"
 #include "jobs/RunTelemetry.h"
+#include "data/InputSchema.h"
 #include "parallel/Devices.h"
 #include "parallel/Rendezvous.h"
 #include "spec/SpecJson.h"
@@ -255,6 +256,9 @@ private:
         if (data.normalization.enabled())
             store_.storeArtifact(place_.id, QStringLiteral("normalization"),
                                  normalizationToJson(data.normalization));
+        // What predict and export need to read new inputs as this run's data was read.
+        store_.storeArtifact(place_.id, QStringLiteral("input_schema"),
+                             inputSchemaToJson(inputSchemaOf(data, spec_.dataset)));
         TrainerOptions options;
         const DeviceGrant& grant = context_.grant();
         options.device = grant.gpus.isEmpty() ? QStringLiteral("cpu") : grant.gpus.first();

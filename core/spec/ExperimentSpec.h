@@ -51,6 +51,19 @@ struct EarlyStoppingSpec {
     double minDelta = 0.0;
 };
 
+/// Magnitude pruning: the smallest weights (of every weight matrix and kernel; biases and
+/// normalization scales are kept) are set to zero and held there after every optimizer step.
+/// `training.epochs` counts the fine-tuning: with 10 epochs and 2 fine-tuning epochs, the
+/// target is reached after epoch 8 and the last 2 epochs train the pruned model.
+struct PruningSpec {
+    double sparsity = 0.0; ///< the fraction of prunable weights set to zero; 0: no pruning
+    QString scope = QStringLiteral("global");      ///< global (one threshold) | layer (each layer)
+    QString schedule = QStringLiteral("one_shot"); ///< one_shot | gradual (cubic, per epoch)
+    int fineTuneEpochs = 1;                        ///< epochs trained after the target is reached
+    int startEpoch = 0; ///< gradual: epochs trained dense before the first pruning
+    bool enabled() const { return sparsity > 0; }
+};
+
 struct TrainingSpec {
     int epochs = 10;
     int batchSize = 128;
@@ -67,6 +80,7 @@ struct TrainingSpec {
     qint64 maxSteps = 0;     ///< 0: no limit
     double maxWallTimeS = 0; ///< 0: no limit
     int threads = 0;         ///< CPU threads for this run; 0: all cores
+    PruningSpec pruning;
 };
 
 /// The experiment spec of DESIGN.md: what to train, on what, how and where.

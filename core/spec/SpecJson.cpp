@@ -168,6 +168,35 @@ void readModel(JsonObjectReader r, ModelSpec& m) {
     r.finish();
 }
 
+// Read after the rest of `training`: its limits depend on the epochs and early stopping.
+void readPruning(JsonObjectReader r, TrainingSpec& t) {
+    PruningSpec& p = t.pruning;
+    r.number(QStringLiteral("sparsity"), p.sparsity, Range{0, 1, false, true});
+    r.string(QStringLiteral("scope"), p.scope, {QStringLiteral("global"), QStringLiteral("layer")});
+    r.string(QStringLiteral("schedule"), p.schedule,
+             {QStringLiteral("one_shot"), QStringLiteral("gradual")});
+    r.integer(QStringLiteral("fine_tune_epochs"), p.fineTuneEpochs, kNonNegative);
+    r.integer(QStringLiteral("start_epoch"), p.startEpoch, kNonNegative);
+    if (p.enabled()) {
+        if (p.fineTuneEpochs >= t.epochs)
+            r.error(QStringLiteral("fine_tune_epochs"),
+                    QStringLiteral("must be less than training.epochs (%1): the model trains "
+                                   "before it is pruned")
+                        .arg(t.epochs));
+        else if (p.schedule == QLatin1String("gradual") &&
+                 p.startEpoch >= t.epochs - p.fineTuneEpochs)
+            r.error(QStringLiteral("start_epoch"),
+                    QStringLiteral("must be less than training.epochs - fine_tune_epochs (%1): "
+                                   "gradual pruning needs at least one epoch to prune in")
+                        .arg(t.epochs - p.fineTuneEpochs));
+        if (!t.earlyStopping.metric.isEmpty())
+            r.error(QStringLiteral("sparsity"),
+                    QStringLiteral("pruning cannot be combined with training.early_stopping "
+                                   "(the run could stop before it is pruned)"));
+    }
+    r.finish();
+}
+
 void readTraining(JsonObjectReader r, TrainingSpec& t) {
     r.integer(QStringLiteral("epochs"), t.epochs, Range{1, 1'000'000});
     r.integer(QStringLiteral("batch_size"), t.batchSize, Range{1, 1'048'576});
@@ -256,6 +285,7 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
     r.integer64(QStringLiteral("max_steps"), t.maxSteps, kNonNegative);
     r.number(QStringLiteral("max_wall_time_s"), t.maxWallTimeS, kNonNegative);
     r.integer(QStringLiteral("threads"), t.threads, Range{0, 1024});
+    readPruning(r.child(QStringLiteral("pruning")), t);
     r.finish();
 }
 
@@ -532,6 +562,15 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
         {QStringLiteral("max_wall_time_s"), t.maxWallTimeS},
         {QStringLiteral("threads"), t.threads},
     };
+    // Written only when on, so the hash of every spec without pruning (and the checkpoints
+    // tied to it) stays what it was before pruning existed.
+    if (t.pruning.enabled())
+        training.insert(QStringLiteral("pruning"),
+                        QJsonObject{{QStringLiteral("sparsity"), t.pruning.sparsity},
+                                    {QStringLiteral("scope"), t.pruning.scope},
+                                    {QStringLiteral("schedule"), t.pruning.schedule},
+                                    {QStringLiteral("fine_tune_epochs"), t.pruning.fineTuneEpochs},
+                                    {QStringLiteral("start_epoch"), t.pruning.startEpoch}});
     QJsonValue devices = spec.devices.size() == 1 && spec.devices.first() == QLatin1String("auto")
                              ? QJsonValue(QStringLiteral("auto"))
                              : QJsonValue(QJsonArray::fromStringList(spec.devices));

@@ -76,6 +76,14 @@ RunMetricSummary WorkspaceReader::metricSummary(qint64 run) {
     return runs::metricSummary(db(), run);
 }
 
+std::optional<QJsonObject> WorkspaceReader::artifact(qint64 run, const QString& kind) {
+    return runs::artifact(db(), run, kind);
+}
+
+std::vector<CheckpointRecord> WorkspaceReader::checkpoints(qint64 run) {
+    return runs::checkpoints(db(), run);
+}
+
 QJsonObject WorkspaceReader::runReport(const RunRecord& run) {
     return reports::run(db(), run);
 }

@@ -46,6 +46,11 @@ public:
     /// The rows of `names` a run logged after row `afterRow` (all of them: a live view wants
     /// every new point) and the newest row read.
     MetricSnapshot metricsAfter(qint64 run, const QStringList& names, qint64 afterRow);
+    /// The newest artifact of `kind` run `run` stored (input_schema, pruning, quantization,
+    /// ...); nullopt when there is none.
+    std::optional<QJsonObject> artifact(qint64 run, const QString& kind);
+    /// The run's recorded checkpoints: at most its best weights and its resumable last state.
+    std::vector<CheckpointRecord> checkpoints(qint64 run);
     /// The `show RUN --json` document of DESIGN.md.
     QJsonObject runReport(const RunRecord& run);
     /// `runs --json`: one runReport per run, newest first.

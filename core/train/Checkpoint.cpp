@@ -228,4 +228,22 @@ void saveWeights(const QString& path, torch::nn::Sequential& model) {
     writeAtomically(path, archive);
 }
 
+void loadWeights(const QString& path, torch::nn::Sequential& model) {
+    if (!QFileInfo::exists(path))
+        throw InputError(QStringLiteral("%1: checkpoint not found").arg(path));
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(path.toStdString(), torch::kCPU); // a GPU run's too
+        torch::serialize::InputArchive modelArchive;
+        if (archive.try_read("model", modelArchive))
+            model->load(modelArchive); // a resumable checkpoint: the model is one of its parts
+        else
+            model->load(archive); // best.pt: the weights alone
+    } catch (const std::exception& e) {
+        throw InputError(
+            QStringLiteral("%1: not a readable checkpoint of this model (%2)")
+                .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+}
+
 } // namespace trainlab

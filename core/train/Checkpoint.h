@@ -50,6 +50,10 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
 /// The world size a checkpoint was written on; 0 when it does not say (older checkpoints) or
 /// cannot be read.
 int checkpointWorldSize(const QString& path);
+/// Loads the model weights of a file saveCheckpoint or saveWeights wrote into `model`, for
+/// inference: nothing else of the checkpoint is restored. Throws InputError naming the file
+/// when it is missing, unreadable, or holds another model's weights.
+void loadWeights(const QString& path, torch::nn::Sequential& model);
 
 /// Saves the model weights alone (the best checkpoint), as saveCheckpoint writes its file.
 void saveWeights(const QString& path, torch::nn::Sequential& model);

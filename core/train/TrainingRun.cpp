@@ -236,6 +236,11 @@ TrainOutcome TrainingRun::execute() {
             state.push_back(buffer);
         options_.gradientSync->synchronizeModel(state);
     }
+    if (t_.pruning.enabled()) {
+        pruning_ = std::make_unique<MagnitudePruning>(model_, t_.pruning);
+        if (scheduledSparsity(t_.pruning, resume.epoch, t_.epochs) > 0)
+            pruning_->masksFromWeights();
+    }
     callbacks_.message(QStringLiteral("model: %1 parameters; %2 training samples, %3 steps")
                            .arg(built.parameters)
                            .arg(data_.train.size())
@@ -260,6 +265,8 @@ TrainOutcome TrainingRun::execute() {
     }
     outcome_.steps = step_;
     if (outcome_.status != RunStatus::Cancelled) {
+        if (pruning_ && callbacks_.artifact)
+            callbacks_.artifact(QStringLiteral("pruning"), pruning_->report());
         if (lastSavedStep_ != step_) // the last epoch's checkpoint may already hold this step
             saveLast(outcome_.epochsDone, 0, 0);
         if (data_.test.size() > 0)
@@ -356,8 +363,11 @@ bool TrainingRun::optimizerStep(int epoch, int64_t batch) {
             torch::nn::utils::clip_grad_norm_(model_->parameters(), t_.gradClipNorm);
         callbacks_.metric(step_ + 1, fractionalEpoch, QStringLiteral("grad_norm"), norm);
     }
-    if (finite)
+    if (finite) {
         optimizer_->step(); // a step with inf/NaN gradients is skipped, as GradScaler does
+        if (pruning_)
+            pruning_->applyMasks();
+    }
     if (scaler_)
         scaler_->update();
     ++step_;
@@ -405,6 +415,10 @@ void TrainingRun::logWindow(int epoch, double fractionalEpoch) {
 
 bool TrainingRun::endEpoch(int epoch) {
     QString line = QStringLiteral("epoch %1/%2  step %3").arg(epoch + 1).arg(t_.epochs).arg(step_);
+    if (pruning_) { // before validation, so it measures the pruned model
+        pruneAfterEpoch(epoch);
+        line += QStringLiteral("  sparsity %1").arg(pruning_->sparsity(), 0, 'f', 3);
+    }
     bool keepGoing = true;
     if (data_.validation.size() > 0) {
         const auto metrics = Trainer::scalarMetrics(
@@ -444,6 +458,13 @@ bool TrainingRun::endEpoch(int epoch) {
     }
     callbacks_.message(line);
     return keepGoing;
+}
+
+void TrainingRun::pruneAfterEpoch(int epoch) {
+    const double target = scheduledSparsity(t_.pruning, epoch + 1, t_.epochs);
+    if (target > scheduledSparsity(t_.pruning, epoch, t_.epochs))
+        pruning_->pruneTo(target);
+    callbacks_.metric(step_, epoch + 1, QStringLiteral("sparsity"), pruning_->sparsity());
 }
 
 void TrainingRun::reportTest() {

@@ -6,6 +6,7 @@
 #include "train/EarlyStopping.h"
 #include "train/GradScaler.h"
 #include "train/LossFunction.h"
+#include "train/Pruning.h"
 #include "train/Trainer.h"
 #include "train/WindowStats.h"
 
@@ -41,6 +42,8 @@ private:
     RunError divergedError(double loss, const QString& when, int epoch) const;
     /// Validation, early stopping, the plateau schedule and the best checkpoint.
     bool endEpoch(int epoch);
+    /// Prunes further when the schedule says so after `epoch`; logs the sparsity reached.
+    void pruneAfterEpoch(int epoch);
     void reportTest();
     void saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated);
     double currentLr(int epoch) const;
@@ -62,7 +65,8 @@ private:
     std::unique_ptr<LossFunction> loss_;
     std::optional<TensorDataset> preparedTrain_; ///< the loader reads it: declared before
     std::unique_ptr<DataLoader> loader_;
-    std::unique_ptr<GradScaler> scaler_; ///< fp16 only
+    std::unique_ptr<GradScaler> scaler_;        ///< fp16 only
+    std::unique_ptr<MagnitudePruning> pruning_; ///< training.pruning only
     EarlyStopping earlyStopping_;
     EarlyStopping plateau_;
     EarlyStopping bestTracker_;

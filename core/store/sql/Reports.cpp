@@ -49,6 +49,12 @@ QJsonObject run(Database& db, const RunRecord& run) {
         {QStringLiteral("environment"),
          run.environment.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.environment)},
     };
+    // What the compression techniques report: the sparsity pruning reached, and quantization's
+    // size, latency and accuracy before and after.
+    for (const QString& kind : {QStringLiteral("pruning"), QStringLiteral("quantization")}) {
+        if (const auto payload = runs::artifact(db, run.id, kind))
+            report.insert(kind, *payload);
+    }
     if (run.sweep > 0) {
         report.insert(QStringLiteral("sweep"), run.sweep);
         report.insert(QStringLiteral("trial"), run.trial);

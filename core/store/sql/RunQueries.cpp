@@ -247,6 +247,26 @@ void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObj
         .run();
 }
 
+std::optional<QJsonObject> artifact(Database& db, qint64 run, const QString& kind) {
+    Statement query(db, "SELECT payload FROM artifacts WHERE run = ? AND kind = ? "
+                        "ORDER BY id DESC LIMIT 1");
+    query.bind(1, run).bind(2, kind);
+    if (!query.step())
+        return std::nullopt;
+    return parseJsonObject(query.text(0));
+}
+
+std::vector<CheckpointRecord> checkpoints(Database& db, qint64 run) {
+    Statement query(db, "SELECT step, epoch, path, coalesce(metric, ''), coalesce(value, 0), "
+                        "is_best FROM checkpoints WHERE run = ? ORDER BY id");
+    query.bind(1, run);
+    std::vector<CheckpointRecord> list;
+    while (query.step())
+        list.push_back({run, query.int64(0), query.real(1), query.text(2), query.int64(5) != 0,
+                        query.text(3), query.real(4)});
+    return list;
+}
+
 void appendMetrics(Database& db, const QVector<MetricPoint>& points) {
     Statement insert(db, "INSERT INTO metrics(run, step, epoch, name, value, wall_time) "
                          "VALUES(?, ?, ?, ?, ?, ?)");

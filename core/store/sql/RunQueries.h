@@ -37,6 +37,10 @@ qint64 systemSampleCount(Database& db, qint64 run);
 /// Keeps one row per kind (best, last): the newest replaces the older.
 void recordCheckpoint(Database& db, const CheckpointRecord& checkpoint);
 void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload);
+/// The newest artifact of `kind` a run stored; nullopt when there is none.
+std::optional<QJsonObject> artifact(Database& db, qint64 run, const QString& kind);
+/// A run's recorded checkpoints (at most a best and a last), oldest first.
+std::vector<CheckpointRecord> checkpoints(Database& db, qint64 run);
 /// Appends metric rows in the caller's transaction.
 /// Inserts the points and keeps run_summaries current.
 void appendMetrics(Database& db, const QVector<MetricPoint>& points);
