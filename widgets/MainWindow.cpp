@@ -23,6 +23,7 @@
 #include "jobs/SweepJob.h"
 #include "spec/SpecJson.h"
 #include "store/HistoryReader.h"
+#include "store/ProcessToken.h"
 #include "store/WorkspaceReader.h"
 
 #include <QAction>
@@ -47,7 +48,6 @@ namespace trainlab {
 namespace {
 
 constexpr int kPlotPoints = 2000;
-constexpr int kRefreshMs = 3000;
 constexpr int kSystemRefreshMs = 2000;
 
 } // namespace
@@ -77,10 +77,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     buildMenus();
     connectBackend();
     connectDatasetPage();
-    auto* refresh = new QTimer(this);
-    connect(refresh, &QTimer::timeout, this, [this] { history_->loadRuns(); });
-    refresh->start(kRefreshMs);
-    history_->loadRuns();
+    history_->watchRuns(); // runs other processes start or end show within a second
     updateActions();
     resize(1280, 800);
     restoreSession();
@@ -463,8 +460,19 @@ void MainWindow::showRun(qint64 runId) {
 }
 
 void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
-    const qint64 shown = lossPlot_->runId();
+    qint64 shown = lossPlot_->runId();
     runsModel_->setRuns(runs);
+    if (shown == 0) {
+        // Nothing on the plots yet: a run another process (trainlab-cli) trains is followed,
+        // as this window follows its own.
+        const QString self = currentProcessToken();
+        for (const RunListEntry& entry : runs)
+            if (entry.run.status == RunStatus::Running && !entry.run.owner.isEmpty() &&
+                entry.run.owner != self && entry.run.id > shown)
+                shown = entry.run.id;
+        if (shown > 0)
+            showRun(shown);
+    }
     runsStack_->setCurrentWidget(runs.isEmpty() ? static_cast<QWidget*>(emptyHint_) : runsView_);
     const int row = runsModel_->rowOf(shown);
     if (row >= 0 && runsView_->currentIndex().row() != row) {

@@ -9,12 +9,27 @@
 
 namespace trainlab {
 
+namespace {
+
+int tabNamed(const QTabWidget* tabs, const QString& name) {
+    for (int page = 0; page < tabs->count(); ++page)
+        if (tabs->tabText(page).remove(QLatin1Char('&')).compare(name, Qt::CaseInsensitive) == 0)
+            return page;
+    return -1;
+}
+
+} // namespace
+
 bool MainWindow::showPage(const QString& name) {
-    for (int page = 0; page < tabs_->count(); ++page) {
-        if (tabs_->tabText(page).remove(QLatin1Char('&')).compare(name, Qt::CaseInsensitive) == 0) {
-            tabs_->setCurrentIndex(page);
-            return true;
-        }
+    if (const int page = tabNamed(tabs_, name); page >= 0) {
+        tabs_->setCurrentIndex(page);
+        return true;
+    }
+    // The run views (Curves, System) are pages of the Runs page.
+    if (const int view = tabNamed(runViews_, name); view >= 0) {
+        tabs_->setCurrentIndex(0); // the Runs page
+        runViews_->setCurrentIndex(view);
+        return true;
     }
     return false;
 }

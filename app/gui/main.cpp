@@ -72,10 +72,11 @@ const QCommandLineOption runOption(QStringLiteral("run"),
 const QCommandLineOption specOption(QStringLiteral("spec"),
                                     QStringLiteral("Open this spec file on the editing pages."),
                                     QStringLiteral("spec"));
-const QCommandLineOption pageOption(QStringLiteral("page"),
-                                    QStringLiteral("Start on this page (runs, dataset, model, "
-                                                   "training, sweep, spec)."),
-                                    QStringLiteral("name"));
+const QCommandLineOption
+    pageOption(QStringLiteral("page"),
+               QStringLiteral("Start on this page (runs, curves, system, dataset, model, "
+                              "training, sweep, spec)."),
+               QStringLiteral("name"));
 const QCommandLineOption
     datasetOption(QStringLiteral("dataset"),
                   QStringLiteral("Open the Dataset page on this spec's dataset."),

@@ -3,8 +3,10 @@
 #include "model/LayerBuild.h"
 #include "model/LayerRegistry.h"
 
+#include <mutex>
 #include <stdexcept>
 #include <torch/nn/init.h>
+#include <torch/utils.h>
 
 namespace trainlab {
 
@@ -103,6 +105,14 @@ BuiltModel buildModel(const ModelSpec& spec, const std::vector<int64_t>& inputSh
     built.flops = analysis.flops;
     built.activationElements = analysis.activationElements;
     return built;
+}
+
+BuiltModel buildSeededModel(const ModelSpec& spec, const std::vector<int64_t>& inputShape,
+                            int64_t outputSize, uint64_t seed) {
+    static std::mutex defaultGeneratorUse;
+    std::lock_guard lock(defaultGeneratorUse);
+    torch::manual_seed(seed);
+    return buildModel(spec, inputShape, outputSize);
 }
 
 } // namespace trainlab

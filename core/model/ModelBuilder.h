@@ -22,4 +22,12 @@ struct BuiltModel {
 BuiltModel buildModel(const ModelSpec& spec, const std::vector<int64_t>& inputShape,
                       int64_t outputSize);
 
+/// buildModel with its initial weights drawn from `seed` alone. LibTorch initializes modules
+/// from one process-wide generator: runs that build at the same time in one process (parallel
+/// trials, ranks) would interleave their draws and get weights that depend on timing. Seeding
+/// and building happen under one lock, and the dropout layers draw their seeds here too, so
+/// the same spec and seed give the same model in any process, alone or beside other runs.
+BuiltModel buildSeededModel(const ModelSpec& spec, const std::vector<int64_t>& inputShape,
+                            int64_t outputSize, uint64_t seed);
+
 } // namespace trainlab

@@ -29,14 +29,42 @@ void HistoryReader::loadRuns() {
     if (!workspace)
         return;
     try {
+        runsSignature_ = workspace->runsSignature();
+        anyUnfinished_ = false;
         QVector<RunListEntry> entries;
         for (RunRecord& run : workspace->runs()) {
+            anyUnfinished_ = anyUnfinished_ || run.status == RunStatus::Running ||
+                             run.status == RunStatus::Paused || run.status == RunStatus::Queued;
             RunListEntry entry;
             entry.finalMetrics = workspace->metricSummary(run.id).final;
             entry.run = std::move(run);
             entries.append(std::move(entry));
         }
+        sinceRunsLoaded_.start();
         Q_EMIT runsLoaded(entries);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::watchRuns() {
+    if (!watchTimer_) {
+        watchTimer_ = new QTimer(this); // made here, so it lives on this object's thread
+        connect(watchTimer_, &QTimer::timeout, this, &HistoryReader::pollRuns);
+    }
+    watchTimer_->start(kWatchMs);
+    loadRuns();
+}
+
+void HistoryReader::pollRuns() {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        const bool due = anyUnfinished_ && sinceRunsLoaded_.isValid() &&
+                         sinceRunsLoaded_.elapsed() >= kUnfinishedReloadMs;
+        if (due || workspace->runsSignature() != runsSignature_)
+            loadRuns();
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }
@@ -114,6 +142,10 @@ HistoryReaderHost::HistoryReaderHost(const QString& databasePath)
 
 void HistoryReaderHost::loadRuns() {
     post([](HistoryReader& reader) { reader.loadRuns(); });
+}
+
+void HistoryReaderHost::watchRuns() {
+    post([](HistoryReader& reader) { reader.watchRuns(); });
 }
 
 void HistoryReader::loadSystemSamples(qint64 runId, double afterTime) {

@@ -4,6 +4,7 @@
 #include "base/WorkerHost.h"
 #include "store/RunRecords.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
 #include <QVector>
@@ -32,8 +33,16 @@ public:
 
     /// Polling period while a run written by another process is followed.
     static constexpr int kFollowMs = 1000;
+    /// How often the runs list is checked for changes, and how often it is read anyway while
+    /// some run is unfinished (its latest metrics).
+    static constexpr int kWatchMs = 1000;
+    static constexpr int kUnfinishedReloadMs = 3000;
 
     void loadRuns();
+    /// Keeps the runs list current: every kWatchMs asks whether it changed (a query that is
+    /// cheap at any size) and emits runsLoaded when it did, so a run that another process
+    /// starts or ends shows within a second while an idle workspace costs next to nothing.
+    void watchRuns();
     /// Loads the series of `names`, each at most `maxPoints` long. The run is then followed:
     /// while another process trains it, its new rows arrive as seriesAppended (runs this
     /// process trains reach the window through the backend's live batches instead). Loading
@@ -53,12 +62,17 @@ Q_SIGNALS:
 private:
     WorkspaceReader* reader();
     void pollFollowed();
+    void pollRuns();
     /// Whether another live process is training `run` now.
     bool trainedElsewhere(qint64 run);
 
     QString databasePath_;
     std::unique_ptr<WorkspaceReader> reader_;
     QTimer* followTimer_ = nullptr;
+    QTimer* watchTimer_ = nullptr;
+    QString runsSignature_;
+    bool anyUnfinished_ = false;
+    QElapsedTimer sinceRunsLoaded_;
     qint64 followedRun_ = 0;
     QStringList followedNames_;
     qint64 followedRow_ = 0;
@@ -71,6 +85,7 @@ public:
 
     HistoryReader* reader() const { return worker(); }
     void loadRuns();
+    void watchRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
     void loadSystemSamples(qint64 runId, double afterTime);
 };

@@ -37,6 +37,10 @@ std::optional<RunRecord> WorkspaceReader::run(qint64 id) {
     return runs::find(db(), id);
 }
 
+QString WorkspaceReader::runsSignature() {
+    return runs::listSignature(db());
+}
+
 QStringList WorkspaceReader::metricNames(qint64 run) {
     return runs::metricNames(db(), run);
 }

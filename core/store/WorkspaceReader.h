@@ -32,6 +32,8 @@ public:
     std::vector<RunRecord> runs();
     std::optional<RunRecord> run(qint64 id);
     QStringList metricNames(qint64 run);
+    /// Changes whenever runs() would list other runs or other statuses (see listSignature).
+    QString runsSignature();
     /// The series of one metric, at most `maxPoints` long (0: all): longer series keep each
     /// bucket's first, min, max and last points, so spikes survive.
     QVector<MetricPoint> metricSeries(qint64 run, const QString& name, int maxPoints = 0);

@@ -12,6 +12,12 @@ DenseMatrix DenseMatrix::fromRows(const std::vector<std::vector<double>>& rows) 
     return m;
 }
 
+void DenseMatrix::reset(int rows, int cols) {
+    rows_ = rows;
+    cols_ = cols;
+    data_.assign(size_t(rows) * size_t(cols), 0.0);
+}
+
 void DenseMatrix::appendRow(const double* values, int count) {
     if (rows_ == 0 && data_.empty())
         cols_ = count;
@@ -23,7 +29,7 @@ void DenseMatrix::appendRow(const double* values, int count) {
 
 bool choleskyDecompose(const DenseMatrix& a, DenseMatrix& lower) {
     const int n = a.rows();
-    lower = DenseMatrix(n, n);
+    lower.reset(n, n);
     // Cholesky–Banachiewicz, row by row: each entry is a dot product of two row prefixes, which
     // keeps the inner loop on contiguous memory.
     for (int i = 0; i < n; ++i) {
@@ -69,9 +75,16 @@ void solveLowerTransposed(const DenseMatrix& lower, double* b) {
 }
 
 DenseMatrix choleskyInverse(const DenseMatrix& lower) {
+    DenseMatrix inverse;
+    DenseMatrix scratch;
+    choleskyInverse(lower, inverse, scratch);
+    return inverse;
+}
+
+void choleskyInverse(const DenseMatrix& lower, DenseMatrix& inverse, DenseMatrix& m) {
     const int n = lower.rows();
     // M = L⁻¹ (lower triangular), row by row: M_ij = -(Σ_{k=j}^{i-1} L_ik M_kj) / L_ii.
-    DenseMatrix m(n, n);
+    m.reset(n, n);
     for (int i = 0; i < n; ++i) {
         const double* li = lower.row(i);
         double* mi = m.row(i);
@@ -90,7 +103,7 @@ DenseMatrix choleskyInverse(const DenseMatrix& lower) {
     }
     // (L Lᵀ)⁻¹ = Mᵀ M: entry (i, j) is the dot product of columns i and j of M, accumulated
     // row by row of M to stay on contiguous memory.
-    DenseMatrix inverse(n, n);
+    inverse.reset(n, n);
     for (int k = 0; k < n; ++k) {
         const double* mk = m.row(k);
         for (int i = 0; i <= k; ++i) {
@@ -103,7 +116,6 @@ DenseMatrix choleskyInverse(const DenseMatrix& lower) {
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < i; ++j)
             inverse(j, i) = inverse(i, j);
-    return inverse;
 }
 
 } // namespace trainlab

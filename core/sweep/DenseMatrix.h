@@ -17,6 +17,10 @@ public:
     /// One row per inner vector; every row must have the same length.
     static DenseMatrix fromRows(const std::vector<std::vector<double>>& rows);
 
+    /// rows x cols of zeros in the storage already held where it is large enough: a matrix
+    /// reused across the many kernel factorizations of a fit allocates once.
+    void reset(int rows, int cols);
+
     int rows() const { return rows_; }
     int cols() const { return cols_; }
     double& operator()(int r, int c) { return data_[size_t(r) * size_t(cols_) + size_t(c)]; }
@@ -44,5 +48,7 @@ void solveLower(const DenseMatrix& lower, double* b);
 void solveLowerTransposed(const DenseMatrix& lower, double* b);
 /// (L Lᵀ)⁻¹, symmetric, from the Cholesky factor L.
 DenseMatrix choleskyInverse(const DenseMatrix& lower);
+/// The same into `inverse`, with `scratch` for L⁻¹; both keep their storage between calls.
+void choleskyInverse(const DenseMatrix& lower, DenseMatrix& inverse, DenseMatrix& scratch);
 
 } // namespace trainlab

@@ -61,6 +61,12 @@ std::vector<double> GaussianProcess::logParams(const GpHyperparameters& hyper) {
 
 double GaussianProcess::objective(const std::vector<double>& theta, std::vector<double>* gradient,
                                   bool withPrior) const {
+    Workspace workspace;
+    return objective(theta, gradient, withPrior, workspace);
+}
+
+double GaussianProcess::objective(const std::vector<double>& theta, std::vector<double>* gradient,
+                                  bool withPrior, Workspace& workspace) const {
     const int n = x_.rows();
     const int d = x_.cols();
     std::vector<double> inverseSquared(static_cast<size_t>(d));
@@ -71,8 +77,10 @@ double GaussianProcess::objective(const std::vector<double>& theta, std::vector<
 
     // K and, for the gradient, the common factor of ∂K_ij/∂log ℓ_k, which is
     // σ_f² (5/3)(1 + √5 r) exp(−√5 r) · Δ_k² / ℓ_k² (the 1/r of ∂r cancels, so r = 0 is safe).
-    DenseMatrix k(n, n);
-    DenseMatrix lengthFactor(gradient ? n : 0, gradient ? n : 0);
+    DenseMatrix& k = workspace.kernel;
+    k.reset(n, n);
+    DenseMatrix& lengthFactor = workspace.lengthFactor;
+    lengthFactor.reset(gradient ? n : 0, gradient ? n : 0);
     for (int i = 0; i < n; ++i) {
         const double* xi = x_.row(i);
         for (int j = 0; j < i; ++j) {
@@ -90,7 +98,7 @@ double GaussianProcess::objective(const std::vector<double>& theta, std::vector<
         }
         k(i, i) = signal + noise + kJitter;
     }
-    DenseMatrix lower;
+    DenseMatrix& lower = workspace.lower;
     if (!choleskyDecompose(k, lower))
         return std::numeric_limits<double>::infinity();
     std::vector<double> alpha = residuals(lower, nullptr);
@@ -103,7 +111,8 @@ double GaussianProcess::objective(const std::vector<double>& theta, std::vector<
     if (gradient) {
         gradient->assign(size_t(d) + 2, 0.0);
         // W = K⁻¹ − ααᵀ; ∂NLL/∂θ = ½ Σ_ij W_ij ∂K_ij/∂θ, summed over the lower triangle twice.
-        const DenseMatrix inverse = choleskyInverse(lower);
+        DenseMatrix& inverse = workspace.inverse;
+        choleskyInverse(lower, inverse, workspace.scratch);
         double signalGrad = 0;
         double trace = 0;
         for (int i = 0; i < n; ++i) {
@@ -272,6 +281,7 @@ void GaussianProcess::fit(DenseMatrix x, std::vector<double> y, int restarts, ui
     std::vector<std::vector<double>> starts;
     if (warm)
         starts.push_back(logParams(hyper_));
+    Workspace workspace;
     if (restarts > 0 || !warm) {
         // Score many random draws by the objective alone (one Cholesky each) and refine the best
         // few: cheaper than refining every start, and it finds the same basins.
@@ -284,7 +294,7 @@ void GaussianProcess::fit(DenseMatrix x, std::vector<double> y, int restarts, ui
                 theta.push_back(random.uniform(std::log(0.05), std::log(2.0)));
             theta.push_back(random.uniform(std::log(0.5), std::log(2.0)));
             theta.push_back(random.uniform(std::log(1e-6), std::log(0.1)));
-            draws.emplace_back(objective(theta, nullptr), std::move(theta));
+            draws.emplace_back(objective(theta, nullptr, true, workspace), std::move(theta));
         }
         std::sort(draws.begin(), draws.end(),
                   [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -292,8 +302,8 @@ void GaussianProcess::fit(DenseMatrix x, std::vector<double> y, int restarts, ui
             starts.push_back(draws[size_t(r)].second);
     }
 
-    const SmoothObjective f = [this](const std::vector<double>& theta, std::vector<double>& g) {
-        return objective(theta, &g);
+    const SmoothObjective f = [&](const std::vector<double>& theta, std::vector<double>& g) {
+        return objective(theta, &g, true, workspace);
     };
     MinimizeOptions options;
     options.maxIterations = iterations;

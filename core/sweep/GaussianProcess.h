@@ -71,6 +71,18 @@ public:
     static double matern52(double r);
 
 private:
+    /// The n x n matrices of one objective evaluation, kept across the hundreds of evaluations
+    /// of a fit: allocating them afresh each time made the heap grow and shrink on every call,
+    /// and the page faults cost more than the arithmetic.
+    struct Workspace {
+        DenseMatrix kernel;
+        DenseMatrix lengthFactor;
+        DenseMatrix lower;
+        DenseMatrix inverse;
+        DenseMatrix scratch;
+    };
+    double objective(const std::vector<double>& logParams, std::vector<double>* gradient,
+                     bool withPrior, Workspace& workspace) const;
     void factorize();
     std::vector<double> basis(const double* x) const;
     std::vector<double> residuals(const DenseMatrix& lower,

@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "sweep/Acquisition.h"
+#include "sweep/SurrogateData.h"
 #include "sweep/TpeStrategy.h"
 #include "util/SeedMix.h"
 
@@ -34,75 +35,6 @@ QJsonObject importanceFromLengths(const SearchSpace& space, const std::vector<do
     for (size_t i = 0; i < raw.size(); ++i)
         result.insert(space.params()[i].path, total > 0 ? raw[i] / total : 0.0);
     return result;
-}
-
-/// Observations in the unit-cube encoding with standardized objectives. Failed trials take the
-/// worst standardized value seen: the model then predicts poor results around them, which is
-/// what steers the search away, without a second (feasibility) model to fit.
-struct ModelData {
-    DenseMatrix x;
-    std::vector<double> y;
-    std::vector<std::vector<double>> best; ///< the scored points, best first (up to 5)
-    double bestY = 0;
-    int scored = 0;
-};
-
-// Past this many observations the GP keeps the best half of them and the most recent rest: a
-// fit costs O(n³), and a few hundred points already pin the model down.
-constexpr size_t kMaxModelPoints = 300;
-
-ModelData modelData(const SearchSpace& space, const std::vector<Observation>& observed) {
-    ModelData data;
-    std::vector<double> values;
-    for (const auto& o : observed)
-        if (o.objective && std::isfinite(*o.objective))
-            values.push_back(*o.objective);
-    data.scored = int(values.size());
-    if (values.empty())
-        return data;
-    const double mean = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
-    double variance = 0;
-    for (double v : values)
-        variance += (v - mean) * (v - mean);
-    const double sd = values.size() > 1 ? std::sqrt(variance / double(values.size() - 1)) : 1.0;
-    const double scale = sd > 1e-12 ? sd : 1.0;
-    const double worst = (*std::max_element(values.begin(), values.end()) - mean) / scale;
-
-    std::vector<double> ys;
-    size_t next = 0;
-    for (const auto& o : observed) {
-        const bool scored = o.objective && std::isfinite(*o.objective);
-        ys.push_back(scored ? (values[next++] - mean) / scale : worst);
-    }
-    std::vector<size_t> byValue(observed.size());
-    std::iota(byValue.begin(), byValue.end(), 0);
-    std::stable_sort(byValue.begin(), byValue.end(),
-                     [&](size_t a, size_t b) { return ys[a] < ys[b]; });
-    std::vector<bool> keep(observed.size(), observed.size() <= kMaxModelPoints);
-    if (observed.size() > kMaxModelPoints) {
-        for (size_t i = 0; i < kMaxModelPoints / 2; ++i)
-            keep[byValue[i]] = true;
-        size_t kept = kMaxModelPoints / 2;
-        for (size_t i = observed.size(); i-- > 0 && kept < kMaxModelPoints;) {
-            if (!keep[i]) {
-                keep[i] = true;
-                ++kept;
-            }
-        }
-    }
-    for (size_t i = 0; i < observed.size(); ++i) {
-        if (keep[i]) {
-            data.x.appendRow(space.encode(observed[i].point));
-            data.y.push_back(ys[i]);
-        }
-    }
-    data.bestY = ys[byValue.front()];
-    for (size_t i = 0; i < byValue.size() && data.best.size() < 5; ++i) {
-        const Observation& o = observed[byValue[i]];
-        if (o.objective && std::isfinite(*o.objective))
-            data.best.push_back(space.encode(o.point));
-    }
-    return data;
 }
 
 } // namespace
@@ -151,7 +83,7 @@ std::vector<SweepPoint> BayesianStrategy::propose(int count,
                                                   const std::vector<Observation>& observed,
                                                   const std::vector<SweepPoint>& pending) {
     const auto done = uint64_t(observed.size() + pending.size());
-    ModelData data = modelData(space_, observed);
+    SurrogateData data = surrogateData(space_, observed);
     std::vector<SweepPoint> next;
     if (data.scored < initialPoints_ || space_.encodedDimensions() == 0) {
         for (int i = 0; i < count; ++i)
@@ -201,7 +133,7 @@ QJsonObject parameterImportance(const SearchSpace& space, const std::vector<Obse
             scored.push_back(o);
     if (scored.size() < 3 || space.encodedDimensions() == 0)
         return {};
-    ModelData data = modelData(space, scored);
+    SurrogateData data = surrogateData(space, scored);
     GaussianProcess gp;
     gp.fit(std::move(data.x), std::move(data.y), 3, seed);
     return importanceFromLengths(space, gp.hyperparameters().lengthScales);

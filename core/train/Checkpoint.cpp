@@ -1,5 +1,7 @@
 #include "train/Checkpoint.h"
 
+#include "model/layers/SeededDropout.h"
+
 #include "base/Errors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -115,6 +117,10 @@ void saveCheckpoint(const QString& path, torch::nn::Sequential& model,
         std::lock_guard<std::mutex> lock(generator.mutex());
         archive.write("cpu_rng", generator.get_state());
     }
+    const std::vector<at::Tensor> dropoutStates = dropoutGeneratorStates(*model);
+    archive.write("dropout_rng_count", scalarTensor(double(dropoutStates.size())));
+    for (size_t i = 0; i < dropoutStates.size(); ++i)
+        archive.write("dropout_rng_" + std::to_string(i), dropoutStates[i]);
     archive.write("spec_hash", hashTensor(owner.specHash));
     archive.write("workspace", hashTensor(owner.workspaceId));
     archive.write("run", scalarTensor(double(owner.runId)));
@@ -175,6 +181,16 @@ TrainerState loadCheckpoint(const QString& path, torch::nn::Sequential& model,
         auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
         generator.set_state(rng);
+        // Checkpoints from before SeededDropout have no per-layer streams: theirs start afresh.
+        torch::Tensor count;
+        if (archive.try_read("dropout_rng_count", count)) {
+            std::vector<at::Tensor> states(size_t(count.item<double>()));
+            for (size_t i = 0; i < states.size(); ++i)
+                archive.read("dropout_rng_" + std::to_string(i), states[i]);
+            if (!setDropoutGeneratorStates(*model, states))
+                throw InputError(
+                    QStringLiteral("%1: its dropout layers do not match the model").arg(path));
+        }
     } catch (const InputError&) {
         throw;
     } catch (const std::exception& e) {

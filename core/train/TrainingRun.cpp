@@ -168,15 +168,14 @@ double TrainingRun::currentLr(int epoch) const {
 
 TrainOutcome TrainingRun::execute() {
     checkSupported(spec_, data_, device_);
-    torch::manual_seed(uint64_t(t_.seed));
     const DatasetSpec& d = spec_.dataset;
     // LibTorch's OpenMP pool size is per calling thread, and a fresh thread (like a job's)
     // starts with one: set it every run, within the threads the run was given.
     const ThreadBudget threads =
         threadBudget(options_.cpuThreads, d.loader.workers, d.augment.enabled());
     torch::set_num_threads(threads.intraOpThreads);
-    BuiltModel built =
-        buildModel(spec_.model, data_.sampleShape, classification_ ? data_.numClasses : 1);
+    BuiltModel built = buildSeededModel(spec_.model, data_.sampleShape,
+                                        classification_ ? data_.numClasses : 1, uint64_t(t_.seed));
     model_ = built.net;
     model_->to(device_);
     model_->train();

@@ -28,6 +28,14 @@ xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   set -e; import -window root packaging/screenshots/main-window-live.png
   kill \$app
 "
+# The System view of a run that trains: CPU and memory from system_samples.
+xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
+  '$build/app/trainlab' --db '$work/system.db' --run '$work/long.json' --page system &
+  app=\$!
+  sleep 12
+  set -e; import -window root packaging/screenshots/system-view.png
+  kill \$app
+"
 xvfb-run -a -s "-screen 0 1280x820x24" bash -c "
   '$build/app/trainlab' --db '$db' --dataset experiments/fashion_augmented.json &
   app=\$!
@@ -63,5 +71,5 @@ for shot in "model fashion_cnn" "training fashion_cnn" "sweep fashion_sweep"; do
     kill \$app
   "
 done
-echo "wrote packaging/screenshots/main-window-live.png, dataset-page.png, sweep-window.png," \
+echo "wrote packaging/screenshots/main-window-live.png, system-view.png, dataset-page.png, sweep-window.png," \
   "model-page.png, training-page.png and sweep-page.png"

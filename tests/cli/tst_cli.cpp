@@ -343,6 +343,7 @@ private Q_SLOTS:
                      .exitCode,
                  0);
         corruptTable(db_, "metrics");
+        corruptTable(db_, "run_summaries"); // what `runs` and `show` read of the metrics
         const QString sweep = dir_->filePath(QStringLiteral("sweep.json"));
         test::writeFile(sweep, R"({"trainlab": 1, "name": "on-a-corrupt-workspace",
             "sweep": {"strategy": "random", "trials": 2, "parallel": 1, "seed": 1,

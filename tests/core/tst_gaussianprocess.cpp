@@ -1,7 +1,8 @@
 // The Gaussian process of the Bayesian sweep: posterior mean and variance against a 1-D case
 // worked by hand and a 2-D case computed directly, the analytic gradients (likelihood by the
 // hyperparameters, posterior and log EI by the point) against finite differences,
-// hyperparameter fitting, and expected-improvement proposals.
+// hyperparameter fitting (relevance per axis, multi-start), the reused matrices of a fit, and
+// expected-improvement proposals.
 #include "sweep/Acquisition.h"
 #include "sweep/BoxMinimizer.h"
 #include "sweep/GaussianProcess.h"
@@ -331,6 +332,103 @@ private Q_SLOTS:
         const auto& lengths = gp.hyperparameters().lengthScales;
         QVERIFY2(lengths[1] > 3 * lengths[0],
                  qPrintable(QStringLiteral("%1 %2").arg(lengths[0]).arg(lengths[1])));
+    }
+
+    void relevanceMovesWhenTheDataChangeAxis() {
+        // Refitting warm from a fit that found x0 relevant, on data that vary along x1 only:
+        // the relevance moves to x1, and x2 (never relevant) keeps a long length scale.
+        SweepRandom random(3);
+        DenseMatrix x;
+        std::vector<double> alongX0;
+        std::vector<double> alongX1;
+        for (int i = 0; i < 30; ++i) {
+            x.appendRow({random.uniform(), random.uniform(), random.uniform()});
+            alongX0.push_back(std::sin(x(i, 0) * 5.0));
+            alongX1.push_back(std::sin(x(i, 1) * 5.0));
+        }
+        GaussianProcess gp;
+        gp.fit(x, alongX0, 3, 1);
+        QVERIFY(gp.hyperparameters().lengthScales[0] * 3 < gp.hyperparameters().lengthScales[1]);
+        gp.fit(x, alongX1, 3, 2);
+        const auto& lengths = gp.hyperparameters().lengthScales;
+        QVERIFY2(
+            lengths[1] * 3 < lengths[0] && lengths[1] * 3 < lengths[2],
+            qPrintable(QStringLiteral("%1 %2 %3").arg(lengths[0]).arg(lengths[1]).arg(lengths[2])));
+    }
+
+    void fitTakesTheBestOfItsStarts() {
+        // A warm start far from the optimum (everything explained as noise) with two L-BFGS
+        // steps per start: refined alone it stays poor; with fresh starts beside it (random
+        // draws, the best few refined) the fit lands near the optimum.
+        SweepRandom random(5);
+        DenseMatrix x;
+        std::vector<double> y;
+        for (int i = 0; i < 15; ++i) {
+            x.appendRow({random.uniform(), random.uniform()});
+            y.push_back(std::sin(x(i, 0) * 15.0));
+        }
+        const GpHyperparameters stale{{5.0, 5.0}, 0.1, 0.9};
+        std::vector<double> unused;
+        auto fitted = [&](int restarts) {
+            GaussianProcess gp;
+            gp.setData(x, y, stale);
+            gp.fit(x, y, restarts, 2, /*iterations=*/2);
+            return gp.objective(GaussianProcess::logParams(gp.hyperparameters()), &unused);
+        };
+        GaussianProcess thorough;
+        thorough.fit(x, y, 5, 3, 200);
+        const double optimum =
+            thorough.objective(GaussianProcess::logParams(thorough.hyperparameters()), &unused);
+        const double warmOnly = fitted(0);
+        const double multiStart = fitted(3);
+        QVERIFY2(multiStart < optimum + 2.0 && warmOnly > optimum + 10.0,
+                 qPrintable(QStringLiteral("optimum %1, warm only %2, multi-start %3")
+                                .arg(optimum)
+                                .arg(warmOnly)
+                                .arg(multiStart)));
+    }
+
+    void reusedMatricesStartClean() {
+        // The fit keeps its matrices between evaluations; a reused one must hold nothing of
+        // the previous, larger problem.
+        DenseMatrix m(4, 4, 7.0);
+        m.reset(2, 3);
+        QCOMPARE(m.rows(), 2);
+        QCOMPARE(m.cols(), 3);
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 3; ++c)
+                QCOMPARE(m(r, c), 0.0);
+        auto kernel = [](const DenseMatrix& x) { // Matern 5/2, lengths 0.3 and 0.4, noise 1e-2
+            std::vector<std::vector<double>> k(size_t(x.rows()), std::vector<double>(x.rows()));
+            for (int i = 0; i < x.rows(); ++i)
+                for (int j = 0; j < x.rows(); ++j)
+                    k[size_t(i)][size_t(j)] =
+                        matern(std::hypot((x(i, 0) - x(j, 0)) / 0.3, (x(i, 1) - x(j, 1)) / 0.4)) +
+                        (i == j ? 1e-2 : 0.0);
+            return k;
+        };
+        const auto kBig = kernel(randomData(5, 2, 4).first);
+        const auto kSmall = kernel(randomData(3, 2, 5).first);
+        DenseMatrix lowerBig;
+        DenseMatrix lowerSmall;
+        QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kBig), lowerBig));
+        DenseMatrix reused = lowerBig; // a factor of the larger problem, overwritten
+        QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kSmall), reused));
+        QVERIFY(choleskyDecompose(DenseMatrix::fromRows(kSmall), lowerSmall));
+        DenseMatrix inverse;
+        DenseMatrix scratch;
+        choleskyInverse(lowerBig, inverse, scratch);
+        choleskyInverse(reused, inverse, scratch);
+        const DenseMatrix fresh = choleskyInverse(lowerSmall);
+        const auto expected = invert(kSmall);
+        QCOMPARE(inverse.rows(), 3);
+        for (int i = 0; i < 3; ++i) {
+            for (int j = 0; j < 3; ++j) {
+                QCOMPARE(reused(i, j), lowerSmall(i, j));
+                QVERIFY(std::abs(inverse(i, j) - expected[size_t(i)][size_t(j)]) < 1e-9);
+                QCOMPARE(inverse(i, j), fresh(i, j));
+            }
+        }
     }
 
     void boxMinimizerHandlesCurvatureAndBounds() {

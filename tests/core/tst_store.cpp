@@ -61,7 +61,9 @@ private Q_SLOTS:
         rawExec(path_, "INSERT INTO schema_version VALUES(1, 'then');"
                        "INSERT INTO runs(id, name, status, spec, created) "
                        "VALUES(7, 'old', 'completed', '{}', 'then');"
-                       "INSERT INTO metrics VALUES(7, 10, 1.0, 'val_loss', 0.5, 0)");
+                       "INSERT INTO metrics VALUES(7, 10, 1.0, 'val_loss', 0.5, 0);"
+                       "INSERT INTO metrics VALUES(7, 20, 2.0, 'val_loss', 0.3, 0);"
+                       "INSERT INTO metrics VALUES(7, 30, 3.0, 'val_loss', 0.4, 0)");
         Database db(path_, Database::Mode::ReadWrite);
         QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
         const auto run = runs::find(db, 7);
@@ -69,7 +71,41 @@ private Q_SLOTS:
         QCOMPARE(run->name, QStringLiteral("old"));
         QCOMPARE(run->status, RunStatus::Completed);
         QVERIFY(!run->energyJ); // column added by migration 2, empty for old rows
-        QCOMPARE(runs::metricSeries(db, 7, QStringLiteral("val_loss")).size(), 1);
+        QCOMPARE(runs::metricSeries(db, 7, QStringLiteral("val_loss")).size(), 3);
+        // Migration 7 summarized the rows that were there.
+        const RunMetricSummary summary = runs::metricSummary(db, 7);
+        QCOMPARE(summary.final.value(QStringLiteral("val_loss")), 0.4);
+        QCOMPARE(summary.best.value(QStringLiteral("val_loss")), 0.3);
+    }
+
+    void summariesFollowTheMetricRows() {
+        // What run_summaries holds equals what the metric rows say, as points arrive out of
+        // order, the same step is logged again, and rows are deleted by a resume.
+        Database db(path_, Database::Mode::ReadWrite);
+        Statement(db, "INSERT INTO runs(id, name, status, spec, created) "
+                      "VALUES(3, 'r', 'running', '{}', 'now')")
+            .run();
+        const auto point = [](qint64 step, const char* name, double value) {
+            return MetricPoint{3, step, double(step) / 10, QString::fromLatin1(name), value, 0};
+        };
+        runs::appendMetrics(db, {point(10, "val_accuracy", 0.5), point(10, "val_loss", 0.9),
+                                 point(30, "val_accuracy", 0.7), point(20, "val_accuracy", 0.9),
+                                 point(30, "val_loss", 0.6)});
+        runs::appendMetrics(db, {point(30, "val_loss", 0.7)}); // logged again: the newer wins
+        RunMetricSummary summary = runs::metricSummary(db, 3);
+        QCOMPARE(summary.final.value(QStringLiteral("val_accuracy")), 0.7);
+        QCOMPARE(summary.best.value(QStringLiteral("val_accuracy")), 0.9);
+        QCOMPARE(summary.final.value(QStringLiteral("val_loss")), 0.7);
+        QCOMPARE(summary.best.value(QStringLiteral("val_loss")), 0.6);
+        Statement(db, "DELETE FROM metrics WHERE run = 3 AND step > 10").run();
+        runs::resummarize(db, 3);
+        summary = runs::metricSummary(db, 3);
+        QCOMPARE(summary.final.value(QStringLiteral("val_accuracy")), 0.5);
+        QCOMPARE(summary.best.value(QStringLiteral("val_loss")), 0.9);
+        Statement(db, "DELETE FROM runs WHERE id = 3").run();
+        Statement left(db, "SELECT count(*) FROM run_summaries");
+        QVERIFY(left.step());
+        QCOMPARE(left.int64(0), 0); // cascaded with the run
     }
 
     void refusesNewerSchemaWithoutModifyingIt() {

@@ -1,8 +1,11 @@
 // Sweep decisions on scripted inputs: ASHA promotion and stopping, the median rule, the Pareto
 // front, strategies' proposals (grid order, random reproducibility and spread, Bayesian and TPE
-// on a known function, both steering away from failing trials), and importance.
+// on a known function, both steering away from failing trials), the Bayesian strategy's model
+// data (failed trials at the worst value, log parameters on their log scale), and importance.
+#include "sweep/Acquisition.h"
 #include "sweep/ParetoFront.h"
 #include "sweep/SearchSpace.h"
+#include "sweep/SurrogateData.h"
 #include "sweep/SweepStrategy.h"
 #include "sweep/TpeStrategy.h"
 #include "sweep/TrialPruner.h"
@@ -38,6 +41,10 @@ runSweep(SweepStrategy& strategy, int trials,
         observed.push_back({next.front(), f(next.front())});
     }
     return observed;
+}
+
+SweepPoint point(double x, double y) {
+    return {{QStringLiteral("x"), x}, {QStringLiteral("y"), y}};
 }
 
 /// Trials past the first `skip` that failed.
@@ -234,6 +241,72 @@ private Q_SLOTS:
         BayesianStrategy bayes(s, 1, 4);
         const auto observed = runSweep(bayes, 6, [](const SweepPoint&) { return std::nullopt; });
         QCOMPARE(observed.size(), size_t(6));
+    }
+
+    void failedTrialLowersTheAcquisitionNearIt() {
+        // The objective improves toward (1, 1), and the trial at (0.9, 0.9) failed. Entered at
+        // the worst value seen, it raises the model's expectation there and cuts the expected
+        // improvement at it and around it.
+        const SearchSpace s = space(R"({"x": {"uniform": [0, 1]}, "y": {"uniform": [0, 1]}})");
+        std::vector<Observation> observed;
+        for (double x : {0.1, 0.3, 0.5, 0.7})
+            for (double y : {0.2, 0.6})
+                observed.push_back({point(x, y), -(x + y)});
+        const SurrogateData scored = surrogateData(s, observed);
+        observed.push_back({point(0.9, 0.9), std::nullopt});
+        const SurrogateData withFailure = surrogateData(s, observed);
+        QCOMPARE(withFailure.scored, 8);
+        QCOMPARE(withFailure.y.back(), *std::max_element(scored.y.begin(), scored.y.end()));
+        QCOMPARE(withFailure.bestY, scored.bestY);
+
+        GaussianProcess unaware(GpMean::Quadratic);
+        unaware.fit(scored.x, scored.y, 3, 1);
+        GaussianProcess informed(GpMean::Quadratic);
+        informed.setData(withFailure.x, withFailure.y, unaware.hyperparameters());
+        for (const std::vector<double>& p : {std::vector{0.9, 0.9}, std::vector{0.86, 0.93}}) {
+            double meanBefore = 0;
+            double varianceBefore = 0;
+            double meanAfter = 0;
+            double varianceAfter = 0;
+            unaware.predict(p.data(), meanBefore, varianceBefore);
+            informed.predict(p.data(), meanAfter, varianceAfter);
+            const double before = logExpectedImprovement(meanBefore, varianceBefore, scored.bestY);
+            const double after = logExpectedImprovement(meanAfter, varianceAfter, scored.bestY);
+            QVERIFY2(meanAfter > meanBefore + 0.5 && after < before - 2.0,
+                     qPrintable(QStringLiteral("mean %1 -> %2, log EI %3 -> %4")
+                                    .arg(meanBefore)
+                                    .arg(meanAfter)
+                                    .arg(before)
+                                    .arg(after)));
+        }
+    }
+
+    void logParametersAreModelledInLogSpace() {
+        // The model sees a log-uniform parameter (and a log-scaled integer) by its logarithm:
+        // each decade of the learning rate is an equal share of the unit interval.
+        const SearchSpace s = space(R"({"lr": {"log_uniform": [1e-5, 1e-1]},
+            "width": {"int": [1, 63], "log": true}})");
+        const SurrogateData data =
+            surrogateData(s, {{{{QStringLiteral("lr"), 1e-3}, {QStringLiteral("width"), 7}}, 1.0},
+                              {{{QStringLiteral("lr"), 1e-4}, {QStringLiteral("width"), 1}}, 2.0}});
+        // Columns in path order: lr, width.
+        QVERIFY(std::abs(data.x(0, 0) - 0.5) < 1e-12);
+        QVERIFY(std::abs(data.x(1, 0) - 0.25) < 1e-12);
+        QVERIFY(std::abs(data.x(0, 1) - std::log(7.5) / std::log(64.0)) < 1e-12);
+        QVERIFY(std::abs(data.x(1, 1) - std::log(1.5) / std::log(64.0)) < 1e-12);
+
+        // A loss that is a bowl in log10(lr) around 10^-4.3, a point a linear encoding would
+        // squeeze into the first 0.05% of the range: the search gets within 0.1 decade.
+        const SearchSpace lrOnly = space(R"({"lr": {"log_uniform": [1e-6, 1]}})");
+        BayesianStrategy bayes(lrOnly, 3, 5);
+        const auto observed = runSweep(bayes, 15, [](const SweepPoint& p) -> std::optional<double> {
+            const double decades = std::log10(p.value(QStringLiteral("lr")).toDouble()) + 4.3;
+            return decades * decades;
+        });
+        double best = 1e9;
+        for (const auto& o : observed)
+            best = std::min(best, *o.objective);
+        QVERIFY2(best < 0.01, qPrintable(QString::number(best)));
     }
 
     void bayesianBatchProposalsDiffer() {

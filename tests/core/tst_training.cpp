@@ -15,6 +15,7 @@
 #include "train/WindowStats.h"
 
 #include <QtTest>
+#include <thread>
 
 using namespace trainlab;
 
@@ -117,6 +118,23 @@ private Q_SLOTS:
         // The resumed run's series is the uninterrupted one, bit for bit.
         QCOMPARE(secondHalf.valLoss, straight.valLoss);
         QVERIFY(*WorkspaceReader(db_).run(firstHalf.result.runId)->deviceHours > 0);
+    }
+
+    void runsSideBySideMatchARunAlone() {
+        // Parallel trials train in one process: each run's weights and dropout masks must come
+        // from its own seed, not from whichever run drew from LibTorch's generator last.
+        const RunRequest request{smallSpec({QStringLiteral("training.epochs=6")}), {}, 0};
+        const Finished alone = runOnce(db_, request);
+        QCOMPARE(alone.result.status, RunStatus::Completed);
+        Finished sideBySide[2];
+        std::thread first([&] { sideBySide[0] = runOnce(dir_->filePath("a.db"), request); });
+        std::thread second([&] { sideBySide[1] = runOnce(dir_->filePath("b.db"), request); });
+        first.join();
+        second.join();
+        for (const Finished& run : sideBySide) {
+            QCOMPARE(run.result.status, RunStatus::Completed);
+            QCOMPARE(run.valLoss, alone.valLoss);
+        }
     }
 
     void resumeRefusesCompletedRunsAndChangedSpecs() {

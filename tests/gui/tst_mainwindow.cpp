@@ -11,6 +11,7 @@
 #include "store/WorkspaceReader.h"
 
 #include <QAction>
+#include <QElapsedTimer>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -22,6 +23,8 @@ using namespace trainlab;
 using test::clickToolButton;
 
 namespace {
+
+const QString kTrainLoss = QStringLiteral("train_loss");
 
 // The status the jobs panel shows in `row`.
 QString jobStatus(MainWindow& window, int row) {
@@ -130,6 +133,43 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             window.lossPlot()->pointCount(QStringLiteral("train_loss")) > first + 5, 20000);
         cli.terminate(); // SIGTERM: the CLI stops the run after its current step
+        QVERIFY(cli.waitForFinished(30000));
+    }
+
+    void cliRunInTheOpenWorkspaceShowsWithinTwoSeconds() {
+        // The window is open first; trainlab-cli then starts a run in its workspace. Whatever
+        // rows the CLI has written at any moment are on the window's plot within 2 s: the new
+        // run is found and followed without a click.
+        MainWindow window(db_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString spec = dir_->filePath(QStringLiteral("long.json"));
+        QByteArray text = test::readFile(test::quickstartSpec());
+        text.replace("\"epochs\": 40", "\"epochs\": 400");
+        test::writeFile(spec, text);
+        QProcess cli;
+        cli.start(QStringLiteral(TRAINLAB_CLI_PATH),
+                  {QStringLiteral("run"), spec, QStringLiteral("--db"), db_});
+        QVERIFY(cli.waitForStarted());
+
+        WorkspaceReader workspace(db_);
+        const auto writtenPoints = [&] {
+            const auto runs = workspace.runs();
+            return runs.empty() ? 0
+                                : int(workspace.metricSeries(runs.front().id, kTrainLoss).size());
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(writtenPoints() > 0, 60000);
+        for (int check = 0; check < 3; ++check) {
+            const int written = writtenPoints();
+            QElapsedTimer shown;
+            shown.start();
+            QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(kTrainLoss) >= written, 2000);
+            qInfo("%d points the CLI had written were on the plot after %lld ms", written,
+                  qint64(shown.elapsed()));
+            QTest::qWait(700);
+        }
+        QVERIFY(window.lossPlot()->runId() == workspace.runs().front().id);
+        cli.terminate();
         QVERIFY(cli.waitForFinished(30000));
     }
 

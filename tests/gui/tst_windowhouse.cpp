@@ -85,6 +85,11 @@ private Q_SLOTS:
         QVERIFY(window.showPage(QStringLiteral("training")));
         QCOMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Training"));
         QVERIFY(!window.showPage(QStringLiteral("nonsense")));
+        // The run views are pages of the Runs page.
+        QVERIFY(window.showPage(QStringLiteral("system")));
+        QCOMPARE(window.tabs()->currentIndex(), 0);
+        auto* views = window.findChild<QTabWidget*>(QStringLiteral("runViews"));
+        QCOMPARE(views->tabText(views->currentIndex()), QStringLiteral("System"));
         clickMenuEntry(window, QStringLiteral("View"), QStringLiteral("Spec"));
         QTRY_COMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Spec"));
     }

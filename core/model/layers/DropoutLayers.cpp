@@ -3,7 +3,7 @@
 #include "model/LayerRegistry.h"
 #include "model/layers/BuiltinLayers.h"
 
-#include <torch/nn/modules/dropout.h>
+#include "model/layers/SeededDropout.h"
 
 namespace trainlab {
 
@@ -18,7 +18,7 @@ LayerEstimate inferDropout(const LayerContext& layer) {
 }
 
 torch::nn::AnyModule makeDropout(const LayerBuild& layer) {
-    return torch::nn::AnyModule(torch::nn::Dropout(layer.number("p")));
+    return torch::nn::AnyModule(SeededDropout(layer.number("p")));
 }
 
 } // namespace

@@ -135,10 +135,27 @@ CREATE INDEX runs_sweep ON runs(sweep, trial);
         {6, R"sql(
 ALTER TABLE runs ADD COLUMN energy_source TEXT;
 )sql"},
+        // Each run's last, lowest and highest value per metric, kept by the writer as it logs:
+        // lists, sorts and sweeps read it instead of aggregating millions of metric rows.
+        {7, R"sql(
+CREATE TABLE run_summaries(
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    last_step INTEGER NOT NULL,
+    last_value REAL,
+    min_value REAL,
+    max_value REAL,
+    PRIMARY KEY(run, name)) WITHOUT ROWID;
+INSERT INTO run_summaries(run, name, last_step, min_value, max_value)
+    SELECT run, name, max(step), min(value), max(value) FROM metrics GROUP BY run, name;
+UPDATE run_summaries SET last_value = (
+    SELECT value FROM metrics m WHERE m.run = run_summaries.run AND m.name = run_summaries.name
+        AND m.step = run_summaries.last_step ORDER BY m.rowid DESC LIMIT 1);
+)sql"},
         // Telemetry and cost (issue 13): the environment a run ran in (JSON), the prices and
         // power figures a workspace keeps for its cost accounting, and the GPU columns of a
         // sample that NVML's energy counter and the CUDA allocator fill (NULL where absent).
-        {7, R"sql(
+        {8, R"sql(
 ALTER TABLE runs ADD COLUMN environment TEXT;
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ALTER TABLE system_samples ADD COLUMN gpu_energy_j REAL;

@@ -109,6 +109,7 @@ RunPlace beginResume(Database& db, qint64 run, const QString& devices) {
     Statement metrics(db, "DELETE FROM metrics WHERE run = ?1 AND (step > ?2 OR ?3 OR "
                           "(step = ?2 AND name LIKE 'test\\_%' ESCAPE '\\'))");
     metrics.bind(1, run).bind(2, place.resumeStep).bind(3, qint64(fromStart)).run();
+    resummarize(db, run);
     Statement artifacts(db, "DELETE FROM artifacts WHERE run = ?");
     artifacts.bind(1, run).run();
     if (fromStart) {
@@ -249,6 +250,16 @@ void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObj
 void appendMetrics(Database& db, const QVector<MetricPoint>& points) {
     Statement insert(db, "INSERT INTO metrics(run, step, epoch, name, value, wall_time) "
                          "VALUES(?, ?, ?, ?, ?, ?)");
+    // In the SET clause the bare names are the stored row: a later step (or the same step
+    // logged again) becomes the last value.
+    Statement summarize(db, "INSERT INTO run_summaries(run, name, last_step, last_value, "
+                            "min_value, max_value) VALUES(?1, ?2, ?3, ?4, ?4, ?4) "
+                            "ON CONFLICT(run, name) DO UPDATE SET "
+                            "last_value = CASE WHEN excluded.last_step >= last_step "
+                            "THEN excluded.last_value ELSE last_value END, "
+                            "last_step = max(last_step, excluded.last_step), "
+                            "min_value = min(min_value, excluded.min_value), "
+                            "max_value = max(max_value, excluded.max_value)");
     for (const MetricPoint& p : points) {
         insert.bind(1, p.run)
             .bind(2, p.step)
@@ -257,7 +268,21 @@ void appendMetrics(Database& db, const QVector<MetricPoint>& points) {
             .bind(5, p.value)
             .bind(6, p.wallTime)
             .run();
+        summarize.bind(1, p.run).bind(2, p.name).bind(3, p.step).bind(4, p.value).run();
     }
+}
+
+void resummarize(Database& db, qint64 run) {
+    Statement clear(db, "DELETE FROM run_summaries WHERE run = ?");
+    clear.bind(1, run).run();
+    Statement extremes(db, "INSERT INTO run_summaries(run, name, last_step, min_value, "
+                           "max_value) SELECT run, name, max(step), min(value), max(value) "
+                           "FROM metrics WHERE run = ? GROUP BY name");
+    extremes.bind(1, run).run();
+    Statement last(db, "UPDATE run_summaries SET last_value = (SELECT value FROM metrics m WHERE "
+                       "m.run = run_summaries.run AND m.name = run_summaries.name AND m.step = "
+                       "run_summaries.last_step ORDER BY m.rowid DESC LIMIT 1) WHERE run = ?");
+    last.bind(1, run).run();
 }
 
 std::vector<RunRecord> list(Database& db) {
@@ -275,6 +300,14 @@ QStringList metricNames(Database& db, qint64 run) {
     while (select.step())
         names << select.text(0);
     return names;
+}
+
+QString listSignature(Database& db) {
+    Statement select(db, "SELECT COUNT(*), COALESCE(MAX(id), 0), (SELECT group_concat(id || "
+                         "status) FROM runs WHERE status IN ('queued', 'running', 'paused')) "
+                         "FROM runs");
+    select.step();
+    return QStringLiteral("%1/%2/%3").arg(select.int64(0)).arg(select.int64(1)).arg(select.text(2));
 }
 
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints) {
@@ -338,18 +371,14 @@ QVector<MetricPoint> metricsAfter(Database& db, qint64 run, const QStringList& n
 
 RunMetricSummary metricSummary(Database& db, qint64 run) {
     RunMetricSummary summary;
-    // SQLite takes bare columns from the row that holds max(): the value at the last step.
-    Statement last(db, "SELECT name, value, max(step) FROM metrics WHERE run = ? GROUP BY name");
-    last.bind(1, run);
-    while (last.step())
-        summary.final.insert(last.text(0), last.real(1));
-    Statement extremes(db, "SELECT name, min(value), max(value) FROM metrics WHERE run = ? "
-                           "GROUP BY name");
-    extremes.bind(1, run);
-    while (extremes.step()) {
-        const QString name = extremes.text(0);
+    Statement select(db, "SELECT name, last_value, min_value, max_value FROM run_summaries "
+                         "WHERE run = ?");
+    select.bind(1, run);
+    while (select.step()) {
+        const QString name = select.text(0);
+        summary.final.insert(name, select.real(1));
         if (const auto higher = metricHigherIsBetter(name))
-            summary.best.insert(name, *higher ? extremes.real(2) : extremes.real(1));
+            summary.best.insert(name, *higher ? select.real(3) : select.real(2));
     }
     return summary;
 }

@@ -38,11 +38,17 @@ qint64 systemSampleCount(Database& db, qint64 run);
 void recordCheckpoint(Database& db, const CheckpointRecord& checkpoint);
 void storeArtifact(Database& db, qint64 run, const QString& kind, const QJsonObject& payload);
 /// Appends metric rows in the caller's transaction.
+/// Inserts the points and keeps run_summaries current.
 void appendMetrics(Database& db, const QVector<MetricPoint>& points);
+/// Works run_summaries out again from the run's metric rows (after rows were deleted).
+void resummarize(Database& db, qint64 run);
 
 std::vector<RunRecord> list(Database& db);
 std::optional<RunRecord> find(Database& db, qint64 run);
 QStringList metricNames(Database& db, qint64 run);
+/// What changes when the runs list must be read again: a run added or removed, or a run that
+/// starts, pauses or ends. Cheap at any size: a count, the newest id and the unfinished runs.
+QString listSignature(Database& db);
 /// See WorkspaceReader::metricSeries.
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints = 0);
 /// The newest metric row of a run (0: none), the mark metricsAfter continues from.
