@@ -25,6 +25,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <algorithm>
@@ -55,6 +56,13 @@ struct Side {
     double samplesPerCpuS = 0; ///< per CPU second of this process, every thread
     qint64 samples = 0;        ///< system_samples rows the run left
 };
+
+/// The machine's one-minute load average, to tell a quiet measurement from a contended one.
+QString loadAverage() {
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromLatin1(file.readAll().split(' ').value(0))
+                                          : QStringLiteral("?");
+}
 
 double cpuSecondsNow() {
     const auto usage = readProcessUsage();
@@ -173,7 +181,7 @@ int main(int argc, char* argv[]) {
         cpuRatios.push_back(on.samplesPerCpuS / off.samplesPerCpuS);
         out << QStringLiteral("pair %1 (%2 first): on %3 samples/s, %4 per CPU s (%5 system "
                               "samples); off %6 samples/s, %7 per CPU s (%8); on/off wall %9, "
-                              "CPU %10\n")
+                              "CPU %10; load %11\n")
                    .arg(pair + 1)
                    .arg(pair % 2 == 0 ? QStringLiteral("on") : QStringLiteral("off"))
                    .arg(on.samplesPerS, 0, 'f', 0)
@@ -183,7 +191,8 @@ int main(int argc, char* argv[]) {
                    .arg(off.samplesPerCpuS, 0, 'f', 0)
                    .arg(off.samples)
                    .arg(ratios.back(), 0, 'f', 4)
-                   .arg(cpuRatios.back(), 0, 'f', 4);
+                   .arg(cpuRatios.back(), 0, 'f', 4)
+                   .arg(loadAverage());
         out.flush();
     }
     out << summary(QStringLiteral("samples per wall second"), ratios)

@@ -138,11 +138,12 @@ public:
 
     MetricRows metrics(qint64 run) const {
         MetricRows result;
-        // Throughput and timing differ from one process to the next; everything else must not.
+        // Throughput, timing and energy differ from one process to the next; everything else
+        // must not.
         for (const QStringList& row :
              rows(QStringLiteral("SELECT name, step, printf('%.17g', value) FROM metrics WHERE "
                                  "run = %1 AND name NOT IN ('samples_per_s', 'step_time_ms', "
-                                 "'data_wait_fraction')")
+                                 "'data_wait_fraction', 'energy_j')")
                       .arg(run)))
             if (row.size() == 3)
                 result.insert({row[0], row[1].toLongLong()}, row[2].toDouble());
