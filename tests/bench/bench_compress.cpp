@@ -6,10 +6,14 @@
 //  2. magnitude pruning at 50% sparsity (global, one-shot after epoch E-1, then one epoch of
 //     fine-tuning): the change in Fashion-MNIST test accuracy against the same spec trained
 //     dense, over several seeds, the two taking turns to train first.
+// Beside 1, PyTorch's own torch.quantization.quantize_dynamic on the same network from Python
+// (Debian's python3-torch, when installed), timed the same way: the reference for what this
+// LibTorch's int8 kernels give on this machine.
 // The data is Debian's dataset-fashion-mnist: by default every training image (10% held out
 // for validation) and the whole test set; --train and --test take stratified subsets.
 //
 // Usage: bench_compress [--epochs E] [--seeds S] [--train N] [--test N] [--rounds R]
+//                       [--python /usr/bin/python3]
 // Not a test: run it by hand; figures go to stdout.
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
@@ -25,6 +29,7 @@
 #include <ATen/Context.h>
 #include <QCoreApplication>
 #include <QDir>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <algorithm>
@@ -34,12 +39,43 @@ using namespace trainlab;
 
 namespace {
 
+// The mlp preset's shape with PyTorch's quantize_dynamic defaults, per engine: fp32 and int8
+// milliseconds per batch of 64 on one thread, medians of alternating rounds.
+const char* const kPythonScript = R"(
+import statistics, sys, time, torch
+from torch import nn
+torch.set_num_threads(1)
+rounds = int(sys.argv[1])
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 128),
+                      nn.ReLU(), nn.Linear(128, 10)).eval()
+x = torch.rand(64, 1, 28, 28)
+def ms(m, n=50):
+    start = time.perf_counter()
+    for _ in range(n):
+        m(x)
+    return (time.perf_counter() - start) / n * 1e3
+with torch.no_grad():
+    for engine in torch.backends.quantized.supported_engines:
+        if engine == "none":
+            continue
+        torch.backends.quantized.engine = engine
+        q = torch.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        ms(model, 3); ms(q, 3)
+        fp32, int8 = [], []
+        for r in range(rounds):
+            pair = [(fp32, model), (int8, q)] if r % 2 == 0 else [(int8, q), (fp32, model)]
+            for times, m in pair:
+                times.append(ms(m))
+        print(engine, statistics.median(fp32), statistics.median(int8))
+)";
+
 struct Options {
     int epochs = 8;
     int seeds = 3;
     qint64 train = 0; // 0: all
     qint64 test = 0;
     int rounds = 21;
+    QString python = QStringLiteral("/usr/bin/python3");
 };
 
 ExperimentSpec benchSpec(const Options& o, int seed, double sparsity) {
@@ -116,6 +152,8 @@ int main(int argc, char* argv[]) {
             o.test = args[i + 1].toLongLong();
         else if (a == QLatin1String("--rounds"))
             o.rounds = args[i + 1].toInt();
+        else if (a == QLatin1String("--python"))
+            o.python = args[i + 1];
     }
     QTextStream out(stdout);
     const DatasetCache cache;
@@ -198,6 +236,24 @@ int main(int argc, char* argv[]) {
                    .arg(fp32Accuracy, 0, 'f', 4)
                    .arg(accuracy(quantized.net), 0, 'f', 4);
         out.flush();
+    }
+    QProcess python;
+    python.start(o.python, {QStringLiteral("-c"), QString::fromUtf8(kPythonScript),
+                            QString::number(o.rounds)});
+    if (!python.waitForFinished(600000) || python.exitCode() != 0) {
+        out << "PyTorch reference: " << o.python << " with torch is not available\n";
+        return 0;
+    }
+    for (const QByteArray& line : python.readAllStandardOutput().trimmed().split('\n')) {
+        const QList<QByteArray> f = line.split(' ');
+        if (f.size() != 3)
+            continue;
+        out << QStringLiteral("PyTorch quantize_dynamic %1: batch 64, 1 thread: fp32 %2 ms, int8 "
+                              "%3 ms: %4x faster\n")
+                   .arg(QString::fromUtf8(f[0]))
+                   .arg(f[1].toDouble(), 0, 'f', 3)
+                   .arg(f[2].toDouble(), 0, 'f', 3)
+                   .arg(f[1].toDouble() / f[2].toDouble(), 0, 'f', 2);
     }
     return 0;
 }

@@ -304,8 +304,8 @@ private Q_SLOTS:
                      db_, QStringLiteral("SELECT kind FROM artifacts WHERE run = %1 ORDER BY kind")
                               .arg(run.result.runId)),
                  (QStringList{QStringLiteral("classification_report"),
-                              QStringLiteral("confusion_matrix"), QStringLiteral("normalization"),
-                              QStringLiteral("roc")}));
+                              QStringLiteral("confusion_matrix"), QStringLiteral("input_schema"),
+                              QStringLiteral("normalization"), QStringLiteral("roc")}));
     }
 
     void gradientSyncSeesEveryStepBeforeTheUpdate() {
