@@ -66,6 +66,7 @@ done
 expected=(
   usr/bin/trainlab
   usr/bin/trainlab-cli
+  usr/libexec/trainlab/trainlab-engine
   usr/share/applications/trainlab.desktop
   usr/share/metainfo/io.github.trainlab.TrainLab.metainfo.xml
   usr/share/icons/hicolor/scalable/apps/trainlab.svg

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CliArgs.h"
+#include "CliMain.h"
 
 #include <QJsonValue>
 #include <QTextStream>
@@ -25,6 +26,10 @@ int settingsCommand(const CliArgs& args);
 int exportCommand(const CliArgs& args);
 int predictCommand(const CliArgs& args);
 int quantizeCommand(const CliArgs& args);
+
+/// The verbs that need no LibTorch: runs, show, metrics, sweeps, show-sweep, settings.
+/// trainlab-cli answers them in its own process.
+CommandTable queryCommands();
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

@@ -56,12 +56,6 @@ QString metricText(const QJsonObject& report, const QString& metric) {
 
 } // namespace
 
-QString speedText(double speedup) {
-    if (speedup >= 1 || speedup <= 0)
-        return QStringLiteral("%1x faster").arg(speedup, 0, 'f', 2);
-    return QStringLiteral("%1x slower").arg(1.0 / speedup, 0, 'f', 2);
-}
-
 int exportCommand(const CliArgs& args) {
     const qint64 id = runIdArgument(args);
     if (args.out.isEmpty())

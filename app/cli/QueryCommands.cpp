@@ -1,10 +1,6 @@
 #include "Commands.h"
 
 #include "base/Errors.h"
-#include "jobs/SweepDefinition.h"
-#include "parallel/Devices.h"
-#include "spec/SpecJson.h"
-#include "spec/SpecOverrides.h"
 #include "store/WorkspaceReader.h"
 
 #include <QJsonArray>
@@ -40,53 +36,6 @@ void printEnvironment(const QJsonObject& environment) {
 }
 
 } // namespace
-
-QTextStream& standardOutput() {
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QString databasePath(const CliArgs& args) {
-    return args.db.isEmpty() ? defaultWorkspacePath() : args.db;
-}
-
-qint64 runIdArgument(const CliArgs& args) {
-    if (args.positional.size() != 1)
-        throw InputError(QStringLiteral("%1 takes one run id").arg(args.command));
-    bool ok = false;
-    const qint64 id = args.positional.first().toLongLong(&ok);
-    if (!ok || id <= 0)
-        throw InputError(QStringLiteral("'%1' is not a run id (a positive number)")
-                             .arg(args.positional.first()));
-    return id;
-}
-
-void printJson(const QJsonValue& value) {
-    const QByteArray text = value.isArray()
-                                ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented)
-                                : QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
-    out() << QString::fromUtf8(text);
-    out().flush();
-}
-
-int validateCommand(const CliArgs& args) {
-    if (args.positional.size() != 1)
-        throw InputError(QStringLiteral("validate takes one spec file"));
-    QJsonObject json = readJsonFile(args.positional.first());
-    if (json.contains(QStringLiteral("sweep"))) {
-        applyOverrides(json, args.sets);
-        const SweepDefinition sweep = sweepDefinitionFromJson(json, args.positional.first());
-        out() << args.positional.first() << ": valid sweep (" << sweep.name << ", "
-              << sweep.sweep.strategy << ", " << sweep.sweep.trials << " trials)\n";
-        return kExitOk;
-    }
-    const ExperimentSpec spec = loadSpecFile(args.positional.first(), args.sets);
-    if (args.json)
-        printJson(specToJson(spec));
-    else
-        out() << args.positional.first() << ": valid (" << spec.name << ")\n";
-    return kExitOk;
-}
 
 int runsCommand(const CliArgs& args) {
     WorkspaceReader workspace(databasePath(args));
@@ -210,19 +159,15 @@ int metricsCommand(const CliArgs& args) {
     return kExitOk;
 }
 
-int devicesCommand(const CliArgs& args) {
-    const auto devices = availableDevices();
-    if (args.json) {
-        QJsonArray array;
-        for (const DeviceInfo& d : devices)
-            array.append(QJsonObject{{QStringLiteral("name"), d.name},
-                                     {QStringLiteral("description"), d.description}});
-        printJson(array);
-        return kExitOk;
-    }
-    for (const DeviceInfo& d : devices)
-        out() << d.name << "  " << d.description << "\n";
-    return kExitOk;
+CommandTable queryCommands() {
+    return {
+        {QStringLiteral("runs"), runsCommand},
+        {QStringLiteral("show"), showCommand},
+        {QStringLiteral("metrics"), metricsCommand},
+        {QStringLiteral("sweeps"), sweepsCommand},
+        {QStringLiteral("show-sweep"), showSweepCommand},
+        {QStringLiteral("settings"), settingsCommand},
+    };
 }
 
 } // namespace trainlab::cli
