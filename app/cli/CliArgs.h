@@ -23,7 +23,7 @@ struct CliArgs {
     QString nodes;
     QString nodeRank;
     QString master;
-    QString out;         ///< export --out DIR
+    QString out; ///< export --out DIR
     bool json = false;
     bool csv = false;
     bool help = false;

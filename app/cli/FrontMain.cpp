@@ -44,7 +44,8 @@ int execEngine(char* argv[]) {
         argv[0] = const_cast<char*>(path.constData());
         ::execv(path.constData(), argv);
         error = errno;
-        tried << QStringLiteral("%1 (%2)").arg(candidate, QString::fromLocal8Bit(std::strerror(error)));
+        tried << QStringLiteral("%1 (%2)").arg(candidate,
+                                               QString::fromLocal8Bit(std::strerror(error)));
     }
     QTextStream(stderr) << "trainlab-cli: cannot start the training engine: tried "
                         << tried.join(QStringLiteral(", ")) << Qt::endl;

@@ -49,19 +49,13 @@ int runsCommand(const CliArgs& args) {
                  .arg(QStringLiteral("val_accuracy"), 12)
                  .arg(QStringLiteral("started"), -24)
                  .arg(QStringLiteral("name"));
-    for (const RunRecord& run : workspace.runs()) {
-        const auto summary = workspace.metricSummary(run.id);
-        const QJsonValue accuracy =
-            summary.final.contains(QStringLiteral("val_accuracy"))
-                ? QJsonValue(summary.final.value(QStringLiteral("val_accuracy")))
-                : QJsonValue();
+    for (const RunListLine& run : workspace.runLines(QStringLiteral("val_accuracy")))
         out() << QStringLiteral("%1  %2  %3  %4  %5\n")
                      .arg(run.id, 5)
                      .arg(runStatusName(run.status), -11)
-                     .arg(formatValue(accuracy), 12)
+                     .arg(formatValue(run.metric ? QJsonValue(*run.metric) : QJsonValue()), 12)
                      .arg(run.started, -24)
                      .arg(run.name);
-    }
     return kExitOk;
 }
 

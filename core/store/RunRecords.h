@@ -39,6 +39,16 @@ struct RunRecord {
     QJsonObject environment;
 };
 
+/// A line of the `runs` listing: what it prints, without the spec, params and environment it
+/// does not (at 10,000 runs those are most of the time and memory of reading the list).
+struct RunListLine {
+    qint64 id = 0;
+    RunStatus status = RunStatus::Invalid;
+    QString started;
+    QString name;
+    std::optional<double> metric; ///< the run's last value of the listed metric
+};
+
 /// `metrics` (a run's last value of each metric) with the run's own cost figures added under
 /// the names a sweep objective uses for them: energy_j, device_hours and cost. The run's
 /// energy_j replaces the last point of its logged energy_j series, which stops at the last

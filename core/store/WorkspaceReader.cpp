@@ -72,6 +72,10 @@ QVector<MetricPoint> WorkspaceReader::metricSeries(qint64 run, const QString& na
     return runs::metricSeries(db(), run, name, maxPoints);
 }
 
+std::vector<RunListLine> WorkspaceReader::runLines(const QString& metric) {
+    return runs::listLines(db(), metric);
+}
+
 RunMetricSummary WorkspaceReader::metricSummary(qint64 run) {
     return runs::metricSummary(db(), run);
 }

@@ -30,6 +30,8 @@ public:
     const QString& path() const { return path_; }
 
     std::vector<RunRecord> runs();
+    /// The `runs` listing: each run's id, status, start, name and last value of `metric`.
+    std::vector<RunListLine> runLines(const QString& metric);
     std::optional<RunRecord> run(qint64 id);
     QStringList metricNames(qint64 run);
     /// Changes whenever runs() would list other runs or other statuses (see listSignature).

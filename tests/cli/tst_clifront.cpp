@@ -19,7 +19,9 @@ using test::runCli;
 namespace {
 
 QString enginePath() {
-    return QFileInfo(QStringLiteral(TRAINLAB_CLI_PATH)).dir().filePath(QStringLiteral("trainlab-engine"));
+    return QFileInfo(QStringLiteral(TRAINLAB_CLI_PATH))
+        .dir()
+        .filePath(QStringLiteral("trainlab-engine"));
 }
 
 /// The shared libraries `program` loads, as ldd lists them.
@@ -85,11 +87,13 @@ private Q_SLOTS:
         QVERIFY(runs.waitForFinished(30000));
         QCOMPARE(runs.exitCode(), 0);
         QProcess train;
-        train.start(cli, {QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db});
+        train.start(cli,
+                    {QStringLiteral("run"), test::quickstartSpec(), QStringLiteral("--db"), db});
         QVERIFY(train.waitForFinished(30000));
         QCOMPARE(train.exitCode(), 3);
         const QByteArray err = train.readAllStandardError();
-        QVERIFY2(err.contains("cannot start the training engine") && err.contains("alone/trainlab-engine"),
+        QVERIFY2(err.contains("cannot start the training engine") &&
+                     err.contains("alone/trainlab-engine"),
                  err.constData());
     }
 

@@ -309,6 +309,18 @@ std::vector<RunRecord> list(Database& db) {
     return queryAll<RunRecord>(db, QByteArray(kRunColumns) + "ORDER BY id DESC", readRun);
 }
 
+std::vector<RunListLine> listLines(Database& db, const QString& metric) {
+    Statement select(db, "SELECT r.id, r.status, r.started, r.name, s.last_value FROM runs r "
+                         "LEFT JOIN run_summaries s ON s.run = r.id AND s.name = ? "
+                         "ORDER BY r.id DESC");
+    select.bind(1, metric);
+    std::vector<RunListLine> lines;
+    while (select.step())
+        lines.push_back({select.int64(0), runStatusFromName(select.text(1)), select.text(2),
+                         select.text(3), readOptional(select, 4)});
+    return lines;
+}
+
 std::optional<RunRecord> find(Database& db, qint64 run) {
     return queryOne<RunRecord>(db, QByteArray(kRunColumns) + "WHERE id = ?", readRun, run);
 }

@@ -48,6 +48,9 @@ void appendMetrics(Database& db, const QVector<MetricPoint>& points);
 void resummarize(Database& db, qint64 run);
 
 std::vector<RunRecord> list(Database& db);
+/// Every run, newest first, with its last value of `metric`: one query over runs and
+/// run_summaries.
+std::vector<RunListLine> listLines(Database& db, const QString& metric);
 std::optional<RunRecord> find(Database& db, qint64 run);
 QStringList metricNames(Database& db, qint64 run);
 /// What changes when the runs list must be read again: a run added or removed, or a run that
