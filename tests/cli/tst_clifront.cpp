@@ -2,8 +2,8 @@
 // trainlab-engine for the others (app/cli/FrontMain.cpp). These tests hold it to that: no
 // LibTorch in its process, the engine in its place (same PID) for training verbs, and a clear
 // message when the engine is missing.
-#include "CliSupport.h"
-#include "TestSupport.h"
+#include "../common/CliSupport.h"
+#include "../common/TestSupport.h"
 
 #include <QDir>
 #include <QFile>
