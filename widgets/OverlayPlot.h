@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QImage>
 #include <QVector>
 #include <QWidget>
+#include <utility>
 #include <vector>
 
 class QCustomPlot;
@@ -9,6 +11,7 @@ class QCPGraph;
 class QCPItemLine;
 class QCPItemText;
 class QCPLayer;
+class QCPPainter;
 
 namespace trainlab {
 
@@ -29,8 +32,10 @@ struct OverlayCurve {
 /// plot area. Every point is kept in memory and each redraw plots, per pixel column, only
 /// what decimate() keeps of the visible range: zooming and panning re-decimate from the
 /// whole series, so a zoomed-in view is exact down to single steps without a trip to the
-/// database (a re-read per visible range would cost a query per run on every drag). The data
-/// reaching QCustomPlot is decimated already, so its own adaptive sampling is off.
+/// database (a re-read per visible range would cost a query per run on every drag). The kept
+/// points are drawn as 1-pixel lines straight into an image of the axis rect (vector painters,
+/// for PDF and SVG, get polylines); QCustomPlot's graphs carry the legend and the colours, and
+/// no data of their own, so its adaptive sampling never runs.
 /// Dragging pans, the wheel zooms, a double-click fits the data again; hovering shows each
 /// curve's value under the cursor.
 class OverlayPlot : public QWidget {
@@ -52,8 +57,9 @@ public:
     /// A log-scale y axis; values <= 0 have no place on it and leave a gap.
     void setLogY(bool logY);
     void setYLabel(const QString& label);
-    /// Off: every point goes to QCustomPlot, which samples them itself (adaptive sampling
-    /// on), as it is shipped; the benchmark's reference. On (the default): decimated here.
+    /// Off: every point goes to QCustomPlot's graphs, which sample and draw them themselves
+    /// (adaptive sampling on), as it is shipped; the benchmark's reference. On (the default):
+    /// decimated and drawn here.
     void setDecimated(bool decimated);
     /// Fits both axes to the data.
     void fitToData();
@@ -76,6 +82,9 @@ public:
 
     QCustomPlot* plot() const { return plot_; }
     QCPGraph* graph(int curve) const;
+    /// The points curve `curve` draws now, (x, y) in x order: the decimated ones, or in the
+    /// reference mode the graph's every point.
+    std::vector<std::pair<double, double>> drawnPoints(int curve) const;
     /// The points curve `curve` has for the current x (sorted by x), as drawn before decimation.
     const std::vector<double>& xValues(int curve) const;
     const std::vector<double>& yValues(int curve) const;
@@ -85,11 +94,13 @@ Q_SIGNALS:
 
 private:
     struct Curve;
+    class CurveLayer;
 
     bool eventFilter(QObject* watched, QEvent* event) override;
     void rebuildXY(); ///< each curve's (x, y) for the current x and scale, sorted by x
     void configureAxes();
     void fillGraphs();
+    void drawCurves(QCPPainter* painter); ///< CurveLayer's drawing
     void fitRanges();
     void updateEmptyText();
 
@@ -109,6 +120,7 @@ private:
     double decimatedUpper_ = 0;
     int decimatedWidth_ = -1;
     std::vector<qsizetype> keep_; ///< reused: decimation allocates nothing in steady state
+    QImage raster_;               ///< reused: the curves' pixels, the axis rect's size
 };
 
 } // namespace trainlab

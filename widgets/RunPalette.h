@@ -7,8 +7,8 @@ namespace trainlab {
 
 /// Colours for runs drawn together: 20 that stay apart from each other (CIE76 distance at
 /// least 25 between any two: Tableau's 10, then 10 picked to keep that distance) and from a
-/// white background. Runs past the 20th take the colours again with a dashed, then dotted
-/// line.
+/// white background. Runs past the 20th take the colours again (the legend and the read-out
+/// tell them apart).
 namespace runpalette {
 
 inline constexpr int kColours = 20;

@@ -100,15 +100,15 @@ double redrawMs(OverlayPlot& plot, const QCPRange& range) {
 
 using Envelope = std::map<int, std::pair<double, double>>;
 
-Envelope envelopeOf(const QCPGraph* graph, const PixelColumns& columns) {
+Envelope envelopeOf(const std::vector<std::pair<double, double>>& points,
+                    const PixelColumns& columns) {
     Envelope envelope;
-    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
-        if (it->key < columns.xLower || it->key > columns.xUpper || !std::isfinite(it->value))
+    for (const auto& [x, y] : points) {
+        if (x < columns.xLower || x > columns.xUpper || !std::isfinite(y))
             continue;
-        auto [e, fresh] = envelope.try_emplace(columns.columnOf(it->key), it->value, it->value);
+        auto [e, fresh] = envelope.try_emplace(columns.columnOf(x), y, y);
         if (!fresh)
-            e->second = {std::min(e->second.first, it->value),
-                         std::max(e->second.second, it->value)};
+            e->second = {std::min(e->second.first, y), std::max(e->second.second, y)};
     }
     return envelope;
 }
@@ -134,7 +134,72 @@ bool benchRedraw(int runs, int points, int rounds, QSize size, const QString& sc
         plot->plot()->replot(QCustomPlot::rpImmediateRefresh);
     }
     curves.clear(); // each plot holds its own copy
+    if (qEnvironmentVariableIsSet("BENCH_NO_AA"))
+        for (OverlayPlot* plot : {&ours, &reference})
+            plot->plot()->setNotAntialiasedElements(QCP::aePlottables);
+    if (qEnvironmentVariableIsSet("BENCH_NO_FAST"))
+        for (OverlayPlot* plot : {&ours, &reference})
+            plot->plot()->setPlottingHint(QCP::phFastPolylines, false);
+    if (qEnvironmentVariableIsSet("BENCH_NO_LEGEND"))
+        for (OverlayPlot* plot : {&ours, &reference})
+            plot->plot()->legend->setVisible(false);
     QCoreApplication::processEvents();
+    {
+        std::vector<double> hidden;
+        for (int c = 0; c < runs; ++c)
+            ours.graph(c)->setVisible(false);
+        for (int i = 0; i < 5; ++i) {
+            QElapsedTimer t;
+            t.start();
+            ours.plot()->replot(QCustomPlot::rpImmediateRefresh);
+            hidden.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        for (int c = 0; c < runs; ++c)
+            ours.graph(c)->setVisible(true);
+        out() << "  ours, replot with the curves hidden: " << describe(spreadOf(hidden)) << "\n";
+    }
+    {
+        std::vector<double> drawOnly;
+        std::vector<double> decimateOnly;
+        for (int i = 0; i < 5; ++i) {
+            QElapsedTimer t;
+            t.start();
+            ours.plot()->replot(QCustomPlot::rpImmediateRefresh);
+            drawOnly.push_back(double(t.nsecsElapsed()) / 1e6);
+            t.start();
+            ours.redecimate();
+            decimateOnly.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        {
+            std::vector<qsizetype> keep;
+            const QCPRange r = ours.plot()->xAxis->range();
+            const PixelColumns columns{r.lower, r.upper, ours.plot()->axisRect()->width()};
+            std::vector<ExtremesIndex> indexes;
+            for (int c = 0; c < runs; ++c)
+                indexes.emplace_back(ours.yValues(c));
+            for (const bool indexed : {false, true}) {
+                std::vector<double> ms;
+                for (int i = 0; i < 5; ++i) {
+                    QElapsedTimer t;
+                    t.start();
+                    size_t kept = 0;
+                    for (int c = 0; c < runs; ++c) {
+                        keep.clear();
+                        decimate(ours.xValues(c), ours.yValues(c), columns, keep,
+                                 indexed ? &indexes[size_t(c)] : nullptr);
+                        kept += keep.size();
+                    }
+                    ms.push_back(double(t.nsecsElapsed()) / 1e6);
+                    if (i == 0)
+                        out() << "  kept " << kept << "\n";
+                }
+                out() << "  decimate() alone, " << (indexed ? "indexed: " : "reading: ")
+                      << describe(spreadOf(ms)) << "\n";
+            }
+        }
+        out() << "  ours, replot only: " << describe(spreadOf(drawOnly))
+              << "\n  ours, decimation only: " << describe(spreadOf(decimateOnly)) << "\n";
+    }
 
     const QCPRange full = ours.plot()->xAxis->range();
     const double pixel = full.size() / std::max(1, ours.plot()->axisRect()->width());
@@ -189,14 +254,14 @@ bool benchRedraw(int runs, int points, int rounds, QSize size, const QString& sc
         redrawMs(reference, range);
         const PixelColumns columns{range.lower, range.upper, ours.plot()->axisRect()->width()};
         for (int curve = 0; curve < runs; ++curve) {
-            const Envelope drawn = envelopeOf(ours.graph(curve), columns);
-            same = same && drawn == envelopeOf(reference.graph(curve), columns);
+            const Envelope drawn = envelopeOf(ours.drawnPoints(curve), columns);
+            same = same && drawn == envelopeOf(reference.drawnPoints(curve), columns);
             checkedColumns += int(drawn.size());
         }
     }
     qint64 drawnPoints = 0;
     for (int curve = 0; curve < runs; ++curve)
-        drawnPoints += ours.graph(curve)->dataCount();
+        drawnPoints += qint64(ours.drawnPoints(curve).size());
     out() << QStringLiteral("  envelope per pixel column equal to the reference's data: %1 "
                             "(%2 columns of %3 curves, 2 ranges; ours draws %4 points at the "
                             "10% zoom, the reference samples %5)\n")

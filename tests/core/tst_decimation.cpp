@@ -235,6 +235,61 @@ private Q_SLOTS:
         QCOMPARE((PixelColumns{3, 3, 10}.columnOf(3)), 0);
     }
 
+    void indexFindsWhatReadingFinds() {
+        // Coarse values (many ties), NaN and infinities: the index must pick the same indices
+        // a reading from left to right does, the first of equal values included.
+        std::mt19937 random(11);
+        std::uniform_int_distribution<int> coarse(0, 20);
+        std::vector<double> ys(20000);
+        for (double& y : ys) {
+            const int roll = coarse(random);
+            y = roll == 0 ? kNaN : roll == 1 ? kInf : roll == 2 ? -kInf : double(roll % 7);
+        }
+        const ExtremesIndex index(ys);
+        QVERIFY(!index.empty());
+        std::uniform_int_distribution<int> position(0, int(ys.size()));
+        for (int trial = 0; trial < 3000; ++trial) {
+            qsizetype a = position(random);
+            qsizetype b = position(random);
+            if (a > b)
+                std::swap(a, b);
+            const Extremes fast = index.find(ys, a, b);
+            Extremes read;
+            for (qsizetype i = a; i < b; ++i) {
+                const double y = ys[size_t(i)];
+                if (!std::isfinite(y)) {
+                    if (read.nonFinite < 0)
+                        read.nonFinite = i;
+                    continue;
+                }
+                if (read.lowest < 0 || y < ys[size_t(read.lowest)])
+                    read.lowest = i;
+                if (read.highest < 0 || y > ys[size_t(read.highest)])
+                    read.highest = i;
+            }
+            QVERIFY2(fast.lowest == read.lowest && fast.highest == read.highest &&
+                         fast.nonFinite == read.nonFinite,
+                     qPrintable(QStringLiteral("[%1, %2)").arg(a).arg(b)));
+        }
+        // Too short to be worth an index: it reads, and says so.
+        QVERIFY(ExtremesIndex(std::vector<double>(10, 1.0)).empty());
+    }
+
+    void decimatesTheSameWithAnIndex_data() { envelopeEqualsTheInputs_data(); }
+    void decimatesTheSameWithAnIndex() {
+        QFETCH(int, points);
+        QFETCH(double, lower);
+        QFETCH(double, upper);
+        QFETCH(int, width);
+        Series s = randomWalk(points, unsigned(points * 3 + width));
+        for (size_t i = 0; i < s.y.size(); i += 777)
+            s.y[i] = kNaN;
+        const ExtremesIndex index(s.y);
+        std::vector<qsizetype> indexed;
+        decimate(s.x, s.y, {lower, upper, width}, indexed, &index);
+        QCOMPARE(indexed, decimated(s, {lower, upper, width}));
+    }
+
     void appendsToWhatIsThere() {
         // The caller may reuse one vector for many series: decimate only appends.
         const Series s = randomWalk(100, 1);

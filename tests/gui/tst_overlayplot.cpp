@@ -54,13 +54,6 @@ template <typename Points> Envelope envelopeOf(const Points& points, const Pixel
     return envelope;
 }
 
-std::vector<std::pair<double, double>> graphPoints(const QCPGraph* graph) {
-    std::vector<std::pair<double, double>> points;
-    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
-        points.emplace_back(it->key, it->value);
-    return points;
-}
-
 std::vector<std::pair<double, double>> wholeSeries(const OverlayPlot& plot, int curve) {
     std::vector<std::pair<double, double>> points;
     for (size_t i = 0; i < plot.xValues(curve).size(); ++i)
@@ -94,14 +87,22 @@ private Q_SLOTS:
         const PixelColumns columns = shownColumns(*plot_);
         QVERIFY(columns.count > 300);
         for (int curve = 0; curve < 3; ++curve) {
-            const QCPGraph* graph = plot_->graph(curve);
-            QVERIFY(!graph->adaptiveSampling()); // decimated already
-            QVERIFY2(graph->dataCount() <= 4 * columns.count + 2,
-                     qPrintable(QString::number(graph->dataCount())));
-            QVERIFY(graph->dataCount() < int(plot_->xValues(curve).size()) / 10);
-            QVERIFY(envelopeOf(graphPoints(graph), columns) ==
-                    envelopeOf(wholeSeries(*plot_, curve), columns));
+            // QCustomPlot's graph only names and colours the curve: its sampling never runs.
+            QCOMPARE(plot_->graph(curve)->dataCount(), 0);
+            const auto drawn = plot_->drawnPoints(curve);
+            QVERIFY2(drawn.size() <= size_t(4 * columns.count + 2),
+                     qPrintable(QString::number(drawn.size())));
+            QVERIFY(drawn.size() < plot_->xValues(curve).size() / 10);
+            QVERIFY(envelopeOf(drawn, columns) == envelopeOf(wholeSeries(*plot_, curve), columns));
         }
+        // And the pixels are there: the first curve's colour in the axis rect.
+        const QImage shot = plot_->plot()->toPixmap().toImage();
+        bool coloured = false;
+        const QRect area = plot_->plot()->axisRect()->rect();
+        for (int y = area.top(); y < area.bottom() && !coloured; ++y)
+            for (int x = area.left(); x < area.right() && !coloured; ++x)
+                coloured = shot.pixelColor(x, y) == runpalette::colour(0);
+        QVERIFY(coloured);
         QVERIFY(plot_->emptyText().isEmpty());
     }
 
@@ -109,8 +110,7 @@ private Q_SLOTS:
         // A range narrower than the plot is wide: every point in it is drawn, none invented.
         plot_->plot()->xAxis->setRange(1000.5, 1300.5);
         plot_->plot()->replot();
-        const QCPGraph* graph = plot_->graph(0);
-        const auto drawn = graphPoints(graph);
+        const auto drawn = plot_->drawnPoints(0);
         int inside = 0;
         for (const auto& [x, y] : drawn) {
             inside += x >= 1000.5 && x <= 1300.5;
@@ -130,7 +130,7 @@ private Q_SLOTS:
         plot_->plot()->replot();
         const PixelColumns panned = shownColumns(*plot_);
         QVERIFY(panned.xLower > 1000.5);
-        QVERIFY(envelopeOf(graphPoints(plot_->graph(0)), panned) ==
+        QVERIFY(envelopeOf(plot_->drawnPoints(0), panned) ==
                 envelopeOf(wholeSeries(*plot_, 0), panned));
     }
 
@@ -140,8 +140,8 @@ private Q_SLOTS:
         plot_->plot()->replot();
         const PixelColumns columns = shownColumns(*plot_);
         QVERIFY(columns.count < 450);
-        QVERIFY(plot_->graph(1)->dataCount() <= 4 * columns.count + 2);
-        QVERIFY(envelopeOf(graphPoints(plot_->graph(1)), columns) ==
+        QVERIFY(plot_->drawnPoints(1).size() <= size_t(4 * columns.count + 2));
+        QVERIFY(envelopeOf(plot_->drawnPoints(1), columns) ==
                 envelopeOf(wholeSeries(*plot_, 1), columns));
     }
 
@@ -150,9 +150,11 @@ private Q_SLOTS:
         plot_->plot()->replot();
         QCOMPARE(plot_->graph(0)->dataCount(), 60000);
         QVERIFY(plot_->graph(0)->adaptiveSampling());
+        QCOMPARE(plot_->drawnPoints(0).size(), size_t(60000));
         plot_->setDecimated(true);
         plot_->plot()->replot();
-        QVERIFY(plot_->graph(0)->dataCount() < 6000);
+        QCOMPARE(plot_->graph(0)->dataCount(), 0);
+        QVERIFY(plot_->drawnPoints(0).size() < 6000);
     }
 
     void xByStepEpochWallTimeOrEnergy() {
@@ -197,7 +199,7 @@ private Q_SLOTS:
         QCOMPARE(plot_->plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
         QVERIFY(plot_->plot()->yAxis->range().lower > 0);
         int gaps = 0;
-        for (const auto& [x, y] : graphPoints(plot_->graph(0)))
+        for (const auto& [x, y] : plot_->drawnPoints(0))
             gaps += std::isnan(y);
         QCOMPARE(gaps, 2);
         // The read-out still gives the stored value.
@@ -258,7 +260,7 @@ private Q_SLOTS:
                     .contains(QStringLiteral("unknown image type")));
         // The export's own layout re-decimated; the plot on screen is as it was.
         plot_->plot()->replot();
-        QVERIFY(envelopeOf(graphPoints(plot_->graph(0)), shownColumns(*plot_)) ==
+        QVERIFY(envelopeOf(plot_->drawnPoints(0), shownColumns(*plot_)) ==
                 envelopeOf(wholeSeries(*plot_, 0), shownColumns(*plot_)));
     }
 
@@ -275,9 +277,8 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(minimum >= 25, qPrintable(QString::number(minimum)));
-        // Past 20 runs the colours come again, dashed.
+        // Past 20 runs the colours come again.
         QCOMPARE(runpalette::pen(20).color(), runpalette::colour(0));
-        QCOMPARE(runpalette::pen(20).style(), Qt::DashLine);
         QCOMPARE(runpalette::pen(3).style(), Qt::SolidLine);
         QCOMPARE(plot_->graph(1)->pen().color(), runpalette::colour(1));
         // A known colour, to check the conversion itself: sRGB white is L*100, a*0, b*0.
