@@ -100,6 +100,7 @@ private:
     void rebuildXY(); ///< each curve's (x, y) for the current x and scale, sorted by x
     void configureAxes();
     void fillGraphs();
+    void installCurveLayer();             ///< OverlayPlotDrawing.cpp, as the next two
     void drawCurves(QCPPainter* painter); ///< CurveLayer's drawing
     void fitRanges();
     void updateEmptyText();
