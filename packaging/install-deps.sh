@@ -7,7 +7,7 @@
 set -eu
 
 packages="build-essential cmake ninja-build ccache pkg-config git
-  qt6-base-dev qt6-base-dev-tools libgl-dev zlib1g-dev libsqlite3-dev
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev zlib1g-dev libsqlite3-dev
   libtorch-dev libgloo-dev libopenblas0-openmp
   libqcustomplot-dev libqcustomplot2.1-qt6
   dataset-fashion-mnist xvfb xauth python3-torch

@@ -138,7 +138,8 @@ void MainWindow::buildLayout() {
     runsView_->setObjectName(QStringLiteral("runsView"));
     runsView_->setModel(runsModel_);
     runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    runsView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several rows for Compare; the current row alone picks the run the other views show.
+    runsView_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     runsView_->verticalHeader()->hide();
     runsView_->horizontalHeader()->setStretchLastSection(true);
     runsView_->setAlternatingRowColors(true);
@@ -175,6 +176,7 @@ void MainWindow::buildLayout() {
     runViews_->setObjectName(QStringLiteral("runViews"));
     runViews_->addTab(plots, tr("Curves"));
     runViews_->addTab(systemPanel_, tr("System"));
+    buildCompareView();
     // The System tab asks for new readings while it shows: nothing is read when it is hidden.
     auto* systemRefresh = new QTimer(this);
     connect(systemRefresh, &QTimer::timeout, this, [this] {

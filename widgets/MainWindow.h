@@ -17,6 +17,7 @@ namespace trainlab {
 
 class Backend;
 class BackendHost;
+class CompareView;
 class DatasetPage;
 class DeviceTableModel;
 class JobsTableModel;
@@ -97,8 +98,17 @@ public:
     DatasetPage* datasetPage() const { return datasetPage_; }
     SystemPanel* systemPanel() const { return systemPanel_; }
     QTabWidget* tabs() const { return tabs_; }
+    CompareView* compareView() const { return compareView_; }
+    QAction* compareAction() const { return compareAction_; }
+    /// The ids of the runs selected in the runs list, top to bottom.
+    QList<qint64> selectedRunIds() const;
+
+public Q_SLOTS:
+    /// Shows `runs` side by side in the Compare tab (MainWindowCompare.cpp).
+    void compareRuns(const QList<qint64>& runs);
 
 private:
+    void buildCompareView(); // MainWindowCompare.cpp
     void buildActions();
     void buildMenus();       // MainWindowMenus.cpp
     void buildSpecActions(); // MainWindowSpec.cpp
@@ -162,7 +172,9 @@ private:
     SpecDocument* spec_ = nullptr;
     SpecJsonPage* specJsonPage_ = nullptr;
     SystemPanel* systemPanel_ = nullptr;
-    QTabWidget* runViews_ = nullptr; ///< the selected run's curves, or its system readings
+    QTabWidget* runViews_ = nullptr; ///< the selected run's curves, its system readings, compare
+    CompareView* compareView_ = nullptr;
+    QAction* compareAction_ = nullptr;
     TrainingPage* trainingPage_ = nullptr;
     SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;

@@ -25,7 +25,7 @@ bool MainWindow::showPage(const QString& name) {
         tabs_->setCurrentIndex(page);
         return true;
     }
-    // The run views (Curves, System) are pages of the Runs page.
+    // The run views (Curves, System, Compare) are pages of the Runs page.
     if (const int view = tabNamed(runViews_, name); view >= 0) {
         tabs_->setCurrentIndex(0); // the Runs page
         runViews_->setCurrentIndex(view);
@@ -58,6 +58,8 @@ void MainWindow::buildMenus() {
     for (QAction* action : {pauseAction_, cancelAction_, resumeAction_, editRunAction_,
                             moreTrialsAction_, removeAction_, moveUpAction_})
         run->addAction(action);
+    run->addSeparator();
+    run->addAction(compareAction_);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int page = 0; page < tabs_->count(); ++page) {

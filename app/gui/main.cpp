@@ -82,6 +82,11 @@ const QCommandLineOption
                   QStringLiteral("Open the Dataset page on this spec's dataset."),
                   QStringLiteral("spec"));
 
+const QCommandLineOption
+    compareOption(QStringLiteral("compare"),
+                  QStringLiteral("Open the Compare tab on these runs (ids, comma-separated)."),
+                  QStringLiteral("ids"));
+
 // The window's own options; --help and --version print them and exit, with or without a
 // display.
 void processWindowOptions(QCommandLineParser& parser, const QCoreApplication& app) {
@@ -98,6 +103,7 @@ void processWindowOptions(QCommandLineParser& parser, const QCoreApplication& ap
     parser.addOption(datasetOption);
     parser.addOption(specOption);
     parser.addOption(pageOption);
+    parser.addOption(compareOption);
     parser.process(app);
 }
 
@@ -157,5 +163,16 @@ int main(int argc, char* argv[]) {
     if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption)))
         std::fprintf(stderr, "trainlab: --page: no page '%s'\n",
                      qPrintable(parser.value(pageOption)));
+    if (parser.isSet(compareOption)) {
+        QList<qint64> runs;
+        for (const QString& id : parser.value(compareOption).split(QLatin1Char(','))) {
+            bool ok = false;
+            if (const qint64 run = id.trimmed().toLongLong(&ok); ok && run > 0)
+                runs.append(run);
+            else
+                std::fprintf(stderr, "trainlab: --compare: '%s' is not a run id\n", qPrintable(id));
+        }
+        window.compareRuns(runs);
+    }
     return QApplication::exec();
 }

@@ -1,8 +1,10 @@
 #include "store/HistoryReader.h"
 
+#include "base/Errors.h"
 #include "store/ProcessToken.h"
 #include "store/WorkspaceReader.h"
 
+#include <QSaveFile>
 #include <QTimer>
 
 namespace trainlab {
@@ -125,6 +127,69 @@ void HistoryReader::pollFollowed() {
     }
 }
 
+void HistoryReader::loadComparison(qint64 request, const QList<qint64>& runs) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT comparisonLoaded(request, workspace->comparison(runs));
+    } catch (const std::exception& e) {
+        Q_EMIT requestFailed(request, QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::loadCurves(qint64 request, const QList<qint64>& runs,
+                               const QStringList& names) {
+    if (request < newestCurves_.load())
+        return; // the view asked for something else since: not worth a whole read
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT curvesLoaded(request, workspace->curves(runs, names));
+    } catch (const std::exception& e) {
+        Q_EMIT requestFailed(request, QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::loadSystemCurves(qint64 request, const QList<qint64>& runs) {
+    if (request < newestCurves_.load())
+        return;
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT curvesLoaded(request, workspace->systemCurves(runs));
+    } catch (const std::exception& e) {
+        Q_EMIT requestFailed(request, QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::exportCurves(qint64 request, const QList<qint64>& runs, const QString& path) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        if (isWorkspaceFile(path, databasePath_))
+            throw InputError(
+                QStringLiteral("%1: is the workspace itself; choose another file").arg(path));
+        QSaveFile file(path); // all or nothing: a failed export leaves no half file
+        if (!file.open(QIODevice::WriteOnly))
+            throw InputError(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+        // A run at a time: memory stays that of the longest run, whatever the selection.
+        qint64 rows = 0;
+        writeCurvesCsv(file, {});
+        for (const qint64 run : runs)
+            rows += writeCurvesCsv(file, workspace->curves({run}, workspace->metricNames(run)),
+                                   /*withHeader=*/false);
+        if (!file.commit())
+            throw InputError(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+        Q_EMIT curvesExported(request, path, rows);
+    } catch (const std::exception& e) {
+        Q_EMIT requestFailed(request, QString::fromUtf8(e.what()));
+    }
+}
+
 namespace {
 
 QString registeredThreadName() {
@@ -132,6 +197,8 @@ QString registeredThreadName() {
     qRegisterMetaType<QVector<trainlab::RunListEntry>>();
     qRegisterMetaType<QVector<trainlab::MetricPoint>>();
     qRegisterMetaType<QVector<trainlab::SystemSample>>();
+    qRegisterMetaType<trainlab::RunComparison>();
+    qRegisterMetaType<QVector<trainlab::RunCurve>>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -161,6 +228,28 @@ void HistoryReader::loadSystemSamples(qint64 runId, double afterTime) {
 
 void HistoryReaderHost::loadSystemSamples(qint64 runId, double afterTime) {
     post([runId, afterTime](HistoryReader& reader) { reader.loadSystemSamples(runId, afterTime); });
+}
+
+void HistoryReaderHost::loadComparison(qint64 request, const QList<qint64>& runs) {
+    post([request, runs](HistoryReader& reader) { reader.loadComparison(request, runs); });
+}
+
+void HistoryReaderHost::loadCurves(qint64 request, const QList<qint64>& runs,
+                                   const QStringList& names) {
+    reader()->noteCurvesRequest(request);
+    post(
+        [request, runs, names](HistoryReader& reader) { reader.loadCurves(request, runs, names); });
+}
+
+void HistoryReaderHost::loadSystemCurves(qint64 request, const QList<qint64>& runs) {
+    reader()->noteCurvesRequest(request);
+    post([request, runs](HistoryReader& reader) { reader.loadSystemCurves(request, runs); });
+}
+
+void HistoryReaderHost::exportCurves(qint64 request, const QList<qint64>& runs,
+                                     const QString& path) {
+    post(
+        [request, runs, path](HistoryReader& reader) { reader.exportCurves(request, runs, path); });
 }
 
 void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {

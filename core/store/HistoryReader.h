@@ -2,12 +2,14 @@
 
 #include "base/SystemSample.h"
 #include "base/WorkerHost.h"
+#include "store/RunComparison.h"
 #include "store/RunRecords.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
 #include <QVector>
+#include <atomic>
 #include <memory>
 
 class QTimer;
@@ -52,12 +54,34 @@ public:
     /// again while the run trains.
     void loadSystemSamples(qint64 runId, double afterTime);
 
+    // The compare view's requests. Each carries the asker's `request` number, which its answer
+    // (or requestFailed) repeats, so an answer to an older request can be told apart.
+
+    /// Reads what a compare of `runs` shows besides curves: answers comparisonLoaded.
+    void loadComparison(qint64 request, const QList<qint64>& runs);
+    /// Reads the whole series `names` of `runs` in one query, not downsampled (the overlay
+    /// decimates per pixel column as it zooms, which needs every point): answers
+    /// curvesLoaded. Skipped when a newer request was noted meanwhile (noteCurvesRequest).
+    void loadCurves(qint64 request, const QList<qint64>& runs, const QStringList& names);
+    /// Reads the GPU memory, power and CPU % series of `runs`: answers curvesLoaded.
+    void loadSystemCurves(qint64 request, const QList<qint64>& runs);
+    /// Writes every metric series of `runs` to `path` as CSV (see writeCurvesCsv) here, off
+    /// the GUI thread: answers curvesExported.
+    void exportCurves(qint64 request, const QList<qint64>& runs, const QString& path);
+    /// Thread-safe: `request` is the newest curves request; older ones not begun are dropped.
+    void noteCurvesRequest(qint64 request) { newestCurves_.store(request); }
+
 Q_SIGNALS:
     void runsLoaded(const QVector<trainlab::RunListEntry>& runs);
     void seriesLoaded(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void seriesAppended(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void systemSamplesLoaded(qint64 runId, const QVector<trainlab::SystemSample>& samples);
     void failed(const QString& message);
+    void comparisonLoaded(qint64 request, const trainlab::RunComparison& comparison);
+    void curvesLoaded(qint64 request, const QVector<trainlab::RunCurve>& curves);
+    void curvesExported(qint64 request, const QString& path, qint64 rows);
+    /// A compare request failed: the file or run at fault and why.
+    void requestFailed(qint64 request, const QString& message);
 
 private:
     WorkspaceReader* reader();
@@ -76,6 +100,7 @@ private:
     qint64 followedRun_ = 0;
     QStringList followedNames_;
     qint64 followedRow_ = 0;
+    std::atomic<qint64> newestCurves_ = 0;
 };
 
 /// Owns a HistoryReader and its thread.
@@ -88,6 +113,10 @@ public:
     void watchRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
     void loadSystemSamples(qint64 runId, double afterTime);
+    void loadComparison(qint64 request, const QList<qint64>& runs);
+    void loadCurves(qint64 request, const QList<qint64>& runs, const QStringList& names);
+    void loadSystemCurves(qint64 request, const QList<qint64>& runs);
+    void exportCurves(qint64 request, const QList<qint64>& runs, const QString& path);
 };
 
 } // namespace trainlab

@@ -2,11 +2,16 @@
 
 #include <sqlite3.h>
 
+#include "base/Errors.h"
+#include "store/sql/CompareQueries.h"
 #include "store/sql/Database.h"
 #include "store/sql/Reports.h"
 #include "store/sql/RunQueries.h"
 #include "store/sql/SettingsQueries.h"
 #include "store/sql/SweepQueries.h"
+
+#include <QFileInfo>
+#include <algorithm>
 
 namespace trainlab {
 
@@ -80,6 +85,40 @@ RunMetricSummary WorkspaceReader::metricSummary(qint64 run) {
     return runs::metricSummary(db(), run);
 }
 
+RunComparison WorkspaceReader::comparison(const QList<qint64>& runs) {
+    Transaction snapshot(db(), /*immediate=*/false);
+    RunComparison result;
+    std::vector<RunRecord> found = runs::findAll(db(), runs);
+    for (const qint64 id : runs) {
+        const auto it = std::find_if(found.begin(), found.end(),
+                                     [id](const RunRecord& run) { return run.id == id; });
+        if (it == found.end())
+            throw InputError(QStringLiteral("%1: no run %2").arg(path_).arg(id));
+        result.runs.push_back(*it);
+    }
+    const auto stored = compare::summaries(db(), runs);
+    QVector<QMap<QString, StoredSummary>> byRun;
+    result.energyRecorded = !runs.isEmpty();
+    for (const qint64 id : runs) {
+        byRun.append(stored.value(id));
+        result.energyRecorded =
+            result.energyRecorded && byRun.last().contains(QStringLiteral("energy_j"));
+    }
+    result.metrics = compareMetrics(byRun, compare::objectiveGoals(db(), runs));
+    result.differences = configDifferences(result.runs);
+    result.systemSeries = compare::recordedSystemSeries(db(), runs);
+    snapshot.commit();
+    return result;
+}
+
+QVector<RunCurve> WorkspaceReader::curves(const QList<qint64>& runs, const QStringList& names) {
+    return compare::curves(db(), runs, names);
+}
+
+QVector<RunCurve> WorkspaceReader::systemCurves(const QList<qint64>& runs) {
+    return compare::systemCurves(db(), runs);
+}
+
 std::optional<QJsonObject> WorkspaceReader::artifact(qint64 run, const QString& kind) {
     return runs::artifact(db(), run, kind);
 }
@@ -121,6 +160,20 @@ QMap<QString, QString> WorkspaceReader::settings() {
 
 void prepareWorkspace(const QString& path) {
     Database open(path, Database::Mode::ReadWrite);
+}
+
+bool isWorkspaceFile(const QString& path, const QString& workspacePath) {
+    // Canonical where the file exists (a link to the workspace is the workspace).
+    const auto normal = [](const QString& p) {
+        const QFileInfo info(p);
+        return info.exists() ? info.canonicalFilePath() : info.absoluteFilePath();
+    };
+    const QString workspace = normal(workspacePath);
+    const QString target = normal(path);
+    return target == workspace ||
+           (target.startsWith(workspace + QLatin1Char('-')) &&
+            QStringList{QStringLiteral("wal"), QStringLiteral("shm"), QStringLiteral("journal")}
+                .contains(target.mid(workspace.size() + 1)));
 }
 
 QString defaultWorkspacePath() {

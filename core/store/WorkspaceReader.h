@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/SystemSample.h"
+#include "store/RunComparison.h"
 #include "store/RunRecords.h"
 
 #include <QJsonArray>
@@ -36,8 +37,9 @@ public:
     QStringList metricNames(qint64 run);
     /// Changes whenever runs() would list other runs or other statuses (see listSignature).
     QString runsSignature();
-    /// The series of one metric, at most `maxPoints` long (0: all): longer series keep each
-    /// bucket's first, min, max and last points, so spikes survive.
+    /// The series of one metric, at most `maxPoints` long (0: all; a column with a NaN or an
+    /// infinity may keep one point more): longer series keep the first, min, max and last
+    /// point of each of maxPoints / 4 columns of steps, so spikes survive.
     QVector<MetricPoint> metricSeries(qint64 run, const QString& name, int maxPoints = 0);
     /// The run's telemetry readings after `afterTime` (Unix seconds), oldest first.
     QVector<SystemSample> systemSamples(qint64 run, double afterTime = 0);
@@ -48,6 +50,13 @@ public:
     /// The rows of `names` a run logged after row `afterRow` (all of them: a live view wants
     /// every new point) and the newest row read.
     MetricSnapshot metricsAfter(qint64 run, const QStringList& names, qint64 afterRow);
+    /// What the compare view shows of `runs` besides curves (see RunComparison), read in one
+    /// snapshot. Throws InputError naming a run that does not exist.
+    RunComparison comparison(const QList<qint64>& runs);
+    /// The whole series `names` of `runs`, by run then name (see compare::curves).
+    QVector<RunCurve> curves(const QList<qint64>& runs, const QStringList& names);
+    /// The GPU memory, power and CPU % series of `runs` (see compare::systemCurves).
+    QVector<RunCurve> systemCurves(const QList<qint64>& runs);
     /// The newest artifact of `kind` run `run` stored (input_schema, pruning, quantization,
     /// ...); nullopt when there is none.
     std::optional<QJsonObject> artifact(qint64 run, const QString& kind);
@@ -78,6 +87,10 @@ private:
 /// dead processes interrupted), so a problem with the file shows before any work starts.
 /// Throws StoreError or NotAWorkspaceError naming the file.
 void prepareWorkspace(const QString& path);
+
+/// Whether writing `path` would hit the workspace at `workspacePath`: the database itself or
+/// SQLite's files beside it (-wal, -shm, -journal). An export must never replace those.
+bool isWorkspaceFile(const QString& path, const QString& workspacePath);
 
 /// The version of the SQLite library in use.
 QString sqliteVersion();

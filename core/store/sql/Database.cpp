@@ -384,4 +384,11 @@ void Transaction::commit() {
     open_ = false;
 }
 
+QString jsonIdArray(const QList<qint64>& ids) {
+    QString text = QStringLiteral("[");
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        text += (i > 0 ? QStringLiteral(",") : QString()) + QString::number(ids[i]);
+    return text + QLatin1Char(']');
+}
+
 } // namespace trainlab

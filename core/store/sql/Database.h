@@ -5,6 +5,7 @@
 #include "store/StoreError.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QVariant>
 #include <memory>
@@ -143,6 +144,10 @@ std::optional<T> queryOne(Database& db, const QByteArray& sql, Read read, const 
         return std::nullopt;
     return read(select);
 }
+
+/// `ids` as a JSON array, for `x IN (SELECT value FROM json_each(?))`: one statement and one
+/// bind whatever their number.
+QString jsonIdArray(const QList<qint64>& ids);
 
 /// RAII transaction: commits in commit(), rolls back if destroyed before.
 class Transaction {

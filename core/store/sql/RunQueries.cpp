@@ -4,6 +4,7 @@
 #include "store/StoreError.h"
 #include "store/sql/Database.h"
 #include "util/Clock.h"
+#include "util/Decimation.h"
 #include "util/Json.h"
 
 #include <algorithm>
@@ -325,6 +326,12 @@ std::optional<RunRecord> find(Database& db, qint64 run) {
     return queryOne<RunRecord>(db, QByteArray(kRunColumns) + "WHERE id = ?", readRun, run);
 }
 
+std::vector<RunRecord> findAll(Database& db, const QList<qint64>& ids) {
+    return queryAll<RunRecord>(
+        db, QByteArray(kRunColumns) + "WHERE id IN (SELECT value FROM json_each(?))", readRun,
+        jsonIdArray(ids));
+}
+
 QStringList metricNames(Database& db, qint64 run) {
     Statement select(db, "SELECT DISTINCT name FROM metrics WHERE run = ? ORDER BY name");
     select.bind(1, run);
@@ -352,30 +359,21 @@ QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name,
     if (maxPoints <= 0 || all.size() <= maxPoints)
         return all;
 
-    // Each bucket keeps first, min, max, last in step order: 4 points per bucket.
-    const qsizetype buckets = std::max<qsizetype>(1, maxPoints / 4);
-    const double width = double(all.size()) / double(buckets);
-    QVector<MetricPoint> reduced;
-    reduced.reserve(buckets * 4);
-    for (qsizetype b = 0; b < buckets; ++b) {
-        const auto begin = qsizetype(double(b) * width);
-        const auto end = std::min(all.size(), qsizetype(double(b + 1) * width));
-        if (begin >= end)
-            continue;
-        qsizetype lo = begin;
-        qsizetype hi = begin;
-        for (qsizetype i = begin; i < end; ++i) {
-            if (all[i].value < all[lo].value)
-                lo = i;
-            if (all[i].value > all[hi].value)
-                hi = i;
-        }
-        QList<qsizetype> keep = {begin, lo, hi, end - 1};
-        std::sort(keep.begin(), keep.end());
-        keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
-        for (qsizetype i : keep)
-            reduced.append(all[i]);
+    // A pixel column's worth of steps each keeps its first, min, max and last point (see
+    // util/Decimation.h): 4 points a column.
+    std::vector<double> steps(size_t(all.size()));
+    std::vector<double> values(size_t(all.size()));
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        steps[size_t(i)] = double(all[i].step);
+        values[size_t(i)] = all[i].value;
     }
+    std::vector<qsizetype> keep;
+    keep.reserve(size_t(maxPoints));
+    decimate(steps, values, {steps.front(), steps.back(), std::max(1, maxPoints / 4)}, keep);
+    QVector<MetricPoint> reduced;
+    reduced.reserve(qsizetype(keep.size()));
+    for (const qsizetype i : keep)
+        reduced.append(all[i]);
     return reduced;
 }
 

@@ -52,6 +52,8 @@ std::vector<RunRecord> list(Database& db);
 /// run_summaries.
 std::vector<RunListLine> listLines(Database& db, const QString& metric);
 std::optional<RunRecord> find(Database& db, qint64 run);
+/// The runs `ids` that exist, in one query, in no particular order.
+std::vector<RunRecord> findAll(Database& db, const QList<qint64>& ids);
 QStringList metricNames(Database& db, qint64 run);
 /// What changes when the runs list must be read again: a run added or removed, or a run that
 /// starts, pauses or ends. Cheap at any size: a count, the newest id and the unfinished runs.
