@@ -3,6 +3,7 @@
 #include "base/SystemSample.h"
 #include "base/WorkerHost.h"
 #include "store/RunRecords.h"
+#include "store/RunTable.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -52,17 +53,36 @@ public:
     /// again while the run trains.
     void loadSystemSamples(qint64 runId, double afterTime);
 
+    // ---- the paged runs table (issue 12): ids in one query, rows a page at a time
+    /// Orders and filters the runs (ids only); answers with runTableLoaded(request, ...).
+    void loadRunTable(quint64 request, const trainlab::RunTableQuery& query);
+    /// Reads the rows of `ids` with the hyperparameters `params`; answers runRowsLoaded.
+    void loadRunRows(quint64 request, const QVector<qint64>& ids, const QStringList& params);
+    /// The hyperparameters, metrics, tags and sweeps the table can offer.
+    void loadRunColumns();
+    /// Like watchRuns, but reads nothing more than the signature: when it changes, or every
+    /// kUnfinishedReloadMs while some run is unfinished (its metrics move), runsChanged says
+    /// so with the unfinished runs, and the table reads what it shows again.
+    void watchRunTable();
+
 Q_SIGNALS:
     void runsLoaded(const QVector<trainlab::RunListEntry>& runs);
     void seriesLoaded(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void seriesAppended(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void systemSamplesLoaded(qint64 runId, const QVector<trainlab::SystemSample>& samples);
+    void runTableLoaded(quint64 request, const trainlab::RunTableIndex& index);
+    void runRowsLoaded(quint64 request, const QVector<trainlab::RunTableRow>& rows);
+    void runColumnsLoaded(const trainlab::RunColumnCatalog& catalog);
+    void runsChanged(const QVector<trainlab::RunRecord>& unfinished);
     void failed(const QString& message);
 
 private:
     WorkspaceReader* reader();
     void pollFollowed();
     void pollRuns();
+    void startWatch();
+    /// Emits runsChanged with the unfinished runs, noting whether there are any.
+    void announceRunsChanged(WorkspaceReader& workspace);
     /// Whether another live process is training `run` now.
     bool trainedElsewhere(qint64 run);
 
@@ -71,6 +91,7 @@ private:
     QTimer* followTimer_ = nullptr;
     QTimer* watchTimer_ = nullptr;
     QString runsSignature_;
+    bool tableWatch_ = false; ///< watchRunTable: announce changes instead of loading the list
     bool anyUnfinished_ = false;
     QElapsedTimer sinceRunsLoaded_;
     qint64 followedRun_ = 0;
@@ -88,6 +109,10 @@ public:
     void watchRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
     void loadSystemSamples(qint64 runId, double afterTime);
+    void loadRunTable(quint64 request, const RunTableQuery& query);
+    void loadRunRows(quint64 request, const QVector<qint64>& ids, const QStringList& params);
+    void loadRunColumns();
+    void watchRunTable();
 };
 
 } // namespace trainlab
