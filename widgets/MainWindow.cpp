@@ -8,7 +8,8 @@
 #include "PlotControls.h"
 #include "RunLogView.h"
 #include "RunNotifier.h"
-#include "RunsTableModel.h"
+#include "RunsBrowser.h"
+#include "RunsTreeModel.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
 #include "SweepPage.h"
@@ -77,7 +78,6 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     buildMenus();
     connectBackend();
     connectDatasetPage();
-    history_->watchRuns(); // runs other processes start or end show within a second
     updateActions();
     resize(1280, 800);
     restoreSession();
@@ -133,24 +133,34 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::buildLayout() {
-    runsModel_ = new RunsTableModel(this);
-    runsView_ = new QTableView;
-    runsView_->setObjectName(QStringLiteral("runsView"));
-    runsView_->setModel(runsModel_);
-    runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    runsView_->setSelectionMode(QAbstractItemView::SingleSelection);
-    runsView_->verticalHeader()->hide();
-    runsView_->horizontalHeader()->setStretchLastSection(true);
-    runsView_->setAlternatingRowColors(true);
-    runsView_->setWordWrap(false);
-    runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    connect(runsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) {
-                const qint64 id = runsModel_->runIdAt(current.row());
-                if (id != lossPlot_->runId())
-                    showRun(id);
-                updateActions();
-            });
+    runsBrowser_ = new RunsBrowser(databasePath_, history_.get());
+    runsBrowser_->setObjectName(QStringLiteral("runsBrowser"));
+    runsModel_ = runsBrowser_->model();
+    connect(runsBrowser_, &RunsBrowser::currentRunChanged, this, [this](qint64 id) {
+        if (id > 0 && id != lossPlot_->runId())
+            showRun(id);
+        updateActions();
+    });
+    connect(runsBrowser_, &RunsBrowser::compareRequested, this, &MainWindow::compareRuns);
+    connect(runsBrowser_, &RunsBrowser::edited, this, [this](const QString& summary) {
+        appendLog(summary);
+        statusLabel_->setText(summary);
+    });
+    connect(runsBrowser_, &RunsBrowser::editFailed, this,
+            [this](const QString& message) { showError(tr("Runs"), message); });
+    connect(runsBrowser_, &RunsBrowser::runsDeleted, this, [this](const QList<qint64>& ids) {
+        if (ids.contains(lossPlot_->runId()))
+            showRun(0); // its curves are gone with it
+    });
+    connect(runsModel_, &RunsTreeModel::orderLoaded, this, &MainWindow::onRunOrderLoaded);
+    // A run that just ended has its energy and cost now.
+    connect(runsModel_, &RunsTreeModel::rowsLoaded, this, [this](const QList<qint64>& ids) {
+        const RunTableRow* shown = runsModel_->row(systemPanel_->runId());
+        if (shown && ids.contains(shown->run.id))
+            systemPanel_->setRunFigures(shown->run);
+        updateActions();
+    });
+    runsBrowser_->addRowActions({resumeAction_, editRunAction_, moreTrialsAction_});
 
     lossPlot_ =
         new MetricPlot(tr("Loss"), {QStringLiteral("train_loss"), QStringLiteral("val_loss")});
@@ -216,7 +226,7 @@ void MainWindow::buildLayout() {
     emptyHint_->setMargin(24);
     runsStack_ = new QStackedWidget;
     runsStack_->addWidget(emptyHint_);
-    runsStack_->addWidget(runsView_);
+    runsStack_->addWidget(runsBrowser_);
     devicesModel_ = new DeviceTableModel(this);
     devicesView_ = new QTableView;
     devicesView_->setObjectName(QStringLiteral("devicesView"));
@@ -297,7 +307,7 @@ void MainWindow::connectBackend() {
     connect(backend, &Backend::storeFailed, this,
             [this](const QString& message) { showError(tr("Database"), message); });
     HistoryReader* reader = history_->reader();
-    connect(reader, &HistoryReader::runsLoaded, this, &MainWindow::onRunsLoaded);
+    connect(reader, &HistoryReader::runsChanged, this, &MainWindow::onRunsChanged);
     connect(reader, &HistoryReader::seriesLoaded, this,
             [this](qint64 runId, const QVector<MetricPoint>& points) {
                 lossPlot_->setSeries(runId, points);
@@ -407,7 +417,7 @@ void MainWindow::setCurrentJobPaused(bool paused) {
 }
 
 void MainWindow::resumeSelectedRun() {
-    const RunRecord* run = runsModel_->runAt(runsView_->currentIndex().row());
+    const RunRecord* run = runsBrowser_->currentRun();
     if (!run)
         return;
     // Already a job of this window: release it rather than start a second one on its rows.
@@ -441,9 +451,9 @@ void MainWindow::showRun(qint64 runId) {
     accuracyPlot_->showRun(runId);
     // A trial's log shows its sweep's lines too (the sweep job speaks for all its trials).
     QList<qint64> sweepJobs;
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)); run && run->sweep > 0)
+    if (const qint64 sweep = runsModel_->sweepIdAt(runsModel_->indexOf(runId)); sweep > 0)
         for (const JobInfo& job : backend()->jobs())
-            if (job.kind == JobKind::Sweep && job.sweepId == run->sweep)
+            if (job.kind == JobKind::Sweep && job.sweepId == sweep)
                 sweepJobs.append(job.id);
     runLog_->showRun(runId, sweepJobs);
     if (runId != systemPanel_->runId()) {
@@ -451,38 +461,46 @@ void MainWindow::showRun(qint64 runId) {
         if (runId > 0)
             history_->loadSystemSamples(runId, 0);
     }
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)))
-        systemPanel_->setRunFigures(*run);
+    if (const RunTableRow* row = runsModel_->row(runId))
+        systemPanel_->setRunFigures(row->run);
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
     }
 }
 
-void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
-    qint64 shown = lossPlot_->runId();
-    runsModel_->setRuns(runs);
-    if (shown == 0) {
+void MainWindow::onRunsChanged(const QVector<RunRecord>& unfinished) {
+    if (lossPlot_->runId() == 0) {
         // Nothing on the plots yet: a run another process (trainlab-cli) trains is followed,
         // as this window follows its own.
         const QString self = currentProcessToken();
-        for (const RunListEntry& entry : runs)
-            if (entry.run.status == RunStatus::Running && !entry.run.owner.isEmpty() &&
-                entry.run.owner != self && entry.run.id > shown)
-                shown = entry.run.id;
-        if (shown > 0)
-            showRun(shown);
+        qint64 newest = 0;
+        for (const RunRecord& run : unfinished)
+            if (run.status == RunStatus::Running && !run.owner.isEmpty() && run.owner != self)
+                newest = std::max(newest, run.id);
+        if (newest > 0)
+            showRun(newest);
     }
-    runsStack_->setCurrentWidget(runs.isEmpty() ? static_cast<QWidget*>(emptyHint_) : runsView_);
-    const int row = runsModel_->rowOf(shown);
-    if (row >= 0 && runsView_->currentIndex().row() != row) {
-        const QSignalBlocker blocker(runsView_->selectionModel());
-        runsView_->selectRow(row);
-    }
-    // A run that just ended has its energy and cost now.
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(systemPanel_->runId())))
-        systemPanel_->setRunFigures(*run);
     updateActions(); // the selected run's status may have changed
+}
+
+void MainWindow::onRunOrderLoaded() {
+    runsStack_->setCurrentWidget(runsModel_->totalRuns() == 0 ? static_cast<QWidget*>(emptyHint_)
+                                                              : runsBrowser_);
+    // The run on the plots is the current row, unless the person chose rows of their own.
+    const qint64 shown = lossPlot_->runId();
+    if (shown > 0 && runsBrowser_->selectedRunIds().isEmpty())
+        runsBrowser_->showRunRow(shown);
+    updateActions();
+}
+
+QList<qint64> MainWindow::selectedRunIds() const {
+    return runsBrowser_->selectedRunIds();
+}
+
+void MainWindow::compareRuns(const QList<qint64>& runIds) {
+    // The compare view (issue 12, item 2) takes the selection here.
+    Q_UNUSED(runIds);
 }
 
 void MainWindow::refreshJobs() {
@@ -494,7 +512,7 @@ void MainWindow::followRun(qint64 runId, const QString& name) {
     activeRunId_ = runId;
     showRun(runId); // follow the new run live
     statusLabel_->setText(tr("Training run %1 (%2)…").arg(runId).arg(name));
-    history_->loadRuns();
+    runsBrowser_->refresh();
 }
 
 void MainWindow::onJobChanged(const JobInfo& job) {
@@ -520,7 +538,7 @@ void MainWindow::onJobFinished(const JobInfo& job) {
     // A trial's failure is the sweep's business (it goes on); a top-level failure gets a dialog.
     if (job.status == RunStatus::Failed && job.parent == 0)
         showError(tr("%1 failed").arg(what), job.error);
-    history_->loadRuns();
+    runsBrowser_->refresh();
 }
 
 void MainWindow::onMetrics(const QVector<MetricPoint>& points) {
@@ -566,9 +584,9 @@ void MainWindow::updateActions() {
     removeAction_->setEnabled(job && job->status != RunStatus::Running &&
                               job->status != RunStatus::Paused);
     moveUpAction_->setEnabled(job && job->status == RunStatus::Queued);
-    const RunRecord* selected = runsModel_->runAt(runsView_->currentIndex().row());
+    const RunRecord* selected = runsBrowser_->currentRun();
     editRunAction_->setEnabled(selected != nullptr);
-    moreTrialsAction_->setEnabled(selected && selected->sweep > 0);
+    moreTrialsAction_->setEnabled(runsBrowser_->currentSweepId() > 0);
     resumeAction_->setEnabled(selected && (selected->status == RunStatus::Paused ||
                                            selected->status == RunStatus::Cancelled ||
                                            selected->status == RunStatus::Interrupted ||

@@ -23,10 +23,12 @@ struct CliArgs {
     QString nodes;
     QString nodeRank;
     QString master;
-    QString out;         ///< export --out DIR
+    QString out; ///< export --out DIR
     bool json = false;
     bool csv = false;
     bool help = false;
+    bool remove = false; ///< tag --remove
+    bool yes = false;    ///< delete --yes: no question asked
 };
 
 /// Parses argv (without the program name). Throws InputError on an unknown option or a

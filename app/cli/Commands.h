@@ -25,6 +25,10 @@ int settingsCommand(const CliArgs& args);
 int exportCommand(const CliArgs& args);
 int predictCommand(const CliArgs& args);
 int quantizeCommand(const CliArgs& args);
+// RunEditCommands.cpp: store headers only (the torch-free front can answer them).
+int tagCommand(const CliArgs& args);
+int noteCommand(const CliArgs& args);
+int deleteCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

@@ -34,6 +34,9 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("export"), exportCommand},
         {QStringLiteral("predict"), predictCommand},
         {QStringLiteral("quantize"), quantizeCommand},
+        {QStringLiteral("tag"), tagCommand},
+        {QStringLiteral("note"), noteCommand},
+        {QStringLiteral("delete"), deleteCommand},
     };
     int code = kExitOk;
     QString command;

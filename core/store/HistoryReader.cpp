@@ -243,10 +243,6 @@ void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int m
     });
 }
 
-} // namespace trainlab
-
-namespace trainlab {
-
 void HistoryReaderHost::loadRunTable(quint64 request, const RunTableQuery& query) {
     post([request, query](HistoryReader& reader) { reader.loadRunTable(request, query); });
 }
