@@ -487,9 +487,10 @@ void MainWindow::onRunsChanged(const QVector<RunRecord>& unfinished) {
 void MainWindow::onRunOrderLoaded() {
     runsStack_->setCurrentWidget(runsModel_->totalRuns() == 0 ? static_cast<QWidget*>(emptyHint_)
                                                               : runsBrowser_);
-    // The run on the plots is the current row, unless the person chose rows of their own.
+    // The run on the plots is the current row, unless the person selected several of their own.
     const qint64 shown = lossPlot_->runId();
-    if (shown > 0 && runsBrowser_->selectedRunIds().isEmpty())
+    if (shown > 0 && runsBrowser_->currentRunId() != shown &&
+        runsBrowser_->selectedRunIds().size() <= 1)
         runsBrowser_->showRunRow(shown);
     updateActions();
 }
