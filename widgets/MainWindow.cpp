@@ -133,34 +133,7 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::buildLayout() {
-    runsBrowser_ = new RunsBrowser(databasePath_, history_.get());
-    runsBrowser_->setObjectName(QStringLiteral("runsBrowser"));
-    runsModel_ = runsBrowser_->model();
-    connect(runsBrowser_, &RunsBrowser::currentRunChanged, this, [this](qint64 id) {
-        if (id > 0 && id != lossPlot_->runId())
-            showRun(id);
-        updateActions();
-    });
-    connect(runsBrowser_, &RunsBrowser::compareRequested, this, &MainWindow::compareRuns);
-    connect(runsBrowser_, &RunsBrowser::edited, this, [this](const QString& summary) {
-        appendLog(summary);
-        statusLabel_->setText(summary);
-    });
-    connect(runsBrowser_, &RunsBrowser::editFailed, this,
-            [this](const QString& message) { showError(tr("Runs"), message); });
-    connect(runsBrowser_, &RunsBrowser::runsDeleted, this, [this](const QList<qint64>& ids) {
-        if (ids.contains(lossPlot_->runId()))
-            showRun(0); // its curves are gone with it
-    });
-    connect(runsModel_, &RunsTreeModel::orderLoaded, this, &MainWindow::onRunOrderLoaded);
-    // A run that just ended has its energy and cost now.
-    connect(runsModel_, &RunsTreeModel::rowsLoaded, this, [this](const QList<qint64>& ids) {
-        const RunTableRow* shown = runsModel_->row(systemPanel_->runId());
-        if (shown && ids.contains(shown->run.id))
-            systemPanel_->setRunFigures(shown->run);
-        updateActions();
-    });
-    runsBrowser_->addRowActions({resumeAction_, editRunAction_, moreTrialsAction_});
+    buildRunsBrowser(); // MainWindowRuns.cpp
 
     lossPlot_ =
         new MetricPlot(tr("Loss"), {QStringLiteral("train_loss"), QStringLiteral("val_loss")});
@@ -467,41 +440,6 @@ void MainWindow::showRun(qint64 runId) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
     }
-}
-
-void MainWindow::onRunsChanged(const QVector<RunRecord>& unfinished) {
-    if (lossPlot_->runId() == 0) {
-        // Nothing on the plots yet: a run another process (trainlab-cli) trains is followed,
-        // as this window follows its own.
-        const QString self = currentProcessToken();
-        qint64 newest = 0;
-        for (const RunRecord& run : unfinished)
-            if (run.status == RunStatus::Running && !run.owner.isEmpty() && run.owner != self)
-                newest = std::max(newest, run.id);
-        if (newest > 0)
-            showRun(newest);
-    }
-    updateActions(); // the selected run's status may have changed
-}
-
-void MainWindow::onRunOrderLoaded() {
-    runsStack_->setCurrentWidget(runsModel_->totalRuns() == 0 ? static_cast<QWidget*>(emptyHint_)
-                                                              : runsBrowser_);
-    // The run on the plots is the current row, unless the person selected several of their own.
-    const qint64 shown = lossPlot_->runId();
-    if (shown > 0 && runsBrowser_->currentRunId() != shown &&
-        runsBrowser_->selectedRunIds().size() <= 1)
-        runsBrowser_->showRunRow(shown);
-    updateActions();
-}
-
-QList<qint64> MainWindow::selectedRunIds() const {
-    return runsBrowser_->selectedRunIds();
-}
-
-void MainWindow::compareRuns(const QList<qint64>& runIds) {
-    // The compare view (issue 12, item 2) takes the selection here.
-    Q_UNUSED(runIds);
 }
 
 void MainWindow::refreshJobs() {

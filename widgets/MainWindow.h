@@ -111,6 +111,7 @@ private:
     void buildActions();
     void buildMenus();       // MainWindowMenus.cpp
     void buildSpecActions(); // MainWindowSpec.cpp
+    void buildRunsBrowser(); // MainWindowRuns.cpp
     void restoreSession();
     void connectDatasetPage();
     void rememberSpec(const QString& path);
