@@ -24,8 +24,9 @@ RunsTreeModel::RunsTreeModel(HistoryReaderHost* history, QObject* parent)
     connect(reader, &HistoryReader::runTableLoaded, this, &RunsTreeModel::onOrderLoaded);
     connect(reader, &HistoryReader::runRowsLoaded, this, &RunsTreeModel::onRowsLoaded);
     connect(reader, &HistoryReader::runColumnsLoaded, this, &RunsTreeModel::onCatalogLoaded);
+    // The catalog waits for the first rows: on a big workspace its query would hold the
+    // reader's thread while the first screen waits.
     requestOrder();
-    reloadCatalog();
 }
 
 RunsTreeModel::~RunsTreeModel() = default;
@@ -187,6 +188,7 @@ void RunsTreeModel::refresh() {
 }
 
 void RunsTreeModel::reloadCatalog() {
+    catalogAsked_ = true;
     history_->loadRunColumns();
 }
 
@@ -207,7 +209,7 @@ void RunsTreeModel::onOrderLoaded(quint64 request, const RunTableIndex& index) {
     pendingPages_.clear();
     place(buildTree(order_));
     ready_ = true;
-    if (workspaceChanged)
+    if (workspaceChanged || (order_.isEmpty() && !catalogAsked_))
         reloadCatalog();
     Q_EMIT orderLoaded();
 }
@@ -423,6 +425,8 @@ void RunsTreeModel::onRowsLoaded(quint64 request, const QVector<RunTableRow>& ro
         Q_EMIT dataChanged(index(span->first, 0, parent),
                            index(span->second, columnCount() - 1, parent));
     }
+    if (!catalogAsked_)
+        reloadCatalog();
     Q_EMIT rowsLoaded(QList<qint64>(arrived.cbegin(), arrived.cend()));
 }
 

@@ -57,7 +57,8 @@ public:
     const QStringList& extraColumns() const { return extraColumns_; }
     /// The sort column and order of a sort key, for the header's indicator (-1: none shown).
     int columnOf(const RunSortKey& key) const;
-    /// The hyperparameters, metrics, tags and sweeps the workspace has (for menus, filters).
+    /// The hyperparameters, metrics, tags and sweeps the workspace has (for menus, filters);
+    /// read once the first rows arrived, and again when runs come or go.
     const RunColumnCatalog& catalog() const { return catalog_; }
     /// Rows per page request and rows kept (tests use small figures).
     void setPageRows(int rows);
@@ -154,6 +155,7 @@ private:
     QHash<qint64, RunTableSweep> sweeps_;
     qint64 totalRuns_ = 0;
     bool ready_ = false;
+    bool catalogAsked_ = false;
     quint64 orderRequest_ = 0;
 
     // Rows are fetched lazily from const data(): the cache and requests are bookkeeping.
