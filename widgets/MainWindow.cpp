@@ -8,7 +8,8 @@
 #include "PlotControls.h"
 #include "RunLogView.h"
 #include "RunNotifier.h"
-#include "RunsTableModel.h"
+#include "RunsBrowser.h"
+#include "RunsTreeModel.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
 #include "SweepPage.h"
@@ -77,7 +78,6 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     buildMenus();
     connectBackend();
     connectDatasetPage();
-    history_->watchRuns(); // runs other processes start or end show within a second
     updateActions();
     resize(1280, 800);
     restoreSession();
@@ -133,25 +133,7 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::buildLayout() {
-    runsModel_ = new RunsTableModel(this);
-    runsView_ = new QTableView;
-    runsView_->setObjectName(QStringLiteral("runsView"));
-    runsView_->setModel(runsModel_);
-    runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    // Several rows for Compare; the current row alone picks the run the other views show.
-    runsView_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    runsView_->verticalHeader()->hide();
-    runsView_->horizontalHeader()->setStretchLastSection(true);
-    runsView_->setAlternatingRowColors(true);
-    runsView_->setWordWrap(false);
-    runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    connect(runsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) {
-                const qint64 id = runsModel_->runIdAt(current.row());
-                if (id != lossPlot_->runId())
-                    showRun(id);
-                updateActions();
-            });
+    buildRunsBrowser(); // MainWindowRuns.cpp
 
     lossPlot_ =
         new MetricPlot(tr("Loss"), {QStringLiteral("train_loss"), QStringLiteral("val_loss")});
@@ -218,7 +200,7 @@ void MainWindow::buildLayout() {
     emptyHint_->setMargin(24);
     runsStack_ = new QStackedWidget;
     runsStack_->addWidget(emptyHint_);
-    runsStack_->addWidget(runsView_);
+    runsStack_->addWidget(runsBrowser_);
     devicesModel_ = new DeviceTableModel(this);
     devicesView_ = new QTableView;
     devicesView_->setObjectName(QStringLiteral("devicesView"));
@@ -299,7 +281,7 @@ void MainWindow::connectBackend() {
     connect(backend, &Backend::storeFailed, this,
             [this](const QString& message) { showError(tr("Database"), message); });
     HistoryReader* reader = history_->reader();
-    connect(reader, &HistoryReader::runsLoaded, this, &MainWindow::onRunsLoaded);
+    connect(reader, &HistoryReader::runsChanged, this, &MainWindow::onRunsChanged);
     connect(reader, &HistoryReader::seriesLoaded, this,
             [this](qint64 runId, const QVector<MetricPoint>& points) {
                 lossPlot_->setSeries(runId, points);
@@ -409,7 +391,7 @@ void MainWindow::setCurrentJobPaused(bool paused) {
 }
 
 void MainWindow::resumeSelectedRun() {
-    const RunRecord* run = runsModel_->runAt(runsView_->currentIndex().row());
+    const RunRecord* run = runsBrowser_->currentRun();
     if (!run)
         return;
     // Already a job of this window: release it rather than start a second one on its rows.
@@ -443,9 +425,9 @@ void MainWindow::showRun(qint64 runId) {
     accuracyPlot_->showRun(runId);
     // A trial's log shows its sweep's lines too (the sweep job speaks for all its trials).
     QList<qint64> sweepJobs;
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)); run && run->sweep > 0)
+    if (const qint64 sweep = runsModel_->sweepIdAt(runsModel_->indexOf(runId)); sweep > 0)
         for (const JobInfo& job : backend()->jobs())
-            if (job.kind == JobKind::Sweep && job.sweepId == run->sweep)
+            if (job.kind == JobKind::Sweep && job.sweepId == sweep)
                 sweepJobs.append(job.id);
     runLog_->showRun(runId, sweepJobs);
     if (runId != systemPanel_->runId()) {
@@ -453,38 +435,12 @@ void MainWindow::showRun(qint64 runId) {
         if (runId > 0)
             history_->loadSystemSamples(runId, 0);
     }
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)))
-        systemPanel_->setRunFigures(*run);
+    if (const RunTableRow* row = runsModel_->row(runId))
+        systemPanel_->setRunFigures(row->run);
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
     }
-}
-
-void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
-    qint64 shown = lossPlot_->runId();
-    runsModel_->setRuns(runs);
-    if (shown == 0) {
-        // Nothing on the plots yet: a run another process (trainlab-cli) trains is followed,
-        // as this window follows its own.
-        const QString self = currentProcessToken();
-        for (const RunListEntry& entry : runs)
-            if (entry.run.status == RunStatus::Running && !entry.run.owner.isEmpty() &&
-                entry.run.owner != self && entry.run.id > shown)
-                shown = entry.run.id;
-        if (shown > 0)
-            showRun(shown);
-    }
-    runsStack_->setCurrentWidget(runs.isEmpty() ? static_cast<QWidget*>(emptyHint_) : runsView_);
-    const int row = runsModel_->rowOf(shown);
-    if (row >= 0 && runsView_->currentIndex().row() != row) {
-        const QSignalBlocker blocker(runsView_->selectionModel());
-        runsView_->selectRow(row);
-    }
-    // A run that just ended has its energy and cost now.
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(systemPanel_->runId())))
-        systemPanel_->setRunFigures(*run);
-    updateActions(); // the selected run's status may have changed
 }
 
 void MainWindow::refreshJobs() {
@@ -496,7 +452,7 @@ void MainWindow::followRun(qint64 runId, const QString& name) {
     activeRunId_ = runId;
     showRun(runId); // follow the new run live
     statusLabel_->setText(tr("Training run %1 (%2)…").arg(runId).arg(name));
-    history_->loadRuns();
+    runsBrowser_->refresh();
 }
 
 void MainWindow::onJobChanged(const JobInfo& job) {
@@ -522,7 +478,7 @@ void MainWindow::onJobFinished(const JobInfo& job) {
     // A trial's failure is the sweep's business (it goes on); a top-level failure gets a dialog.
     if (job.status == RunStatus::Failed && job.parent == 0)
         showError(tr("%1 failed").arg(what), job.error);
-    history_->loadRuns();
+    runsBrowser_->refresh();
 }
 
 void MainWindow::onMetrics(const QVector<MetricPoint>& points) {
@@ -568,9 +524,9 @@ void MainWindow::updateActions() {
     removeAction_->setEnabled(job && job->status != RunStatus::Running &&
                               job->status != RunStatus::Paused);
     moveUpAction_->setEnabled(job && job->status == RunStatus::Queued);
-    const RunRecord* selected = runsModel_->runAt(runsView_->currentIndex().row());
+    const RunRecord* selected = runsBrowser_->currentRun();
     editRunAction_->setEnabled(selected != nullptr);
-    moreTrialsAction_->setEnabled(selected && selected->sweep > 0);
+    moreTrialsAction_->setEnabled(runsBrowser_->currentSweepId() > 0);
     resumeAction_->setEnabled(selected && (selected->status == RunStatus::Paused ||
                                            selected->status == RunStatus::Cancelled ||
                                            selected->status == RunStatus::Interrupted ||

@@ -26,14 +26,15 @@ class MetricPlot;
 class PlotControls;
 class RunLogView;
 class RunNotifier;
-class RunsTableModel;
+class RunsBrowser;
+class RunsTreeModel;
 class SpecDocument;
 class SpecJsonPage;
 class SystemPanel;
 class SweepPage;
 class TrainingPage;
 struct JobInfo;
-struct RunListEntry;
+struct RunRecord;
 struct MetricPoint;
 
 /// The main window: the workspace's runs on the left, the selected run's live curves on the
@@ -89,7 +90,10 @@ public:
     /// Recently opened or saved spec files, newest first (kept with QSettings).
     QStringList recentSpecs() const;
 
-    RunsTableModel* runsModel() const { return runsModel_; }
+    RunsTreeModel* runsModel() const { return runsModel_; }
+    RunsBrowser* runsBrowser() const { return runsBrowser_; }
+    /// The runs selected in the runs table (a sweep's row stands for its trials).
+    QList<qint64> selectedRunIds() const;
     JobsTableModel* jobsModel() const { return jobsModel_; }
     Backend* backend() const;
     MetricPlot* lossPlot() const { return lossPlot_; }
@@ -100,8 +104,6 @@ public:
     QTabWidget* tabs() const { return tabs_; }
     CompareView* compareView() const { return compareView_; }
     QAction* compareAction() const { return compareAction_; }
-    /// The ids of the runs selected in the runs list, top to bottom.
-    QList<qint64> selectedRunIds() const;
 
 public Q_SLOTS:
     /// Shows `runs` side by side in the Compare tab (MainWindowCompare.cpp).
@@ -112,6 +114,7 @@ private:
     void buildActions();
     void buildMenus();       // MainWindowMenus.cpp
     void buildSpecActions(); // MainWindowSpec.cpp
+    void buildRunsBrowser(); // MainWindowRuns.cpp
     void restoreSession();
     void connectDatasetPage();
     void rememberSpec(const QString& path);
@@ -121,7 +124,8 @@ private:
     void buildLayout();
     void connectBackend();
     void showRun(qint64 runId);
-    void onRunsLoaded(const QVector<RunListEntry>& runs);
+    void onRunsChanged(const QVector<RunRecord>& unfinished);
+    void onRunOrderLoaded();
     void onJobChanged(const JobInfo& job);
     void onJobFinished(const JobInfo& job);
     void followRun(qint64 runId, const QString& name);
@@ -138,8 +142,8 @@ private:
     QString databasePath_;
     std::unique_ptr<BackendHost> backend_;
     std::unique_ptr<HistoryReaderHost> history_;
-    RunsTableModel* runsModel_ = nullptr;
-    QTableView* runsView_ = nullptr;
+    RunsBrowser* runsBrowser_ = nullptr;
+    RunsTreeModel* runsModel_ = nullptr;  ///< the browser's
     QStackedWidget* runsStack_ = nullptr; ///< the runs list, or what to do first
     QLabel* emptyHint_ = nullptr;
     JobsTableModel* jobsModel_ = nullptr;

@@ -2,7 +2,7 @@
 // Run button, "run again with changes", and the settings kept between sessions.
 #include "DatasetPage.h"
 #include "MainWindow.h"
-#include "RunsTableModel.h"
+#include "RunsBrowser.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
 #include "TrainingPage.h"
@@ -182,7 +182,7 @@ bool MainWindow::saveSpecDocument(const QString& path) {
 }
 
 void MainWindow::editSelectedRun() {
-    const RunRecord* run = runsModel_->runAt(runsView_->currentIndex().row());
+    const RunRecord* run = runsBrowser_->currentRun();
     if (!run)
         return;
     const QJsonDocument stored = QJsonDocument::fromJson(run->spec.toUtf8());
@@ -198,18 +198,17 @@ void MainWindow::editSelectedRun() {
 }
 
 QInputDialog* MainWindow::askMoreTrials() {
-    const RunRecord* run = runsModel_->runAt(runsView_->currentIndex().row());
-    if (!run || run->sweep <= 0)
+    const qint64 sweepId = runsBrowser_->currentSweepId();
+    if (sweepId <= 0)
         return nullptr;
     auto* dialog = new QInputDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(QStringLiteral("moreTrialsDialog"));
     dialog->setWindowTitle(tr("More trials"));
-    dialog->setLabelText(tr("Trials to add to sweep %1:").arg(run->sweep));
+    dialog->setLabelText(tr("Trials to add to sweep %1:").arg(sweepId));
     dialog->setInputMode(QInputDialog::IntInput);
     dialog->setIntRange(1, 1000);
     dialog->setIntValue(4);
-    const qint64 sweepId = run->sweep;
     connect(dialog, &QInputDialog::intValueSelected, this,
             [this, sweepId](int count) { extendSweep(sweepId, count); });
     dialog->open();

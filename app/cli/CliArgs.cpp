@@ -37,6 +37,10 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.json = true;
         else if (arg == QLatin1String("--csv"))
             args.csv = true;
+        else if (arg == QLatin1String("--remove"))
+            args.remove = true;
+        else if (arg == QLatin1String("--yes"))
+            args.yes = true;
         else if (arg == QLatin1String("--help") || arg == QLatin1String("-h"))
             args.help = true;
         else if (arg.startsWith(QLatin1String("--")))
@@ -76,6 +80,10 @@ QString usageText() {
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
         "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"
         "                                           logged metric values\n"
+        "  tag RUN TAG... [--remove] [--db P]       add tags to a run (or remove them)\n"
+        "  note RUN TEXT [--db P]                   set a run's note (\"\" removes it)\n"
+        "  delete RUN... [--yes] [--db P]           delete runs for good: rows and checkpoint\n"
+        "                                           files (asks first; --yes when not a terminal)\n"
         "  devices [--json]                         devices this machine can train on\n"
         "  settings [--db P] [--json]               cost settings: value and where it comes from\n"
         "  settings set KEY VALUE | unset KEY [--db P]\n"

@@ -27,6 +27,8 @@ struct CliArgs {
     bool json = false;
     bool csv = false;
     bool help = false;
+    bool remove = false; ///< tag --remove
+    bool yes = false;    ///< delete --yes: no question asked
 };
 
 /// Parses argv (without the program name). Throws InputError on an unknown option or a

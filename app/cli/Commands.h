@@ -26,6 +26,10 @@ int settingsCommand(const CliArgs& args);
 int exportCommand(const CliArgs& args);
 int predictCommand(const CliArgs& args);
 int quantizeCommand(const CliArgs& args);
+// RunEditCommands.cpp: store headers only (the torch-free front can answer them).
+int tagCommand(const CliArgs& args);
+int noteCommand(const CliArgs& args);
+int deleteCommand(const CliArgs& args);
 
 /// The verbs that need no LibTorch: runs, show, metrics, sweeps, show-sweep, settings.
 /// trainlab-cli answers them in its own process.

@@ -161,6 +161,9 @@ CommandTable queryCommands() {
         {QStringLiteral("sweeps"), sweepsCommand},
         {QStringLiteral("show-sweep"), showSweepCommand},
         {QStringLiteral("settings"), settingsCommand},
+        {QStringLiteral("tag"), tagCommand},
+        {QStringLiteral("note"), noteCommand},
+        {QStringLiteral("delete"), deleteCommand},
     };
 }
 

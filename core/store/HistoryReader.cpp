@@ -50,12 +50,38 @@ void HistoryReader::loadRuns() {
 }
 
 void HistoryReader::watchRuns() {
+    tableWatch_ = false;
+    startWatch();
+    loadRuns();
+}
+
+void HistoryReader::watchRunTable() {
+    tableWatch_ = true;
+    startWatch();
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        runsSignature_ = workspace->runsSignature();
+        announceRunsChanged(*workspace);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::startWatch() {
     if (!watchTimer_) {
         watchTimer_ = new QTimer(this); // made here, so it lives on this object's thread
         connect(watchTimer_, &QTimer::timeout, this, &HistoryReader::pollRuns);
     }
     watchTimer_->start(kWatchMs);
-    loadRuns();
+}
+
+void HistoryReader::announceRunsChanged(WorkspaceReader& workspace) {
+    const std::vector<RunRecord> unfinished = workspace.unfinishedRuns();
+    anyUnfinished_ = !unfinished.empty();
+    sinceRunsLoaded_.start();
+    Q_EMIT runsChanged(QVector<RunRecord>(unfinished.begin(), unfinished.end()));
 }
 
 void HistoryReader::pollRuns() {
@@ -65,8 +91,49 @@ void HistoryReader::pollRuns() {
     try {
         const bool due = anyUnfinished_ && sinceRunsLoaded_.isValid() &&
                          sinceRunsLoaded_.elapsed() >= kUnfinishedReloadMs;
-        if (due || workspace->runsSignature() != runsSignature_)
+        const QString signature = workspace->runsSignature();
+        if (!due && signature == runsSignature_)
+            return;
+        if (!tableWatch_) {
             loadRuns();
+            return;
+        }
+        runsSignature_ = signature;
+        announceRunsChanged(*workspace);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::loadRunTable(quint64 request, const RunTableQuery& query) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT runTableLoaded(request, workspace->runTableIndex(query));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::loadRunRows(quint64 request, const QVector<qint64>& ids,
+                                const QStringList& params) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT runRowsLoaded(request, workspace->runTableRows(ids, params));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReader::loadRunColumns() {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        Q_EMIT runColumnsLoaded(workspace->runColumnCatalog());
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }
@@ -199,6 +266,13 @@ QString registeredThreadName() {
     qRegisterMetaType<QVector<trainlab::SystemSample>>();
     qRegisterMetaType<trainlab::RunComparison>();
     qRegisterMetaType<QVector<trainlab::RunCurve>>();
+    qRegisterMetaType<trainlab::RunRecord>();
+    qRegisterMetaType<QVector<trainlab::RunRecord>>();
+    qRegisterMetaType<trainlab::RunTableQuery>();
+    qRegisterMetaType<trainlab::RunTableIndex>();
+    qRegisterMetaType<trainlab::RunTableRow>();
+    qRegisterMetaType<QVector<trainlab::RunTableRow>>();
+    qRegisterMetaType<trainlab::RunColumnCatalog>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -256,6 +330,25 @@ void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int m
     post([runId, names, maxPoints](HistoryReader& reader) {
         reader.loadSeries(runId, names, maxPoints);
     });
+}
+
+void HistoryReaderHost::loadRunTable(quint64 request, const RunTableQuery& query) {
+    post([request, query](HistoryReader& reader) { reader.loadRunTable(request, query); });
+}
+
+void HistoryReaderHost::loadRunRows(quint64 request, const QVector<qint64>& ids,
+                                    const QStringList& params) {
+    post([request, ids, params](HistoryReader& reader) {
+        reader.loadRunRows(request, ids, params);
+    });
+}
+
+void HistoryReaderHost::loadRunColumns() {
+    post([](HistoryReader& reader) { reader.loadRunColumns(); });
+}
+
+void HistoryReaderHost::watchRunTable() {
+    post([](HistoryReader& reader) { reader.watchRunTable(); });
 }
 
 } // namespace trainlab

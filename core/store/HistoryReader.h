@@ -4,6 +4,7 @@
 #include "base/WorkerHost.h"
 #include "store/RunComparison.h"
 #include "store/RunRecords.h"
+#include "store/RunTable.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -71,11 +72,27 @@ public:
     /// Thread-safe: `request` is the newest curves request; older ones not begun are dropped.
     void noteCurvesRequest(qint64 request) { newestCurves_.store(request); }
 
+    // ---- the paged runs table (issue 12): ids in one query, rows a page at a time
+    /// Orders and filters the runs (ids only); answers with runTableLoaded(request, ...).
+    void loadRunTable(quint64 request, const trainlab::RunTableQuery& query);
+    /// Reads the rows of `ids` with the hyperparameters `params`; answers runRowsLoaded.
+    void loadRunRows(quint64 request, const QVector<qint64>& ids, const QStringList& params);
+    /// The hyperparameters, metrics, tags and sweeps the table can offer.
+    void loadRunColumns();
+    /// Like watchRuns, but reads nothing more than the signature: when it changes, or every
+    /// kUnfinishedReloadMs while some run is unfinished (its metrics move), runsChanged says
+    /// so with the unfinished runs, and the table reads what it shows again.
+    void watchRunTable();
+
 Q_SIGNALS:
     void runsLoaded(const QVector<trainlab::RunListEntry>& runs);
     void seriesLoaded(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void seriesAppended(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void systemSamplesLoaded(qint64 runId, const QVector<trainlab::SystemSample>& samples);
+    void runTableLoaded(quint64 request, const trainlab::RunTableIndex& index);
+    void runRowsLoaded(quint64 request, const QVector<trainlab::RunTableRow>& rows);
+    void runColumnsLoaded(const trainlab::RunColumnCatalog& catalog);
+    void runsChanged(const QVector<trainlab::RunRecord>& unfinished);
     void failed(const QString& message);
     void comparisonLoaded(qint64 request, const trainlab::RunComparison& comparison);
     void curvesLoaded(qint64 request, const QVector<trainlab::RunCurve>& curves);
@@ -87,6 +104,9 @@ private:
     WorkspaceReader* reader();
     void pollFollowed();
     void pollRuns();
+    void startWatch();
+    /// Emits runsChanged with the unfinished runs, noting whether there are any.
+    void announceRunsChanged(WorkspaceReader& workspace);
     /// Whether another live process is training `run` now.
     bool trainedElsewhere(qint64 run);
 
@@ -95,6 +115,7 @@ private:
     QTimer* followTimer_ = nullptr;
     QTimer* watchTimer_ = nullptr;
     QString runsSignature_;
+    bool tableWatch_ = false; ///< watchRunTable: announce changes instead of loading the list
     bool anyUnfinished_ = false;
     QElapsedTimer sinceRunsLoaded_;
     qint64 followedRun_ = 0;
@@ -117,6 +138,10 @@ public:
     void loadCurves(qint64 request, const QList<qint64>& runs, const QStringList& names);
     void loadSystemCurves(qint64 request, const QList<qint64>& runs);
     void exportCurves(qint64 request, const QList<qint64>& runs, const QString& path);
+    void loadRunTable(quint64 request, const RunTableQuery& query);
+    void loadRunRows(quint64 request, const QVector<qint64>& ids, const QStringList& params);
+    void loadRunColumns();
+    void watchRunTable();
 };
 
 } // namespace trainlab

@@ -8,6 +8,7 @@
 #include <QMap>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <optional>
 
@@ -37,6 +38,8 @@ struct RunRecord {
     /// Where its latest session ran: LibTorch, CUDA and driver versions, CPU and GPU models,
     /// world size, Qt (see jobs/RunEnvironment.h); empty for runs from before it was kept.
     QJsonObject environment;
+    QStringList tags; ///< sorted; see StoreWriter::tagRuns
+    QString note;     ///< empty: none
 };
 
 /// A line of the `runs` listing: what it prints, without the spec, params and environment it
@@ -145,6 +148,24 @@ struct NewSweep {
     QJsonObject spec; ///< the whole sweep spec, for resume
     QJsonObject space;
     QJsonArray objectives;
+};
+
+/// What deleting runs removed (StoreWriter::deleteRuns).
+struct DeletedRun {
+    qint64 id = 0;
+    QString name;
+    qint64 metricRows = 0;
+    qint64 systemSamples = 0;
+    qint64 artifacts = 0;
+    qint64 checkpoints = 0; ///< checkpoint rows
+    int filesRemoved = 0;   ///< checkpoint files and folders taken off the disk
+};
+
+struct RunDeletion {
+    QVector<DeletedRun> runs;
+    QList<qint64> sweepsRemoved; ///< sweeps whose every trial went
+    /// Files or folders that could not be removed (the rows are gone; the message says why).
+    QStringList leftovers;
 };
 
 } // namespace trainlab

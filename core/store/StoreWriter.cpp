@@ -1,6 +1,7 @@
 #include "store/StoreWriter.h"
 
 #include "store/sql/Database.h"
+#include "store/sql/RunEditQueries.h"
 #include "store/sql/RunQueries.h"
 #include "store/sql/SettingsQueries.h"
 #include "store/sql/SweepQueries.h"
@@ -75,6 +76,22 @@ void StoreWriter::markRunning(qint64 run, const QString& devices) {
 
 void StoreWriter::setRunStatus(qint64 run, RunStatus status) {
     call([&](Database& db) { runs::setStatus(db, run, status); });
+}
+
+void StoreWriter::tagRuns(const QList<qint64>& runs, const QStringList& tags) {
+    call([&](Database& db) { runedits::addTags(db, runs, tags); });
+}
+
+void StoreWriter::untagRuns(const QList<qint64>& runs, const QStringList& tags) {
+    call([&](Database& db) { runedits::removeTags(db, runs, tags); });
+}
+
+void StoreWriter::setRunNote(const QList<qint64>& runs, const QString& note) {
+    call([&](Database& db) { runedits::setNote(db, runs, note); });
+}
+
+RunDeletion StoreWriter::deleteRuns(const QList<qint64>& runs) {
+    return call([&](Database& db) { return runedits::deleteRuns(db, runs); });
 }
 
 void StoreWriter::finishRun(const RunEnd& end) {

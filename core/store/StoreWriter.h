@@ -65,6 +65,15 @@ public:
     void appendSystemSample(const SystemSample& sample) { appendSystemSamples({sample}); }
     /// The environment the run's current session runs in (RunRecord::environment).
     void setRunEnvironment(qint64 run, const QJsonObject& environment);
+    /// Tags and notes (see store/sql/RunEditQueries.h): InputError names a missing run or a
+    /// bad tag, and then nothing changed.
+    void tagRuns(const QList<qint64>& runs, const QStringList& tags);
+    void untagRuns(const QList<qint64>& runs, const QStringList& tags);
+    /// An empty note removes it.
+    void setRunNote(const QList<qint64>& runs, const QString& note);
+    /// Deletes runs for good, rows and checkpoint files; refuses (InputError, nothing deleted)
+    /// a run that trains now or a trial of a sweep that is going on. See runedits::deleteRuns.
+    RunDeletion deleteRuns(const QList<qint64>& runs);
     /// The last value of every metric of a run (after the rows pending before this call).
     QMap<QString, double> finalMetrics(qint64 run);
     std::optional<RunRecord> findRun(qint64 run);

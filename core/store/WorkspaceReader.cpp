@@ -7,6 +7,7 @@
 #include "store/sql/Database.h"
 #include "store/sql/Reports.h"
 #include "store/sql/RunQueries.h"
+#include "store/sql/RunTableQueries.h"
 #include "store/sql/SettingsQueries.h"
 #include "store/sql/SweepQueries.h"
 
@@ -40,6 +41,23 @@ std::vector<RunRecord> WorkspaceReader::runs() {
 
 std::optional<RunRecord> WorkspaceReader::run(qint64 id) {
     return runs::find(db(), id);
+}
+
+std::vector<RunRecord> WorkspaceReader::unfinishedRuns() {
+    return runs::unfinished(db());
+}
+
+RunTableIndex WorkspaceReader::runTableIndex(const RunTableQuery& query) {
+    return runtable::index(db(), query);
+}
+
+QVector<RunTableRow> WorkspaceReader::runTableRows(const QVector<qint64>& ids,
+                                                   const QStringList& params) {
+    return runtable::rows(db(), ids, params);
+}
+
+RunColumnCatalog WorkspaceReader::runColumnCatalog() {
+    return runtable::catalog(db());
 }
 
 QString WorkspaceReader::runsSignature() {

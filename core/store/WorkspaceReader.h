@@ -3,6 +3,7 @@
 #include "base/SystemSample.h"
 #include "store/RunComparison.h"
 #include "store/RunRecords.h"
+#include "store/RunTable.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -34,6 +35,14 @@ public:
     /// The `runs` listing: each run's id, status, start, name and last value of `metric`.
     std::vector<RunListLine> runLines(const QString& metric);
     std::optional<RunRecord> run(qint64 id);
+    /// Runs queued, running or paused now.
+    std::vector<RunRecord> unfinishedRuns();
+
+    /// The runs table (see store/RunTable.h): the ordered ids a query selects, the rows of a
+    /// page of ids with the hyperparameters `params`, and the columns the table can offer.
+    RunTableIndex runTableIndex(const RunTableQuery& query);
+    QVector<RunTableRow> runTableRows(const QVector<qint64>& ids, const QStringList& params);
+    RunColumnCatalog runColumnCatalog();
     QStringList metricNames(qint64 run);
     /// Changes whenever runs() would list other runs or other statuses (see listSignature).
     QString runsSignature();

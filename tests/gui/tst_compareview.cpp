@@ -13,7 +13,8 @@
 #include "MainWindow.h"
 #include "MetricFiguresModel.h"
 #include "OverlayPlot.h"
-#include "RunsTableModel.h"
+#include "RunsBrowser.h"
+#include "RunsTreeModel.h"
 
 #include "store/HistoryReader.h"
 
@@ -27,6 +28,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -251,7 +253,7 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTRY_COMPARE(window.runsModel()->rowCount(), 3);
-        auto* view = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        auto* view = window.findChild<QTreeView*>(QStringLiteral("runsView"));
         QVERIFY(view);
         QVERIFY(!window.compareAction()->isEnabled());
         // Click the first row, shift-click the third: three rows, as a person selects them.
@@ -272,6 +274,15 @@ private Q_SLOTS:
         QCOMPARE(sorted, runs_);
         QCOMPARE(window.compareView()->overlay()->curveCount(), 3);
         QVERIFY(window.showPage(QStringLiteral("Compare")));
+
+        // The runs table's own "Compare selected" button opens the same view on two runs.
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rowCenter(1));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, rowCenter(2));
+        QCOMPARE(window.selectedRunIds().size(), 2);
+        QVERIFY(window.runsBrowser()->compareAction()->isEnabled());
+        window.runsBrowser()->compareAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window.compareView()->overlay()->curveCount(), 2, 20000);
+        QCOMPARE(window.compareView()->runs().size(), 2);
     }
 
 private:

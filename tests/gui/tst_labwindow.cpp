@@ -15,7 +15,7 @@
 #include "MainWindow.h"
 #include "MetricPlot.h"
 #include "ModelPage.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 #include "SpecDocument.h"
 #include "SweepPage.h"
 #include "TrainingPage.h"
@@ -230,7 +230,7 @@ private Q_SLOTS:
         clickToolButton(window, run);
         QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 2, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString(),
             QStringLiteral("completed"), 60000);
         const QString runSpec = dir_->filePath(QStringLiteral("spirals-run.json"));
         saveSpecAs(window, runSpec);
@@ -251,7 +251,7 @@ private Q_SLOTS:
                                   QStringLiteral("completed"), 120000);
         const QString sweepSpec = dir_->filePath(QStringLiteral("spirals-sweep.json"));
         saveSpecAs(window, sweepSpec);
-        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 6, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->matchingRuns() == 6, 10000);
 
         // trainlab-cli, given the saved files, stores the same things.
         const QString cliDb = dir_->filePath(QStringLiteral("cli.db"));

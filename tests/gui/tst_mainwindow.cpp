@@ -6,7 +6,7 @@
 #include "JobsTableModel.h"
 #include "MainWindow.h"
 #include "MetricPlot.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 
 #include "store/WorkspaceReader.h"
 
@@ -17,6 +17,7 @@
 #include <QProcess>
 #include <QTableView>
 #include <QToolBar>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace trainlab;
@@ -81,7 +82,7 @@ private Q_SLOTS:
         window.cancelRun();
         QTRY_VERIFY_WITH_TIMEOUT(window.activeRunId() == 0, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString(),
             QStringLiteral("cancelled"), 10000);
         QVERIFY(window.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")) > 0);
     }
@@ -92,15 +93,15 @@ private Q_SLOTS:
             QVERIFY(window.startSpecFile(test::quickstartSpec()));
             QTRY_VERIFY_WITH_TIMEOUT(
                 window.runsModel()->rowCount() == 1 &&
-                    window.runsModel()->index(0, RunsTableModel::Status).data() ==
+                    window.runsModel()->index(0, RunsTreeModel::Status).data() ==
                         QStringLiteral("completed"),
                 60000);
         }
         MainWindow reopened(db_);
         QTRY_COMPARE_WITH_TIMEOUT(reopened.runsModel()->rowCount(), 1, 10000);
-        auto* view = reopened.findChild<QTableView*>(QStringLiteral("runsView"));
+        auto* view = reopened.findChild<QTreeView*>(QStringLiteral("runsView"));
         QVERIFY(view);
-        view->selectRow(0);
+        view->setCurrentIndex(reopened.runsModel()->index(0, 0));
         QTRY_COMPARE_WITH_TIMEOUT(
             reopened.accuracyPlot()->pointCount(QStringLiteral("val_accuracy")), 40, 10000);
     }
@@ -121,10 +122,10 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1 &&
-                                     window.runsModel()->index(0, RunsTableModel::Status).data() ==
+                                     window.runsModel()->index(0, RunsTreeModel::Status).data() ==
                                          QStringLiteral("running"),
                                  30000);
-        auto* view = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        auto* view = window.findChild<QTreeView*>(QStringLiteral("runsView"));
         const QRect cell = view->visualRect(window.runsModel()->index(0, 0));
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
         QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount(QStringLiteral("train_loss")) > 0,
@@ -194,15 +195,15 @@ private Q_SLOTS:
         auto* resume = window.findChild<QAction*>(QStringLiteral("resumeAction"));
         QVERIFY(resume && !resume->isEnabled()); // nothing selected yet
         QTRY_COMPARE_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString(),
             QStringLiteral("paused"), 10000);
-        auto* view = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        auto* view = window.findChild<QTreeView*>(QStringLiteral("runsView"));
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
                           view->visualRect(window.runsModel()->index(0, 0)).center());
         QTRY_VERIFY(resume->isEnabled());
         clickToolButton(window, resume);
         QTRY_COMPARE_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString(),
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString(),
             QStringLiteral("completed"), 120000);
         auto* log = window.findChild<QPlainTextEdit*>(QStringLiteral("runLog"));
         QVERIFY(log && log->toPlainText().contains(QStringLiteral("resumed at step")));

@@ -7,7 +7,7 @@
 #include "MainWindow.h"
 #include "RunLogView.h"
 #include "RunNotifier.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 
 #include "jobs/JobInfo.h"
 #include "store/WorkspaceReader.h"
@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QTextBlock>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace trainlab;
@@ -247,15 +248,13 @@ private Q_SLOTS:
 
         // Each run's log is its own: selecting the first shows its stop, not the second's end.
         QTRY_COMPARE_WITH_TIMEOUT(window.runsModel()->rowCount(), 2, 10000);
-        auto* runs = window.findChild<QTableView*>(QStringLiteral("runsView"));
-        const int firstRow = window.runsModel()->rowOf(first);
+        auto* runs = window.findChild<QTreeView*>(QStringLiteral("runsView"));
         QTest::mouseClick(runs->viewport(), Qt::LeftButton, {},
-                          runs->visualRect(window.runsModel()->index(firstRow, 0)).center());
+                          runs->visualRect(window.runsModel()->indexOf(first)).center());
         QTRY_VERIFY(log->toPlainText().contains(QStringLiteral("quickstart-spirals cancelled")));
         QVERIFY(!log->toPlainText().contains(QStringLiteral("quickstart-spirals completed")));
-        const int secondRow = window.runsModel()->rowOf(second);
         QTest::mouseClick(runs->viewport(), Qt::LeftButton, {},
-                          runs->visualRect(window.runsModel()->index(secondRow, 0)).center());
+                          runs->visualRect(window.runsModel()->indexOf(second)).center());
         QTRY_VERIFY(log->toPlainText().contains(QStringLiteral("quickstart-spirals completed")));
         QVERIFY(!log->toPlainText().contains(QStringLiteral("cancelled")));
 
@@ -263,9 +262,9 @@ private Q_SLOTS:
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));
         QVERIFY(window.startSpecFile(shortSpec));
-        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowOf(second + 1) >= 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->indexOf(second + 1).isValid(), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(
-            cell(window.runsModel(), window.runsModel()->rowOf(second + 1), RunsTableModel::Status),
+            window.runsModel()->indexOf(second + 1, RunsTreeModel::Status).data().toString(),
             QStringLiteral("completed"), 60000);
         QTest::qWait(200);
         QCOMPARE(notices.size(), 1);

@@ -6,7 +6,7 @@
 
 #include "DatasetPage.h"
 #include "MainWindow.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 #include "SpecDocument.h"
 #include "SpecJsonPage.h"
 
@@ -25,6 +25,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace trainlab;
@@ -143,7 +144,7 @@ private Q_SLOTS:
         test::clickToolButton(window, run);
         QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString() ==
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString() ==
                 QStringLiteral("completed"),
             60000);
         WorkspaceReader reader(db_);
@@ -154,7 +155,8 @@ private Q_SLOTS:
         QCOMPARE(stored[QStringLiteral("training")][QStringLiteral("epochs")].toInt(), 2);
 
         // Run again with changes: the run's spec comes back to the pages, renamed.
-        window.findChild<QTableView*>(QStringLiteral("runsView"))->selectRow(0);
+        window.findChild<QTreeView*>(QStringLiteral("runsView"))
+            ->setCurrentIndex(window.runsModel()->index(0, 0));
         window.findChild<QAction*>(QStringLiteral("editRunAction"))->trigger();
         QCOMPARE(window.specDocument()->value(QStringLiteral("name")).toString(),
                  QStringLiteral("edited-in-window-again"));

@@ -6,7 +6,7 @@
 
 #include "JobsTableModel.h"
 #include "MainWindow.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 
 #include "store/WorkspaceReader.h"
 
@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QToolBar>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace trainlab;
@@ -161,8 +162,8 @@ private Q_SLOTS:
             QVERIFY2(trial.run.status != RunStatus::Running &&
                          trial.run.status != RunStatus::Paused,
                      qPrintable(runStatusName(trial.run.status)));
-        // The window lists the trials' runs too.
-        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == int(trials.size()), 10000);
+        // The window lists the trials' runs too (under their sweep's row).
+        QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->matchingRuns() == int(trials.size()), 10000);
     }
 
     void cliSweepGivesTheWindowsTrials() {
@@ -199,8 +200,9 @@ private Q_SLOTS:
             MainWindow window(db_);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
-            auto* runs = window.findChild<QTableView*>(QStringLiteral("runsView"));
-            QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 4, 10000);
+            auto* runs = window.findChild<QTreeView*>(QStringLiteral("runsView"));
+            QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->matchingRuns() == 4, 10000);
+            // The sweep's row (its trials under it) is the first.
             QTest::mouseClick(runs->viewport(), Qt::LeftButton, {},
                               runs->visualRect(window.runsModel()->index(0, 0)).center());
             auto* more = window.findChild<QAction*>(QStringLiteral("moreTrialsAction"));

@@ -4,7 +4,7 @@
 
 #include "MainWindow.h"
 #include "MetricPlot.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 #include "SystemPanel.h"
 
 #include "store/WorkspaceReader.h"
@@ -15,6 +15,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace trainlab;
@@ -110,7 +111,7 @@ private Q_SLOTS:
         test::writeFile(spec, text);
         QVERIFY(window.startSpecFile(spec));
         QTRY_VERIFY_WITH_TIMEOUT(window.runsModel()->rowCount() == 1, 30000);
-        auto* runs = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        auto* runs = window.findChild<QTreeView*>(QStringLiteral("runsView"));
         QTest::mouseClick(runs->viewport(), Qt::LeftButton, {},
                           runs->visualRect(window.runsModel()->index(0, 0)).center());
         auto* views = window.findChild<QTabWidget*>(QStringLiteral("runViews"));
@@ -126,7 +127,7 @@ private Q_SLOTS:
         QVERIFY(window.systemPanel()->statusLabel()->text().contains(QStringLiteral("power")));
         window.cancelRun();
         QTRY_VERIFY_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString() !=
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString() !=
                 QStringLiteral("running"),
             30000);
         // Once it ended, the panel says what it used (the runs list brings the stored figures).
@@ -137,7 +138,8 @@ private Q_SLOTS:
             30000);
         // What the panel drew is what the workspace holds.
         WorkspaceReader reader(db_);
-        const auto samples = reader.systemSamples(window.runsModel()->runIdAt(0));
+        const auto samples =
+            reader.systemSamples(window.runsModel()->runIdAt(window.runsModel()->index(0, 0)));
         QVERIFY(samples.size() >= cpu->pointCount(QStringLiteral("cpu_percent")));
     }
 

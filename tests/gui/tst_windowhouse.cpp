@@ -4,7 +4,7 @@
 #include "../common/TestSupport.h"
 
 #include "MainWindow.h"
-#include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 
 #include "store/WorkspaceReader.h"
 
@@ -19,6 +19,7 @@
 #include <QProcess>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace trainlab;
@@ -62,7 +63,7 @@ private Q_SLOTS:
         QVERIFY(hint);
         QTRY_VERIFY(hint->isVisible());
         QVERIFY(hint->text().contains(QStringLiteral("Run quickstart")));
-        auto* runs = window.findChild<QTableView*>(QStringLiteral("runsView"));
+        auto* runs = window.findChild<QTreeView*>(QStringLiteral("runsView"));
         QVERIFY(!runs->isVisible());
         // The workspace, then the experiment on the editing pages; Qt adds "— TrainLab".
         QCOMPARE(window.windowTitle(), QStringLiteral("house.db — untitled experiment[*]"));
@@ -73,7 +74,7 @@ private Q_SLOTS:
         QVERIFY(!hint->isVisible());
         clickMenuEntry(window, QStringLiteral("Run"), QStringLiteral("Stop"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            window.runsModel()->index(0, RunsTableModel::Status).data().toString() !=
+            window.runsModel()->index(0, RunsTreeModel::Status).data().toString() !=
                 QStringLiteral("running"),
             30000);
     }

@@ -180,8 +180,14 @@ void Database::open() {
                                  .arg(latestSchemaVersion()));
         if (version == 0)
             refuseForeignDatabase();
-        if (readOnly)
+        if (readOnly) {
             exec("PRAGMA foreign_keys = ON");
+            // Readers scan the runs table whole (the runs list orders and filters it in SQL);
+            // with 10,000 runs it spans some 15 MB of pages spread between the metric rows. A
+            // cache that holds it makes a second scan a memory walk instead of a read of each
+            // page from the OS (several times faster); it grows only as far as pages are read.
+            exec("PRAGMA cache_size = -32768");
+        }
         if (!readOnly) {
             exec("PRAGMA journal_mode = WAL");
             exec("PRAGMA synchronous = NORMAL");

@@ -163,6 +163,34 @@ ALTER TABLE system_samples ADD COLUMN cuda_allocated REAL;
 ALTER TABLE system_samples ADD COLUMN cuda_reserved REAL;
 ALTER TABLE system_samples ADD COLUMN cuda_peak_allocated REAL;
 )sql"},
+        // Tags and a note per run (issue 12), each in its own narrow table: the runs table
+        // filters on them without reading every run's spec, and a tag finds its runs by index.
+        // run_labels_version changes with every tag or note, so a window notices an edit
+        // another process made with one cheap read (see runs::listSignature). Deleting a run
+        // deletes the experiment row it made, whose foreign key check reads runs by experiment.
+        {9, R"sql(
+CREATE INDEX runs_experiment ON runs(experiment);
+CREATE TABLE run_tags(
+    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY(run, tag)) WITHOUT ROWID;
+CREATE INDEX run_tags_tag ON run_tags(tag, run);
+CREATE TABLE run_notes(
+    run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    note TEXT NOT NULL);
+CREATE TABLE run_labels_version(version INTEGER NOT NULL);
+INSERT INTO run_labels_version(version) VALUES(0);
+CREATE TRIGGER run_tags_inserted AFTER INSERT ON run_tags
+    BEGIN UPDATE run_labels_version SET version = version + 1; END;
+CREATE TRIGGER run_tags_deleted AFTER DELETE ON run_tags
+    BEGIN UPDATE run_labels_version SET version = version + 1; END;
+CREATE TRIGGER run_notes_inserted AFTER INSERT ON run_notes
+    BEGIN UPDATE run_labels_version SET version = version + 1; END;
+CREATE TRIGGER run_notes_updated AFTER UPDATE ON run_notes
+    BEGIN UPDATE run_labels_version SET version = version + 1; END;
+CREATE TRIGGER run_notes_deleted AFTER DELETE ON run_notes
+    BEGIN UPDATE run_labels_version SET version = version + 1; END;
+)sql"},
     };
     return migrations;
 }

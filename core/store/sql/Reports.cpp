@@ -48,6 +48,8 @@ QJsonObject run(Database& db, const RunRecord& run) {
         {QStringLiteral("ended"), textOrNull(run.ended)},
         {QStringLiteral("environment"),
          run.environment.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(run.environment)},
+        {QStringLiteral("tags"), QJsonArray::fromStringList(run.tags)},
+        {QStringLiteral("note"), textOrNull(run.note)},
     };
     // What the compression techniques report: the sparsity pruning reached, and quantization's
     // size, latency and accuracy before and after.

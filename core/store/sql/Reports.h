@@ -14,8 +14,8 @@ class Database;
 namespace reports {
 
 /// `show RUN --json`: id, name, status, error, params, final, best, energy_j, energy_source,
-/// system_samples, device_hours, cost, devices, started, ended, environment (and sweep / trial
-/// for a trial).
+/// system_samples, device_hours, cost, devices, started, ended, environment, tags, note (and
+/// sweep / trial for a trial).
 QJsonObject run(Database& db, const RunRecord& run);
 
 /// `show-sweep SWEEP --json`: id, name, status, strategy, objective, best, trials (each with

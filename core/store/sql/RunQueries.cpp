@@ -7,6 +7,7 @@
 #include "util/Decimation.h"
 #include "util/Json.h"
 
+#include <QJsonArray>
 #include <algorithm>
 
 namespace trainlab::runs {
@@ -25,7 +26,9 @@ constexpr const char* kRunColumns =
     "SELECT id, coalesce(experiment, 0), name, status, params, spec, devices, created, "
     "coalesce(started, ''), coalesce(ended, ''), coalesce(error, ''), energy_j, device_hours, "
     "cost, coalesce(checkpoint_dir, ''), coalesce(owner, ''), coalesce(sweep, 0), "
-    "coalesce(trial, 0), coalesce(energy_source, ''), coalesce(environment, '{}') FROM runs ";
+    "coalesce(trial, 0), coalesce(energy_source, ''), coalesce(environment, '{}'), "
+    "(SELECT group_concat(tag, char(10)) FROM run_tags WHERE run = runs.id), "
+    "coalesce((SELECT note FROM run_notes WHERE run = runs.id), '') FROM runs ";
 
 RunRecord readRun(const Statement& s) {
     RunRecord r;
@@ -49,15 +52,20 @@ RunRecord readRun(const Statement& s) {
     r.trial = int(s.int64(17));
     r.energySource = s.text(18);
     r.environment = parseJsonObject(s.text(19));
+    if (!s.isNull(20)) {
+        r.tags = s.text(20).split(QLatin1Char('\n'));
+        r.tags.sort();
+    }
+    r.note = s.text(21);
     return r;
 }
+
+} // namespace
 
 // Each workspace has its own folder, so two workspaces side by side never share `run-1`.
 QString checkpointDirectory(const Database& db, qint64 run) {
     return Database::workspaceFolder(db.path()) + QStringLiteral("/checkpoints/run-%1").arg(run);
 }
-
-} // namespace
 
 RunPlace create(Database& db, const NewRun& run, const QString& runningOn) {
     Transaction transaction(db);
@@ -326,6 +334,12 @@ std::optional<RunRecord> find(Database& db, qint64 run) {
     return queryOne<RunRecord>(db, QByteArray(kRunColumns) + "WHERE id = ?", readRun, run);
 }
 
+std::vector<RunRecord> unfinished(Database& db) {
+    return queryAll<RunRecord>(
+        db, QByteArray(kRunColumns) + "WHERE status IN ('queued', 'running', 'paused') ORDER BY id",
+        readRun);
+}
+
 std::vector<RunRecord> findAll(Database& db, const QList<qint64>& ids) {
     return queryAll<RunRecord>(
         db, QByteArray(kRunColumns) + "WHERE id IN (SELECT value FROM json_each(?))", readRun,
@@ -343,10 +357,14 @@ QStringList metricNames(Database& db, qint64 run) {
 
 QString listSignature(Database& db) {
     Statement select(db, "SELECT COUNT(*), COALESCE(MAX(id), 0), (SELECT group_concat(id || "
-                         "status) FROM runs WHERE status IN ('queued', 'running', 'paused')) "
-                         "FROM runs");
+                         "status) FROM runs WHERE status IN ('queued', 'running', 'paused')), "
+                         "(SELECT version FROM run_labels_version) FROM runs");
     select.step();
-    return QStringLiteral("%1/%2/%3").arg(select.int64(0)).arg(select.int64(1)).arg(select.text(2));
+    return QStringLiteral("%1/%2/%3/%4")
+        .arg(select.int64(0))
+        .arg(select.int64(1))
+        .arg(select.text(2))
+        .arg(select.int64(3));
 }
 
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints) {

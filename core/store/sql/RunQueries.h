@@ -18,6 +18,8 @@ class Database;
 /// readers on their own read-only one.
 namespace runs {
 
+/// The folder that belongs to run `run` alone: `<workspace>.trainlab/checkpoints/run-N`.
+QString checkpointDirectory(const Database& db, qint64 run);
 /// Inserts a run (and its experiment) in `queued` state with its checkpoint folder; with
 /// `runningOn`, marked running on those devices in the same transaction.
 RunPlace create(Database& db, const NewRun& run, const QString& runningOn = {});
@@ -52,11 +54,14 @@ std::vector<RunRecord> list(Database& db);
 /// run_summaries.
 std::vector<RunListLine> listLines(Database& db, const QString& metric);
 std::optional<RunRecord> find(Database& db, qint64 run);
+/// Runs queued, running or paused, oldest first (few; read through the status index).
+std::vector<RunRecord> unfinished(Database& db);
 /// The runs `ids` that exist, in one query, in no particular order.
 std::vector<RunRecord> findAll(Database& db, const QList<qint64>& ids);
 QStringList metricNames(Database& db, qint64 run);
 /// What changes when the runs list must be read again: a run added or removed, or a run that
-/// starts, pauses or ends. Cheap at any size: a count, the newest id and the unfinished runs.
+/// starts, pauses or ends, a tag or note edited. Cheap at any size: a count, the newest id, the
+/// unfinished runs and the labels' version.
 QString listSignature(Database& db);
 /// See WorkspaceReader::metricSeries.
 QVector<MetricPoint> metricSeries(Database& db, qint64 run, const QString& name, int maxPoints = 0);
