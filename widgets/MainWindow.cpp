@@ -2,6 +2,7 @@
 
 #include "DatasetPage.h"
 #include "DeviceTableModel.h"
+#include "EvaluationView.h"
 #include "JobsTableModel.h"
 #include "MetricPlot.h"
 #include "ModelPage.h"
@@ -175,6 +176,9 @@ void MainWindow::buildLayout() {
     runViews_->setObjectName(QStringLiteral("runViews"));
     runViews_->addTab(plots, tr("Curves"));
     runViews_->addTab(systemPanel_, tr("System"));
+    evaluationView_ = new EvaluationView;
+    evaluationView_->setObjectName(QStringLiteral("evaluationView"));
+    runViews_->addTab(evaluationView_, tr("Evaluation"));
     // The System tab asks for new readings while it shows: nothing is read when it is hidden.
     auto* systemRefresh = new QTimer(this);
     connect(systemRefresh, &QTimer::timeout, this, [this] {
@@ -185,6 +189,7 @@ void MainWindow::buildLayout() {
     connect(runViews_, &QTabWidget::currentChanged, this, [this] {
         if (systemPanel_->isVisible() && systemPanel_->runId() > 0)
             history_->loadSystemSamples(systemPanel_->runId(), systemPanel_->lastTime());
+        loadEvaluationIfShown();
     });
 
     jobsModel_ = new JobsTableModel(this);
@@ -262,6 +267,7 @@ void MainWindow::buildLayout() {
     specJsonPage_ = new SpecJsonPage(spec_);
     tabs_->addTab(specJsonPage_, tr("Spec"));
     setCentralWidget(tabs_);
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::loadEvaluationIfShown);
 
     statusLabel_ = new QLabel(tr("Idle"));
     statusBar()->addWidget(statusLabel_, 1);
@@ -310,6 +316,8 @@ void MainWindow::connectBackend() {
             [this](qint64 runId, const QVector<SystemSample>& samples) {
                 systemPanel_->addSamples(runId, samples);
             });
+    connect(reader, &HistoryReader::evaluationLoaded, evaluationView_,
+            &EvaluationView::setEvaluation);
     connect(reader, &HistoryReader::failed, this,
             [this](const QString& message) { statusLabel_->setText(message); });
 }
@@ -451,8 +459,13 @@ void MainWindow::showRun(qint64 runId) {
         if (runId > 0)
             history_->loadSystemSamples(runId, 0);
     }
-    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(runId)))
-        systemPanel_->setRunFigures(*run);
+    const RunRecord* shown = runsModel_->runAt(runsModel_->rowOf(runId));
+    if (shown)
+        systemPanel_->setRunFigures(*shown);
+    if (runId != evaluationView_->runId()) {
+        evaluationView_->showRun(runId, shown ? shown->status : RunStatus::Invalid);
+        loadEvaluationIfShown();
+    }
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
@@ -479,10 +492,22 @@ void MainWindow::onRunsLoaded(const QVector<RunListEntry>& runs) {
         const QSignalBlocker blocker(runsView_->selectionModel());
         runsView_->selectRow(row);
     }
-    // A run that just ended has its energy and cost now.
+    // A run that just ended has its energy and cost now, and its evaluation.
     if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(systemPanel_->runId())))
         systemPanel_->setRunFigures(*run);
+    if (const RunRecord* run = runsModel_->runAt(runsModel_->rowOf(evaluationView_->runId()))) {
+        evaluationView_->setRunStatus(run->id, run->status);
+        loadEvaluationIfShown();
+    }
     updateActions(); // the selected run's status may have changed
+}
+
+void MainWindow::loadEvaluationIfShown() {
+    // Read only while it shows: a run selected on another view costs nothing here.
+    if (!evaluationView_->isVisible() || !evaluationView_->needsEvaluation())
+        return;
+    evaluationView_->evaluationRequested();
+    history_->loadEvaluation(evaluationView_->runId());
 }
 
 void MainWindow::refreshJobs() {

@@ -25,6 +25,7 @@ int settingsCommand(const CliArgs& args);
 int exportCommand(const CliArgs& args);
 int predictCommand(const CliArgs& args);
 int quantizeCommand(const CliArgs& args);
+int reportCommand(const CliArgs& args);
 
 /// --db, or the default workspace database.
 QString databasePath(const CliArgs& args);

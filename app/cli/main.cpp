@@ -34,6 +34,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("export"), exportCommand},
         {QStringLiteral("predict"), predictCommand},
         {QStringLiteral("quantize"), quantizeCommand},
+        {QStringLiteral("report"), reportCommand},
     };
     int code = kExitOk;
     QString command;

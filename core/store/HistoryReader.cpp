@@ -132,6 +132,7 @@ QString registeredThreadName() {
     qRegisterMetaType<QVector<trainlab::RunListEntry>>();
     qRegisterMetaType<QVector<trainlab::MetricPoint>>();
     qRegisterMetaType<QVector<trainlab::SystemSample>>();
+    qRegisterMetaType<trainlab::RunEvaluation>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -161,6 +162,30 @@ void HistoryReader::loadSystemSamples(qint64 runId, double afterTime) {
 
 void HistoryReaderHost::loadSystemSamples(qint64 runId, double afterTime) {
     post([runId, afterTime](HistoryReader& reader) { reader.loadSystemSamples(runId, afterTime); });
+}
+
+void HistoryReader::loadEvaluation(qint64 runId) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        const auto run = workspace->run(runId);
+        RunEvaluation evaluation;
+        if (run) {
+            evaluation = readRunEvaluation(*workspace, *run);
+        } else {
+            evaluation.runId = runId;
+            evaluation.state = EvaluationState::NoRun;
+            evaluation.reason = QStringLiteral("no run %1 in this workspace").arg(runId);
+        }
+        Q_EMIT evaluationLoaded(evaluation);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReaderHost::loadEvaluation(qint64 runId) {
+    post([runId](HistoryReader& reader) { reader.loadEvaluation(runId); });
 }
 
 void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {

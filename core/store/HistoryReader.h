@@ -2,6 +2,7 @@
 
 #include "base/SystemSample.h"
 #include "base/WorkerHost.h"
+#include "store/RunEvaluation.h"
 #include "store/RunRecords.h"
 
 #include <QElapsedTimer>
@@ -51,12 +52,15 @@ public:
     /// Loads the run's telemetry readings after `afterTime` (Unix seconds); the window asks
     /// again while the run trains.
     void loadSystemSamples(qint64 runId, double afterTime);
+    /// Loads the run's test evaluation (or why it has none) from its artifacts.
+    void loadEvaluation(qint64 runId);
 
 Q_SIGNALS:
     void runsLoaded(const QVector<trainlab::RunListEntry>& runs);
     void seriesLoaded(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void seriesAppended(qint64 runId, const QVector<trainlab::MetricPoint>& points);
     void systemSamplesLoaded(qint64 runId, const QVector<trainlab::SystemSample>& samples);
+    void evaluationLoaded(const trainlab::RunEvaluation& evaluation);
     void failed(const QString& message);
 
 private:
@@ -88,6 +92,7 @@ public:
     void watchRuns();
     void loadSeries(qint64 runId, const QStringList& names, int maxPoints);
     void loadSystemSamples(qint64 runId, double afterTime);
+    void loadEvaluation(qint64 runId);
 };
 
 } // namespace trainlab
