@@ -1,6 +1,7 @@
 #include "ConfusionMatrixPlot.h"
 
 #include <QCheckBox>
+#include <QHBoxLayout>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -35,9 +36,12 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent)
     normalizeBox_->setToolTip(tr("Each row divided by its sum: the share of a true class that "
                                  "was predicted as each class (the diagonal is its recall)"));
     connect(normalizeBox_, &QCheckBox::toggled, this, &ConfusionMatrixPlot::setRowNormalized);
+    auto* options = new QHBoxLayout;
+    options->addWidget(normalizeBox_);
+    options->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(normalizeBox_);
+    layout->addLayout(options);
     layout->addWidget(plot_, 1);
 
     map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
