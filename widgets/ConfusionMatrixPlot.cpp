@@ -46,12 +46,12 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent)
 
     map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     map_->setInterpolate(false);
-    map_->setGradient(bluesGradient());
     scale_ = new QCPColorScale(plot_);
     scale_->setType(QCPAxis::atRight);
     scale_->setBarWidth(10);
     plot_->plotLayout()->addElement(0, 1, scale_);
     map_->setColorScale(scale_);
+    scale_->setGradient(bluesGradient()); // the scale's gradient is the map's from now on
     // The colour bar as tall as the matrix.
     auto* margins = new QCPMarginGroup(plot_);
     plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
@@ -63,7 +63,8 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent)
     }
     plot_->xAxis->setLabel(tr("Predicted class"));
     plot_->yAxis->setLabel(tr("True class"));
-    plot_->xAxis->setTickLabelRotation(45);
+    // Each name ends under its column, so the last one never runs past the plot's edge.
+    plot_->xAxis->setTickLabelRotation(-45);
     plot_->yAxis->setRangeReversed(true); // the first class on top, as a table reads
     plot_->setMouseTracking(true);
     connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
@@ -106,7 +107,17 @@ void ConfusionMatrixPlot::setMatrix(const QStringList& classes,
     for (QCPItemText* label : labels_)
         plot_->removeItem(label);
     labels_.clear();
-    if (k <= kMaxClassesWithText) {
+    // Numbers in the cells say more than a colour bar, and its width goes to the cells.
+    const bool withText = k <= kMaxClassesWithText;
+    if (withText && scaleShown_) {
+        plot_->plotLayout()->take(scale_);
+        plot_->plotLayout()->simplify();
+    } else if (!withText && !scaleShown_) {
+        plot_->plotLayout()->addElement(0, 1, scale_);
+    }
+    scaleShown_ = !withText;
+    scale_->setVisible(scaleShown_); // a layerable out of the layout is still drawn
+    if (withText) {
         QFont font = plot_->font();
         font.setPointSizeF(k <= 12 ? 8.5 : 7);
         for (int t = 0; t < k; ++t) {

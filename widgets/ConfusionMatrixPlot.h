@@ -47,6 +47,7 @@ private:
     QStringList classes_;
     QVector<QVector<qint64>> counts_;
     bool normalized_ = false;
+    bool scaleShown_ = true; ///< the colour bar, only while cells carry no numbers
 };
 
 } // namespace trainlab

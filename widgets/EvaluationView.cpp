@@ -12,7 +12,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
@@ -81,18 +80,14 @@ EvaluationView::EvaluationView(QWidget* parent)
     classTable_->setAlternatingRowColors(true);
     classTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     classTable_->setWordWrap(false);
-    classTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    classTable_->horizontalHeader()->setStretchLastSection(true);
+    classTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    classTable_->horizontalHeader()->setSectionResizeMode(ClassMetricsModel::Class,
+                                                          QHeaderView::ResizeToContents);
 
-    auto* matrixPage = new QSplitter(Qt::Horizontal);
-    matrixPage->addWidget(matrix_);
-    matrixPage->addWidget(classTable_);
-    matrixPage->setStretchFactor(0, 3);
-    matrixPage->setStretchFactor(1, 2);
-    matrixPage->setChildrenCollapsible(false);
     pages_->setObjectName(QStringLiteral("evaluationPages"));
     pages_->setDocumentMode(true);
-    pages_->addTab(matrixPage, tr("Confusion matrix"));
+    pages_->addTab(matrix_, tr("Confusion matrix"));
+    pages_->addTab(classTable_, tr("Per class"));
     pages_->addTab(curves_, tr("ROC / PR curves"));
     pages_->addTab(gallery_, tr("Misclassified"));
     addContextMenu(matrix_->plot(), exportMatrixAction_);

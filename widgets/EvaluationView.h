@@ -19,8 +19,8 @@ class ConfusionMatrixPlot;
 class EvaluationCurvesPlot;
 class MisclassifiedGallery;
 
-/// The selected run's test evaluation: a summary line, then pages for the confusion matrix
-/// with the per-class table, the ROC and precision-recall curves, and (image datasets) the
+/// The selected run's test evaluation: a summary line, then pages for the confusion matrix,
+/// the per-class table, the ROC and precision-recall curves, and (image datasets) the
 /// misclassified examples. Runs without one say why instead: nothing selected, still
 /// training, a regression run, ended before its evaluation. The data comes from the history
 /// reader (RunEvaluation); the view asks for nothing itself. Export writes the heatmap and

@@ -17,7 +17,8 @@ MisclassifiedGallery::MisclassifiedGallery(QWidget* parent)
     list_->setObjectName(QStringLiteral("misclassifiedList"));
     list_->setViewMode(QListView::IconMode);
     list_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
-    list_->setGridSize(QSize(kThumbnailSide + 56, kThumbnailSide + 44));
+    // Room for three lines under each image: true class, predicted class, probability.
+    list_->setGridSize(QSize(kThumbnailSide + 64, kThumbnailSide + 58));
     list_->setResizeMode(QListView::Adjust);
     list_->setMovement(QListView::Static);
     list_->setWordWrap(true);
@@ -56,7 +57,7 @@ void MisclassifiedGallery::setEvaluation(const RunEvaluation& evaluation) {
         const QString truth = evaluation.classes.value(x.trueClass);
         const QString predicted = evaluation.classes.value(x.predictedClass);
         auto* item = new QListWidgetItem(list_);
-        item->setText(tr("%1\n→ %2 %3").arg(truth, predicted).arg(x.probability, 0, 'f', 2));
+        item->setText(tr("%1\n→ %2\np %3").arg(truth, predicted).arg(x.probability, 0, 'f', 2));
         item->setToolTip(tr("test example %1: true class %2 (probability %3), predicted %4 "
                             "(probability %5)")
                              .arg(x.index)

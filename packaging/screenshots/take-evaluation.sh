@@ -17,5 +17,5 @@ mkdir -p docs/screenshots
 QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$work/config" \
   TRAINLAB_EVALUATION_DB="$work/fashion.db" TRAINLAB_EVALUATION_SHOTS="$PWD/docs/screenshots" \
   "$build/tests/gui/tst_evaluationview" screenshotsOfAWorkspace
-echo "wrote docs/screenshots/evaluation-matrix.png, evaluation-curves.png and" \
-  "evaluation-misclassified.png"
+echo "wrote docs/screenshots/evaluation-matrix.png, evaluation-per-class.png," \
+  "evaluation-curves.png, evaluation-pr.png and evaluation-misclassified.png"

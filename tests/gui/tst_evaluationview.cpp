@@ -190,6 +190,8 @@ private Q_SLOTS:
         QCOMPARE(heatmap->cellValue(0, 0), double(matrix[0][0].toInteger()));
 
         // The per-class table as shown on screen.
+        clickTab(view->pages(), QStringLiteral("Per class"));
+        QVERIFY(view->classTable()->isVisible());
         QAbstractItemModel* table = view->classTable()->model();
         QCOMPARE(table->rowCount(), kClasses);
         for (int k = 0; k < kClasses; ++k) {
@@ -316,6 +318,7 @@ private Q_SLOTS:
             const char* page;
             const char* file;
         } pages[] = {{"Confusion matrix", "evaluation-matrix.png"},
+                     {"Per class", "evaluation-per-class.png"},
                      {"ROC / PR curves", "evaluation-curves.png"},
                      {"Misclassified", "evaluation-misclassified.png"}};
         for (const auto& shot : pages) {
@@ -323,6 +326,10 @@ private Q_SLOTS:
             QTest::qWait(300);
             QVERIFY(window.grab().save(QDir(shots).filePath(QLatin1String(shot.file))));
         }
+        clickTab(view->pages(), QStringLiteral("ROC / PR curves"));
+        view->curvesPlot()->setKind(CurveKind::PrecisionRecall);
+        QTest::qWait(300);
+        QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("evaluation-pr.png"))));
     }
 
 private:
