@@ -23,6 +23,7 @@
 
 #include "store/WorkspaceReader.h"
 
+#include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -241,6 +242,30 @@ private Q_SLOTS:
                      qPrintable(text));
             QVERIFY(!gallery->item(i)->icon().isNull());
         }
+    }
+
+    void classTableModelPassesTheModelTester() {
+        ClassMetricsModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ClassEvaluation a;
+        a.name = QStringLiteral("a");
+        a.precision = 0.5;
+        a.rocAuc = 0.75;
+        ClassEvaluation b = a;
+        b.name = QStringLiteral("b");
+        b.rocAuc.reset(); // no ROC curve for it: shown as "-", null in CSV
+        model.setClasses({a, b});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.columnCount(), int(ClassMetricsModel::Count));
+        QCOMPARE(model.index(0, ClassMetricsModel::RocAuc).data().toString(),
+                 QStringLiteral("0.7500"));
+        QCOMPARE(model.index(1, ClassMetricsModel::RocAuc).data().toString(), QStringLiteral("-"));
+        QVERIFY(!model.index(1, ClassMetricsModel::RocAuc)
+                     .data(ClassMetricsModel::ValueRole)
+                     .isValid());
+        model.setClasses({});
+        QCOMPARE(model.rowCount(), 0);
     }
 
     void exportsWritePlotsAndTables() {
