@@ -2,6 +2,7 @@
 
 #include "DatasetPage.h"
 #include "DeviceTableModel.h"
+#include "EvaluationView.h"
 #include "JobsTableModel.h"
 #include "MetricPlot.h"
 #include "ModelPage.h"
@@ -158,6 +159,9 @@ void MainWindow::buildLayout() {
     runViews_->setObjectName(QStringLiteral("runViews"));
     runViews_->addTab(plots, tr("Curves"));
     runViews_->addTab(systemPanel_, tr("System"));
+    evaluationView_ = new EvaluationView;
+    evaluationView_->setObjectName(QStringLiteral("evaluationView"));
+    runViews_->addTab(evaluationView_, tr("Evaluation"));
     buildCompareView();
     // The System tab asks for new readings while it shows: nothing is read when it is hidden.
     auto* systemRefresh = new QTimer(this);
@@ -169,6 +173,7 @@ void MainWindow::buildLayout() {
     connect(runViews_, &QTabWidget::currentChanged, this, [this] {
         if (systemPanel_->isVisible() && systemPanel_->runId() > 0)
             history_->loadSystemSamples(systemPanel_->runId(), systemPanel_->lastTime());
+        loadEvaluationIfShown();
     });
 
     jobsModel_ = new JobsTableModel(this);
@@ -246,6 +251,7 @@ void MainWindow::buildLayout() {
     specJsonPage_ = new SpecJsonPage(spec_);
     tabs_->addTab(specJsonPage_, tr("Spec"));
     setCentralWidget(tabs_);
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::loadEvaluationIfShown);
 
     statusLabel_ = new QLabel(tr("Idle"));
     statusBar()->addWidget(statusLabel_, 1);
@@ -294,6 +300,8 @@ void MainWindow::connectBackend() {
             [this](qint64 runId, const QVector<SystemSample>& samples) {
                 systemPanel_->addSamples(runId, samples);
             });
+    connect(reader, &HistoryReader::evaluationLoaded, evaluationView_,
+            &EvaluationView::setEvaluation);
     connect(reader, &HistoryReader::failed, this,
             [this](const QString& message) { statusLabel_->setText(message); });
 }
@@ -435,12 +443,25 @@ void MainWindow::showRun(qint64 runId) {
         if (runId > 0)
             history_->loadSystemSamples(runId, 0);
     }
-    if (const RunTableRow* row = runsModel_->row(runId))
+    const RunTableRow* row = runsModel_->row(runId); // null until its page is read
+    if (row)
         systemPanel_->setRunFigures(row->run);
+    if (runId != evaluationView_->runId()) {
+        evaluationView_->showRun(runId, row ? row->run.status : RunStatus::Invalid);
+        loadEvaluationIfShown();
+    }
     if (runId > 0 && runId != activeRunId_) {
         QStringList names = lossPlot_->metrics() + accuracyPlot_->metrics();
         history_->loadSeries(runId, names, kPlotPoints);
     }
+}
+
+void MainWindow::loadEvaluationIfShown() {
+    // Read only while it shows: a run selected on another view costs nothing here.
+    if (!evaluationView_->isVisible() || !evaluationView_->needsEvaluation())
+        return;
+    evaluationView_->evaluationRequested();
+    history_->loadEvaluation(evaluationView_->runId());
 }
 
 void MainWindow::refreshJobs() {

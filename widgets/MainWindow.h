@@ -20,6 +20,7 @@ class BackendHost;
 class CompareView;
 class DatasetPage;
 class DeviceTableModel;
+class EvaluationView;
 class JobsTableModel;
 class HistoryReaderHost;
 class MetricPlot;
@@ -101,6 +102,7 @@ public:
     qint64 activeRunId() const { return activeRunId_; }
     DatasetPage* datasetPage() const { return datasetPage_; }
     SystemPanel* systemPanel() const { return systemPanel_; }
+    EvaluationView* evaluationView() const { return evaluationView_; }
     QTabWidget* tabs() const { return tabs_; }
     CompareView* compareView() const { return compareView_; }
     QAction* compareAction() const { return compareAction_; }
@@ -130,6 +132,9 @@ private:
     void onJobFinished(const JobInfo& job);
     void followRun(qint64 runId, const QString& name);
     void refreshJobs();
+    /// Asks the history reader for the shown run's evaluation while the Evaluation view is
+    /// visible and does not have it for the run's current status.
+    void loadEvaluationIfShown();
     /// The job the toolbar acts on: the one selected in the queue, else the newest running.
     qint64 currentJobId() const;
     void onMetrics(const QVector<MetricPoint>& points);
@@ -176,9 +181,11 @@ private:
     SpecDocument* spec_ = nullptr;
     SpecJsonPage* specJsonPage_ = nullptr;
     SystemPanel* systemPanel_ = nullptr;
-    QTabWidget* runViews_ = nullptr; ///< the selected run's curves, its system readings, compare
+    QTabWidget* runViews_ = nullptr; ///< the selected run's curves, system readings, evaluation,
+                                     ///< compare
     CompareView* compareView_ = nullptr;
     QAction* compareAction_ = nullptr;
+    EvaluationView* evaluationView_ = nullptr;
     TrainingPage* trainingPage_ = nullptr;
     SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;

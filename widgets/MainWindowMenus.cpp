@@ -25,7 +25,7 @@ bool MainWindow::showPage(const QString& name) {
         tabs_->setCurrentIndex(page);
         return true;
     }
-    // The run views (Curves, System, Compare) are pages of the Runs page.
+    // The run views (Curves, System, Evaluation, Compare) are pages of the Runs page.
     if (const int view = tabNamed(runViews_, name); view >= 0) {
         tabs_->setCurrentIndex(0); // the Runs page
         runViews_->setCurrentIndex(view);

@@ -1,5 +1,6 @@
 // The main window's runs table: the browser's wiring, following runs, the selection offered to
 // the compare view.
+#include "EvaluationView.h"
 #include "MainWindow.h"
 #include "MetricPlot.h"
 #include "RunsBrowser.h"
@@ -36,11 +37,16 @@ void MainWindow::buildRunsBrowser() {
             showRun(0); // its curves are gone with it
     });
     connect(runsModel_, &RunsTreeModel::orderLoaded, this, &MainWindow::onRunOrderLoaded);
-    // A run that just ended has its energy and cost now.
+    // A run that just ended has its energy and cost now, and its evaluation.
     connect(runsModel_, &RunsTreeModel::rowsLoaded, this, [this](const QList<qint64>& ids) {
         const RunTableRow* shown = runsModel_->row(systemPanel_->runId());
         if (shown && ids.contains(shown->run.id))
             systemPanel_->setRunFigures(shown->run);
+        const RunTableRow* evaluated = runsModel_->row(evaluationView_->runId());
+        if (evaluated && ids.contains(evaluated->run.id)) {
+            evaluationView_->setRunStatus(evaluated->run.id, evaluated->run.status);
+            loadEvaluationIfShown();
+        }
         updateActions();
     });
     runsBrowser_->addRowActions({resumeAction_, editRunAction_, moreTrialsAction_});

@@ -78,6 +78,8 @@ QString usageText() {
         "  sweeps [--db P] [--json]                 list sweeps\n"
         "  show-sweep SWEEP [--db P] [--json]       trials, best, Pareto front, importance\n"
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
+        "  report RUN [--db P] [--csv | --json]     test evaluation: per-class precision,\n"
+        "                                           recall, F1, confusion matrix, ROC/PR AUC\n"
         "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"
         "                                           logged metric values\n"
         "  tag RUN TAG... [--remove] [--db P]       add tags to a run (or remove them)\n"

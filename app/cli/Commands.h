@@ -30,8 +30,10 @@ int quantizeCommand(const CliArgs& args);
 int tagCommand(const CliArgs& args);
 int noteCommand(const CliArgs& args);
 int deleteCommand(const CliArgs& args);
+int reportCommand(const CliArgs& args); // ReportCommand.cpp: store headers only
 
-/// The verbs that need no LibTorch: runs, show, metrics, sweeps, show-sweep, settings.
+/// The verbs that need no LibTorch: runs, show, metrics, sweeps, show-sweep, settings,
+/// tag, note, delete, report.
 /// trainlab-cli answers them in its own process.
 CommandTable queryCommands();
 

@@ -97,6 +97,13 @@ int showCommand(const CliArgs& args) {
                   << QString::number(q.value(QStringLiteral("accuracy_change")).toDouble(), 'f', 4);
         out() << "\n";
     }
+    if (const QJsonObject e = report.value(QStringLiteral("evaluation")).toObject(); !e.isEmpty()) {
+        const QJsonObject macro = e.value(QStringLiteral("macro")).toObject();
+        out() << "  evaluation  accuracy " << formatValue(e.value(QStringLiteral("accuracy")))
+              << ", macro F1 " << formatValue(macro.value(QStringLiteral("f1")))
+              << ", macro ROC-AUC " << formatValue(macro.value(QStringLiteral("roc_auc")))
+              << " (per class: trainlab-cli report " << id << ")\n";
+    }
     out() << "  device hours " << formatValue(report.value(QStringLiteral("device_hours")))
           << "   energy J " << formatValue(report.value(QStringLiteral("energy_j")));
     if (const QString source = report.value(QStringLiteral("energy_source")).toString();
@@ -164,6 +171,7 @@ CommandTable queryCommands() {
         {QStringLiteral("tag"), tagCommand},
         {QStringLiteral("note"), noteCommand},
         {QStringLiteral("delete"), deleteCommand},
+        {QStringLiteral("report"), reportCommand},
     };
 }
 

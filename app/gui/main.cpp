@@ -74,8 +74,8 @@ const QCommandLineOption specOption(QStringLiteral("spec"),
                                     QStringLiteral("spec"));
 const QCommandLineOption
     pageOption(QStringLiteral("page"),
-               QStringLiteral("Start on this page (runs, curves, system, dataset, model, "
-                              "training, sweep, spec)."),
+               QStringLiteral("Start on this page (runs, curves, system, evaluation, dataset, "
+                              "model, training, sweep, spec)."),
                QStringLiteral("name"));
 const QCommandLineOption
     datasetOption(QStringLiteral("dataset"),

@@ -273,6 +273,7 @@ QString registeredThreadName() {
     qRegisterMetaType<trainlab::RunTableRow>();
     qRegisterMetaType<QVector<trainlab::RunTableRow>>();
     qRegisterMetaType<trainlab::RunColumnCatalog>();
+    qRegisterMetaType<trainlab::RunEvaluation>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -324,6 +325,30 @@ void HistoryReaderHost::exportCurves(qint64 request, const QList<qint64>& runs,
                                      const QString& path) {
     post(
         [request, runs, path](HistoryReader& reader) { reader.exportCurves(request, runs, path); });
+}
+
+void HistoryReader::loadEvaluation(qint64 runId) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        const auto run = workspace->run(runId);
+        RunEvaluation evaluation;
+        if (run) {
+            evaluation = readRunEvaluation(*workspace, *run);
+        } else {
+            evaluation.runId = runId;
+            evaluation.state = EvaluationState::NoRun;
+            evaluation.reason = QStringLiteral("no run %1 in this workspace").arg(runId);
+        }
+        Q_EMIT evaluationLoaded(evaluation);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReaderHost::loadEvaluation(qint64 runId) {
+    post([runId](HistoryReader& reader) { reader.loadEvaluation(runId); });
 }
 
 void HistoryReaderHost::loadSeries(qint64 runId, const QStringList& names, int maxPoints) {

@@ -3,6 +3,7 @@
 #include "base/SystemSample.h"
 #include "base/WorkerHost.h"
 #include "store/RunComparison.h"
+#include "store/RunEvaluation.h"
 #include "store/RunRecords.h"
 #include "store/RunTable.h"
 
@@ -54,6 +55,8 @@ public:
     /// Loads the run's telemetry readings after `afterTime` (Unix seconds); the window asks
     /// again while the run trains.
     void loadSystemSamples(qint64 runId, double afterTime);
+    /// Loads the run's test evaluation (or why it has none) from its artifacts.
+    void loadEvaluation(qint64 runId);
 
     // The compare view's requests. Each carries the asker's `request` number, which its answer
     // (or requestFailed) repeats, so an answer to an older request can be told apart.
@@ -93,6 +96,7 @@ Q_SIGNALS:
     void runRowsLoaded(quint64 request, const QVector<trainlab::RunTableRow>& rows);
     void runColumnsLoaded(const trainlab::RunColumnCatalog& catalog);
     void runsChanged(const QVector<trainlab::RunRecord>& unfinished);
+    void evaluationLoaded(const trainlab::RunEvaluation& evaluation);
     void failed(const QString& message);
     void comparisonLoaded(qint64 request, const trainlab::RunComparison& comparison);
     void curvesLoaded(qint64 request, const QVector<trainlab::RunCurve>& curves);
@@ -142,6 +146,7 @@ public:
     void loadRunRows(quint64 request, const QVector<qint64>& ids, const QStringList& params);
     void loadRunColumns();
     void watchRunTable();
+    void loadEvaluation(qint64 runId);
 };
 
 } // namespace trainlab

@@ -1,5 +1,7 @@
 #include "store/WorkspaceReader.h"
 
+#include "store/RunEvaluation.h"
+
 #include <sqlite3.h>
 
 #include "base/Errors.h"
@@ -146,13 +148,17 @@ std::vector<CheckpointRecord> WorkspaceReader::checkpoints(qint64 run) {
 }
 
 QJsonObject WorkspaceReader::runReport(const RunRecord& run) {
-    return reports::run(db(), run);
+    QJsonObject report = reports::run(db(), run);
+    if (const RunEvaluation evaluation = readRunEvaluation(*this, run); evaluation.available())
+        report.insert(QStringLiteral("evaluation"), evaluationToJson(evaluation));
+    return report;
 }
 
 QJsonArray WorkspaceReader::runList() {
     QJsonArray array;
+    // Without the evaluation: its artifacts would be read and parsed for every run listed.
     for (const RunRecord& run : runs())
-        array.append(runReport(run));
+        array.append(reports::run(db(), run));
     return array;
 }
 

@@ -71,9 +71,10 @@ public:
     std::optional<QJsonObject> artifact(qint64 run, const QString& kind);
     /// The run's recorded checkpoints: at most its best weights and its resumable last state.
     std::vector<CheckpointRecord> checkpoints(qint64 run);
-    /// The `show RUN --json` document of DESIGN.md.
+    /// The `show RUN --json` document of DESIGN.md, with "evaluation" (see RunEvaluation.h)
+    /// when the run has one.
     QJsonObject runReport(const RunRecord& run);
-    /// `runs --json`: one runReport per run, newest first.
+    /// `runs --json`: one runReport per run (without "evaluation"), newest first.
     QJsonArray runList();
 
     std::vector<SweepRecord> sweeps();

@@ -12,33 +12,65 @@ double safeDivide(double a, double b) {
     return b > 0 ? a / b : 0.0;
 }
 
-} // namespace
+/// True and false positives above each distinct score, highest score first.
+struct RankedCounts {
+    std::vector<int64_t> truePositives;
+    std::vector<int64_t> falsePositives;
+    int64_t positives = 0;
+    int64_t negatives = 0;
+};
 
-RocCurve rocCurve(const torch::Tensor& scores, const torch::Tensor& positive) {
-    RocCurve curve;
+RankedCounts rankedCounts(const torch::Tensor& scores, const torch::Tensor& positive) {
+    RankedCounts counts;
     const auto s = scores.to(torch::kFloat64).contiguous();
     const auto p = positive.to(torch::kBool).contiguous();
     const int64_t n = s.numel();
-    const int64_t positives = p.sum().item<int64_t>();
-    const int64_t negatives = n - positives;
-    if (positives == 0 || negatives == 0)
-        return curve;
+    counts.positives = p.sum().item<int64_t>();
+    counts.negatives = n - counts.positives;
     const auto order = std::get<1>(s.sort(/*stable=*/true, 0, /*descending=*/true));
     const double* sp = s.data_ptr<double>();
     const bool* pp = p.data_ptr<bool>();
     const int64_t* op = order.data_ptr<int64_t>();
-    curve.fpr.push_back(0);
-    curve.tpr.push_back(0);
     int64_t tp = 0;
     int64_t fp = 0;
     for (int64_t i = 0; i < n; ++i) {
         const int64_t idx = op[i];
         (pp[idx] ? tp : fp) += 1;
-        // Emit a point only where the score changes: ties move the curve diagonally.
+        // A point only where the score changes: tied samples cross the threshold together.
         if (i + 1 == n || sp[op[i + 1]] != sp[idx]) {
-            curve.fpr.push_back(double(fp) / double(negatives));
-            curve.tpr.push_back(double(tp) / double(positives));
+            counts.truePositives.push_back(tp);
+            counts.falsePositives.push_back(fp);
         }
+    }
+    return counts;
+}
+
+/// At most `maxPoints` of a curve's points, evenly strided, its last point always kept.
+QJsonArray reducedPoints(const std::vector<double>& values, int maxPoints) {
+    QJsonArray out;
+    const size_t n = values.size();
+    if (n == 0)
+        return out;
+    const size_t step = std::max<size_t>(1, (n + size_t(maxPoints) - 1) / size_t(maxPoints));
+    for (size_t i = 0; i < n; i += step)
+        out.append(values[i]);
+    if ((n - 1) % step != 0)
+        out.append(values.back());
+    return out;
+}
+
+} // namespace
+
+RocCurve rocCurve(const torch::Tensor& scores, const torch::Tensor& positive) {
+    RocCurve curve;
+    const RankedCounts counts = rankedCounts(scores, positive);
+    if (counts.positives == 0 || counts.negatives == 0)
+        return curve;
+    curve.fpr.push_back(0);
+    curve.tpr.push_back(0);
+    for (size_t i = 0; i < counts.truePositives.size(); ++i) {
+        curve.fpr.push_back(double(counts.falsePositives[i]) / double(counts.negatives));
+        curve.tpr.push_back(double(counts.truePositives[i]) / double(counts.positives));
     }
     for (size_t i = 1; i < curve.fpr.size(); ++i)
         curve.auc += (curve.fpr[i] - curve.fpr[i - 1]) * (curve.tpr[i] + curve.tpr[i - 1]) / 2.0;
@@ -46,11 +78,41 @@ RocCurve rocCurve(const torch::Tensor& scores, const torch::Tensor& positive) {
     return curve;
 }
 
-ClassificationReport classificationReport(const torch::Tensor& scores, const torch::Tensor& targets,
-                                          int64_t numClasses, int topK) {
+PrCurve prCurve(const torch::Tensor& scores, const torch::Tensor& positive) {
+    PrCurve curve;
+    const RankedCounts counts = rankedCounts(scores, positive);
+    if (counts.positives == 0)
+        return curve;
+    curve.recall.push_back(0);
+    curve.precision.push_back(1);
+    double previousRecall = 0;
+    for (size_t i = 0; i < counts.truePositives.size(); ++i) {
+        const auto tp = double(counts.truePositives[i]);
+        const double recall = tp / double(counts.positives);
+        const double precision = tp / (tp + double(counts.falsePositives[i]));
+        curve.averagePrecision += (recall - previousRecall) * precision;
+        previousRecall = recall;
+        curve.recall.push_back(recall);
+        curve.precision.push_back(precision);
+    }
+    curve.defined = true;
+    return curve;
+}
+
+torch::Tensor classLogProbabilities(const torch::Tensor& outputs, OutputActivation activation) {
+    const auto logits = outputs.to(torch::kFloat64);
+    if (activation == OutputActivation::Sigmoid)
+        return -torch::softplus(-logits); // log(sigmoid(x)), exact far into both tails
+    return torch::log_softmax(logits, 1);
+}
+
+ClassificationReport classificationReport(const torch::Tensor& outputs,
+                                          const torch::Tensor& targets, int64_t numClasses,
+                                          int topK, OutputActivation activation) {
     ClassificationReport r;
     const int64_t n = targets.size(0);
-    const auto predicted = scores.argmax(1);
+    const auto scores = classLogProbabilities(outputs, activation);
+    const auto predicted = outputs.argmax(1);
     r.accuracy = n > 0 ? predicted.eq(targets).sum().item<double>() / double(n) : 0.0;
     r.topKUsed = int(std::min<int64_t>(topK, numClasses));
     if (n > 0) {
@@ -88,15 +150,24 @@ ClassificationReport classificationReport(const torch::Tensor& scores, const tor
     r.weightedPrecision = safeDivide(r.weightedPrecision, double(n));
     r.weightedRecall = safeDivide(r.weightedRecall, double(n));
     r.weightedF1 = safeDivide(r.weightedF1, double(n));
-    int defined = 0;
+    int rocDefined = 0;
+    int prDefined = 0;
     for (int64_t k = 0; k < numClasses; ++k) {
-        r.roc.push_back(rocCurve(scores.select(1, k), targets.eq(k)));
+        const auto column = scores.select(1, k);
+        const auto positive = targets.eq(k);
+        r.roc.push_back(rocCurve(column, positive));
         if (r.roc.back().defined) {
             r.macroAuc += r.roc.back().auc;
-            ++defined;
+            ++rocDefined;
+        }
+        r.pr.push_back(prCurve(column, positive));
+        if (r.pr.back().defined) {
+            r.macroAp += r.pr.back().averagePrecision;
+            ++prDefined;
         }
     }
-    r.macroAuc = safeDivide(r.macroAuc, double(defined));
+    r.macroAuc = safeDivide(r.macroAuc, double(rocDefined));
+    r.macroAp = safeDivide(r.macroAp, double(prDefined));
     return r;
 }
 
@@ -134,26 +205,28 @@ QJsonObject rocJson(const ClassificationReport& report, const QStringList& class
     QJsonArray curves;
     for (size_t k = 0; k < report.roc.size(); ++k) {
         const RocCurve& roc = report.roc[k];
-        if (!roc.defined)
-            continue;
-        QJsonArray fpr;
-        QJsonArray tpr;
-        const size_t n = roc.fpr.size();
-        const size_t step = std::max<size_t>(1, (n + size_t(maxPoints) - 1) / size_t(maxPoints));
-        for (size_t i = 0; i < n; i += step) {
-            fpr.append(roc.fpr[i]);
-            tpr.append(roc.tpr[i]);
-        }
-        if ((n - 1) % step != 0) {
-            fpr.append(roc.fpr.back());
-            tpr.append(roc.tpr.back());
-        }
-        curves.append(QJsonObject{{QStringLiteral("class"), classNames.value(qsizetype(k))},
-                                  {QStringLiteral("auc"), roc.auc},
-                                  {QStringLiteral("fpr"), fpr},
-                                  {QStringLiteral("tpr"), tpr}});
+        if (roc.defined)
+            curves.append(QJsonObject{{QStringLiteral("class"), classNames.value(qsizetype(k))},
+                                      {QStringLiteral("auc"), roc.auc},
+                                      {QStringLiteral("fpr"), reducedPoints(roc.fpr, maxPoints)},
+                                      {QStringLiteral("tpr"), reducedPoints(roc.tpr, maxPoints)}});
     }
     return {{QStringLiteral("macro_auc"), report.macroAuc}, {QStringLiteral("curves"), curves}};
+}
+
+QJsonObject prJson(const ClassificationReport& report, const QStringList& classNames,
+                   int maxPoints) {
+    QJsonArray curves;
+    for (size_t k = 0; k < report.pr.size(); ++k) {
+        const PrCurve& pr = report.pr[k];
+        if (pr.defined)
+            curves.append(
+                QJsonObject{{QStringLiteral("class"), classNames.value(qsizetype(k))},
+                            {QStringLiteral("ap"), pr.averagePrecision},
+                            {QStringLiteral("recall"), reducedPoints(pr.recall, maxPoints)},
+                            {QStringLiteral("precision"), reducedPoints(pr.precision, maxPoints)}});
+    }
+    return {{QStringLiteral("macro_ap"), report.macroAp}, {QStringLiteral("curves"), curves}};
 }
 
 QJsonObject classificationReportJson(const ClassificationReport& report,

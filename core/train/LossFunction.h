@@ -2,6 +2,7 @@
 
 #include "data/TensorDataset.h"
 #include "spec/ExperimentSpec.h"
+#include "train/EvaluationMetrics.h"
 
 namespace trainlab {
 
@@ -15,6 +16,11 @@ public:
     torch::Tensor operator()(const torch::Tensor& outputs, const torch::Tensor& targets) const;
     /// The plain (unweighted, unsmoothed) loss used for evaluation.
     torch::Tensor evaluationLoss(const torch::Tensor& outputs, const torch::Tensor& targets) const;
+    /// How a classifier trained with this loss turns its logits into probabilities.
+    OutputActivation activation() const {
+        return spec_.type == QLatin1String("bce") ? OutputActivation::Sigmoid
+                                                  : OutputActivation::Softmax;
+    }
 
 private:
     torch::Tensor compute(const torch::Tensor& outputs, const torch::Tensor& targets,

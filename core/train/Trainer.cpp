@@ -45,6 +45,7 @@ Evaluation Trainer::evaluate(torch::nn::Sequential& model, const LossFunction& l
         result.outputs = torch::cat(outputs);
         result.targets = split.targets;
     }
+    result.activation = loss.activation();
     return result;
 }
 
@@ -69,8 +70,8 @@ QMap<QString, double> Trainer::scalarMetrics(const Evaluation& evaluation,
         metrics.insert(prefix + QStringLiteral("r2"), r.r2);
         return metrics;
     }
-    const ClassificationReport r =
-        classificationReport(evaluation.outputs, evaluation.targets, data.numClasses, 5);
+    const ClassificationReport r = classificationReport(evaluation.outputs, evaluation.targets,
+                                                        data.numClasses, 5, evaluation.activation);
     metrics.insert(prefix + QStringLiteral("accuracy"), r.accuracy);
     metrics.insert(prefix + QStringLiteral("macro_f1"), r.macroF1);
     metrics.insert(prefix + QStringLiteral("macro_auc"), r.macroAuc);

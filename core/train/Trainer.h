@@ -5,6 +5,7 @@
 #include "data/TensorDataset.h"
 #include "spec/ExperimentSpec.h"
 #include "train/Checkpoint.h"
+#include "train/EvaluationMetrics.h"
 
 #include <QJsonObject>
 #include <QMap>
@@ -66,6 +67,7 @@ struct Evaluation {
     double loss = 0;
     torch::Tensor outputs; ///< [N, K] logits or [N, 1] values
     torch::Tensor targets;
+    OutputActivation activation = OutputActivation::Softmax; ///< the loss's (see LossFunction)
 };
 
 /// Trains the spec's model on `data` on one device, logging through the callbacks and checking

@@ -6,6 +6,7 @@
 #include "train/EvaluationMetrics.h"
 #include "train/GradientSync.h"
 #include "train/LrSchedule.h"
+#include "train/Misclassified.h"
 #include "train/OptimizerFactory.h"
 #include "train/ThreadBudget.h"
 
@@ -479,12 +480,17 @@ void TrainingRun::reportTest() {
     if (!classification_ || !callbacks_.artifact)
         return;
     const ClassificationReport report =
-        classificationReport(test.outputs, test.targets, data_.numClasses, 5);
+        classificationReport(test.outputs, test.targets, data_.numClasses, 5, test.activation);
     callbacks_.artifact(QStringLiteral("confusion_matrix"),
                         confusionMatrixJson(report, data_.classNames));
     callbacks_.artifact(QStringLiteral("roc"), rocJson(report, data_.classNames));
+    callbacks_.artifact(QStringLiteral("pr"), prJson(report, data_.classNames));
     callbacks_.artifact(QStringLiteral("classification_report"),
                         classificationReportJson(report, data_.classNames));
+    if (data_.images)
+        callbacks_.artifact(QStringLiteral("misclassified"),
+                            misclassifiedJson(test.outputs, test.targets, data_.test.features,
+                                              test.activation, data_.classNames));
 }
 
 void TrainingRun::saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated) {

@@ -72,6 +72,41 @@ private Q_SLOTS:
         QVERIFY(!roc.defined);
     }
 
+    void precisionRecallByHand() {
+        // Scores 0.9 0.8 0.7 0.6 for positive, negative, positive, negative: thresholds give
+        // (R 0.5, P 1), (0.5, 0.5), (1, 2/3), (1, 0.5); AP = 0.5 * 1 + 0.5 * 2/3.
+        const PrCurve pr = prCurve(torch::tensor({0.9, 0.8, 0.7, 0.6}, torch::kFloat64),
+                                   torch::tensor({true, false, true, false}));
+        QVERIFY(pr.defined);
+        QVERIFY(near(pr.averagePrecision, 0.5 + 1.0 / 3.0));
+        QCOMPARE(pr.recall, (std::vector<double>{0, 0.5, 0.5, 1, 1}));
+        QCOMPARE(pr.precision.front(), 1.0);
+        QVERIFY(near(pr.precision[3], 2.0 / 3.0));
+        // Tied scores cross the threshold together: one point (R 0.5, P 0.5), then (1, 2/3).
+        const PrCurve tied = prCurve(torch::tensor({0.5, 0.5, 0.1}, torch::kFloat64),
+                                     torch::tensor({true, false, true}));
+        QCOMPARE(tied.recall.size(), size_t(3));
+        QVERIFY(near(tied.averagePrecision, 0.5 * 0.5 + 0.5 * 2.0 / 3.0));
+        QVERIFY(!prCurve(torch::tensor({0.1, 0.2}), torch::tensor({false, false})).defined);
+    }
+
+    void curvesRankByProbabilityNotByLogit() {
+        // Logits [2, 0] (class 0, p0 = 0.88) and [3, 3] (class 1, p0 = 0.5): the raw logit
+        // column puts the negative first, the probability puts the positive first.
+        const auto logits = torch::tensor({2.0, 0.0, 3.0, 3.0}, torch::kFloat64).view({2, 2});
+        const auto targets = torch::tensor({0, 1}, torch::kInt64);
+        const ClassificationReport r = classificationReport(logits, targets, 2, 1);
+        QVERIFY(near(r.roc[0].auc, 1.0));
+        QVERIFY(near(r.pr[0].averagePrecision, 1.0));
+        QVERIFY(near(r.macroAp, (1.0 + 1.0) / 2.0));
+        // One sigmoid per class (bce): each column ranks on its own.
+        const ClassificationReport s =
+            classificationReport(logits, targets, 2, 1, OutputActivation::Sigmoid);
+        QVERIFY(near(s.roc[0].auc, 0.0));
+        const auto logP = classLogProbabilities(logits, OutputActivation::Softmax);
+        QVERIFY(near(std::exp(logP[0][0].item<double>()), std::exp(2.0) / (std::exp(2.0) + 1)));
+    }
+
     void regressionByHand() {
         const RegressionReport r =
             regressionReport(torch::tensor({1.0, 2.0, 3.0}), torch::tensor({1.0, 2.0, 4.0}));
@@ -91,6 +126,11 @@ private Q_SLOTS:
         const QJsonObject roc = rocJson(r, names, 101);
         QCOMPARE(roc.value(QStringLiteral("curves")).toArray().size(), 3);
         QCOMPARE(roc.value(QStringLiteral("macro_auc")).toDouble(), 1.0);
+        const QJsonObject pr = prJson(r, names, 101);
+        QCOMPARE(pr.value(QStringLiteral("curves")).toArray().size(), 3);
+        QCOMPARE(pr.value(QStringLiteral("macro_ap")).toDouble(), 1.0);
+        QCOMPARE(pr[QStringLiteral("curves")][1][QStringLiteral("class")].toString(),
+                 QStringLiteral("b"));
     }
 };
 

@@ -305,7 +305,8 @@ private Q_SLOTS:
                               .arg(run.result.runId)),
                  (QStringList{QStringLiteral("classification_report"),
                               QStringLiteral("confusion_matrix"), QStringLiteral("input_schema"),
-                              QStringLiteral("normalization"), QStringLiteral("roc")}));
+                              QStringLiteral("normalization"), QStringLiteral("pr"),
+                              QStringLiteral("roc")}));
     }
 
     void gradientSyncSeesEveryStepBeforeTheUpdate() {

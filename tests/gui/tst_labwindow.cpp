@@ -124,7 +124,8 @@ void compareRuns(WorkspaceReader& window, const RunRecord& a, WorkspaceReader& c
     QCOMPARE(a.params, b.params);
     QCOMPARE(a.status, RunStatus::Completed);
     QCOMPARE(b.status, a.status);
-    // Speed and energy figures are measurements of the moment, not results.
+    // Speed figures and the energy estimate (CPU seconds) are measurements of the moment, not
+    // results.
     const auto results = [](QMap<QString, double> metrics) {
         for (const char* timing :
              {"samples_per_s", "step_time_ms", "data_wait_fraction", "energy_j"})

@@ -1,0 +1,147 @@
+#include "FigureExport.h"
+
+#include "WorkspaceSafeFileDialog.h"
+
+#include <QAbstractItemModel>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QPointer>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QTextStream>
+#include <qcustomplot.h>
+
+namespace trainlab {
+
+namespace {
+
+QString csvField(const QVariant& value) {
+    if (value.typeId() == QMetaType::Double)
+        return QString::number(value.toDouble(), 'g', 17);
+    QString text = value.toString();
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+        text.contains(QLatin1Char('\n')))
+        text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+               QLatin1Char('"');
+    return text;
+}
+
+/// Where the next export dialog opens: the folder of the last export, else Pictures or home.
+QString& exportFolder() {
+    static QString folder = [] {
+        const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+        return QDir(pictures).exists() ? pictures : QDir::homePath();
+    }();
+    return folder;
+}
+
+QFileDialog* saveDialog(QWidget* parent, const QString& title, const QString& suggestedName,
+                        const QString& filter, const QString& suffix) {
+    QFileDialog* dialog = createWorkspaceSafeFileDialog(parent, title, exportFolder(), filter);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setDefaultSuffix(suffix);
+    dialog->selectFile(suggestedName + QLatin1Char('.') + suffix);
+    // The chosen filter decides the suffix added to a name typed without one.
+    QObject::connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString& f) {
+        if (f.contains(QLatin1String("*.pdf")))
+            dialog->setDefaultSuffix(QStringLiteral("pdf"));
+        else if (f.contains(QLatin1String("*.png")))
+            dialog->setDefaultSuffix(QStringLiteral("png"));
+    });
+    return dialog;
+}
+
+void reportFailure(QWidget* parent, const QString& message) {
+    auto* box = new QMessageBox(QMessageBox::Critical, QObject::tr("Export"), message,
+                                QMessageBox::Ok, parent);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("exportErrorDialog"));
+    box->open();
+}
+
+} // namespace
+
+bool savePlotFile(QCustomPlot* plot, const QString& path, QString* error) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool saved = false;
+    if (suffix == QLatin1String("png"))
+        saved = plot->savePng(path, 0, 0, 2.0);
+    else if (suffix == QLatin1String("pdf"))
+        saved = plot->savePdf(path);
+    else {
+        if (error)
+            *error = QObject::tr("%1: a plot is saved as .png or .pdf").arg(path);
+        return false;
+    }
+    if (!saved && error)
+        *error = QObject::tr("%1: cannot be written").arg(path);
+    return saved;
+}
+
+bool saveTableCsv(const QAbstractItemModel* model, const QString& path, QString* error, int role) {
+    if (QFileInfo(path).suffix().toLower() != QLatin1String("csv")) {
+        if (error)
+            *error = QObject::tr("%1: a table is saved as .csv").arg(path);
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error)
+            *error = QObject::tr("%1: cannot be written (%2)").arg(path, file.errorString());
+        return false;
+    }
+    QTextStream out(&file);
+    QStringList header;
+    for (int c = 0; c < model->columnCount(); ++c)
+        header << csvField(model->headerData(c, Qt::Horizontal, Qt::DisplayRole));
+    out << header.join(QLatin1Char(',')) << '\n';
+    for (int r = 0; r < model->rowCount(); ++r) {
+        QStringList fields;
+        for (int c = 0; c < model->columnCount(); ++c)
+            fields << csvField(model->index(r, c).data(role));
+        out << fields.join(QLatin1Char(',')) << '\n';
+    }
+    out.flush();
+    if (!file.commit()) {
+        if (error)
+            *error = QObject::tr("%1: cannot be written (%2)").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QFileDialog* askToSavePlot(QWidget* parent, QCustomPlot* plot, const QString& suggestedName) {
+    QFileDialog* dialog =
+        saveDialog(parent, QObject::tr("Save plot"), suggestedName,
+                   QObject::tr("PNG image (*.png);;PDF document (*.pdf)"), QStringLiteral("png"));
+    QObject::connect(dialog, &QFileDialog::fileSelected, parent,
+                     [parent, target = QPointer<QCustomPlot>(plot)](const QString& path) {
+                         exportFolder() = QFileInfo(path).absolutePath();
+                         QString error;
+                         if (target && !savePlotFile(target, path, &error))
+                             reportFailure(parent, error);
+                     });
+    dialog->open();
+    return dialog;
+}
+
+QFileDialog* askToSaveTable(QWidget* parent, const QAbstractItemModel* model,
+                            const QString& suggestedName, int role) {
+    QFileDialog* dialog = saveDialog(parent, QObject::tr("Save table"), suggestedName,
+                                     QObject::tr("CSV table (*.csv)"), QStringLiteral("csv"));
+    QObject::connect(
+        dialog, &QFileDialog::fileSelected, parent,
+        [parent, role, target = QPointer<const QAbstractItemModel>(model)](const QString& path) {
+            exportFolder() = QFileInfo(path).absolutePath();
+            QString error;
+            if (target && !saveTableCsv(target, path, &error, role))
+                reportFailure(parent, error);
+        });
+    dialog->open();
+    return dialog;
+}
+
+} // namespace trainlab
