@@ -7,9 +7,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPainter>
+#include <QPdfWriter>
 #include <QPointer>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QSvgGenerator>
 #include <QTextStream>
 #include <qcustomplot.h>
 
@@ -48,6 +51,8 @@ QFileDialog* saveDialog(QWidget* parent, const QString& title, const QString& su
     QObject::connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString& f) {
         if (f.contains(QLatin1String("*.pdf")))
             dialog->setDefaultSuffix(QStringLiteral("pdf"));
+        else if (f.contains(QLatin1String("*.svg")))
+            dialog->setDefaultSuffix(QStringLiteral("svg"));
         else if (f.contains(QLatin1String("*.png")))
             dialog->setDefaultSuffix(QStringLiteral("png"));
     });
@@ -62,6 +67,32 @@ void reportFailure(QWidget* parent, const QString& message) {
     box->open();
 }
 
+/// Paints `draw` into an SVG file of `size` (vector: lines stay lines, text stays text).
+bool writeSvg(const QString& path, QSize size, const std::function<void(QCPPainter&)>& draw) {
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(QStringLiteral("TrainLab"));
+    QCPPainter painter;
+    if (!painter.begin(&svg))
+        return false;
+    painter.setMode(QCPPainter::pmVectorized);
+    painter.setMode(QCPPainter::pmNoCaching);
+    draw(painter);
+    return painter.end();
+}
+
+QString unknownSuffix(const QString& path) {
+    return QObject::tr("%1: a figure is saved as .png, .svg or .pdf").arg(path);
+}
+
+bool reportWritten(bool written, const QString& path, QString* error) {
+    if (!written && error)
+        *error = QObject::tr("%1: cannot be written").arg(path);
+    return written;
+}
+
 } // namespace
 
 bool savePlotFile(QCustomPlot* plot, const QString& path, QString* error) {
@@ -71,14 +102,51 @@ bool savePlotFile(QCustomPlot* plot, const QString& path, QString* error) {
         saved = plot->savePng(path, 0, 0, 2.0);
     else if (suffix == QLatin1String("pdf"))
         saved = plot->savePdf(path);
+    else if (suffix == QLatin1String("svg"))
+        saved = writeSvg(path, plot->size(), [plot](QCPPainter& painter) {
+            plot->toPainter(&painter, plot->width(), plot->height());
+        });
     else {
         if (error)
-            *error = QObject::tr("%1: a plot is saved as .png or .pdf").arg(path);
+            *error = unknownSuffix(path);
         return false;
     }
-    if (!saved && error)
-        *error = QObject::tr("%1: cannot be written").arg(path);
-    return saved;
+    return reportWritten(saved, path, error);
+}
+
+bool saveWidgetFigure(QWidget* widget, const QString& path, QString* error) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const auto paint = [widget](QPainter& painter) {
+        widget->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
+    };
+    bool saved = false;
+    if (suffix == QLatin1String("png")) {
+        QImage image(widget->size() * 2, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(2.0);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        paint(painter);
+        painter.end();
+        saved = image.save(path, "PNG");
+    } else if (suffix == QLatin1String("svg")) {
+        saved = writeSvg(path, widget->size(), paint);
+    } else if (suffix == QLatin1String("pdf")) {
+        QPdfWriter pdf(path);
+        pdf.setPageSize(QPageSize(QSizeF(widget->size()), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF());
+        pdf.setResolution(72);
+        QPainter painter;
+        saved = painter.begin(&pdf);
+        if (saved) {
+            paint(painter);
+            saved = painter.end();
+        }
+    } else {
+        if (error)
+            *error = unknownSuffix(path);
+        return false;
+    }
+    return reportWritten(saved, path, error);
 }
 
 bool saveTableCsv(const QAbstractItemModel* model, const QString& path, QString* error, int role) {
@@ -114,14 +182,23 @@ bool saveTableCsv(const QAbstractItemModel* model, const QString& path, QString*
 }
 
 QFileDialog* askToSavePlot(QWidget* parent, QCustomPlot* plot, const QString& suggestedName) {
+    return askToSaveFigure(parent, plot, suggestedName,
+                           [](QWidget* target, const QString& path, QString* error) {
+                               return savePlotFile(static_cast<QCustomPlot*>(target), path, error);
+                           });
+}
+
+QFileDialog* askToSaveFigure(QWidget* parent, QWidget* figure, const QString& suggestedName,
+                             const FigureWriter& write) {
     QFileDialog* dialog =
-        saveDialog(parent, QObject::tr("Save plot"), suggestedName,
-                   QObject::tr("PNG image (*.png);;PDF document (*.pdf)"), QStringLiteral("png"));
+        saveDialog(parent, QObject::tr("Save figure"), suggestedName,
+                   QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"),
+                   QStringLiteral("png"));
     QObject::connect(dialog, &QFileDialog::fileSelected, parent,
-                     [parent, target = QPointer<QCustomPlot>(plot)](const QString& path) {
+                     [parent, write, target = QPointer<QWidget>(figure)](const QString& path) {
                          exportFolder() = QFileInfo(path).absolutePath();
                          QString error;
-                         if (target && !savePlotFile(target, path, &error))
+                         if (target && !write(target, path, &error))
                              reportFailure(parent, error);
                      });
     dialog->open();

@@ -163,6 +163,7 @@ void MainWindow::buildLayout() {
     evaluationView_->setObjectName(QStringLiteral("evaluationView"));
     runViews_->addTab(evaluationView_, tr("Evaluation"));
     buildCompareView();
+    buildSweepView();
     // The System tab asks for new readings while it shows: nothing is read when it is hidden.
     auto* systemRefresh = new QTimer(this);
     connect(systemRefresh, &QTimer::timeout, this, [this] {
@@ -252,6 +253,7 @@ void MainWindow::buildLayout() {
     tabs_->addTab(specJsonPage_, tr("Spec"));
     setCentralWidget(tabs_);
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::loadEvaluationIfShown);
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] { loadSweepIfShown(); });
 
     statusLabel_ = new QLabel(tr("Idle"));
     statusBar()->addWidget(statusLabel_, 1);

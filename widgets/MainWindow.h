@@ -21,6 +21,7 @@ class CompareView;
 class DatasetPage;
 class DeviceTableModel;
 class EvaluationView;
+class SweepView;
 class JobsTableModel;
 class HistoryReaderHost;
 class MetricPlot;
@@ -103,6 +104,7 @@ public:
     DatasetPage* datasetPage() const { return datasetPage_; }
     SystemPanel* systemPanel() const { return systemPanel_; }
     EvaluationView* evaluationView() const { return evaluationView_; }
+    SweepView* sweepView() const { return sweepView_; }
     QTabWidget* tabs() const { return tabs_; }
     CompareView* compareView() const { return compareView_; }
     QAction* compareAction() const { return compareAction_; }
@@ -113,6 +115,11 @@ public Q_SLOTS:
 
 private:
     void buildCompareView(); // MainWindowCompare.cpp
+    void buildSweepView();   // MainWindowSweep.cpp
+    /// Makes `sweepId` the sweep the Sweep results tab shows (a sweep's row or a trial chosen).
+    void followSweep(qint64 sweepId);
+    /// Reads the followed sweep when the tab shows and has not got it (`again`: read anyway).
+    void loadSweepIfShown(bool again = false);
     void buildActions();
     void buildMenus();       // MainWindowMenus.cpp
     void buildSpecActions(); // MainWindowSpec.cpp
@@ -186,6 +193,8 @@ private:
     CompareView* compareView_ = nullptr;
     QAction* compareAction_ = nullptr;
     EvaluationView* evaluationView_ = nullptr;
+    SweepView* sweepView_ = nullptr;
+    qint64 wantedSweep_ = 0; ///< the sweep of the current row, shown once the tab is open
     TrainingPage* trainingPage_ = nullptr;
     SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;

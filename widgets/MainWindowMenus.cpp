@@ -13,7 +13,11 @@ namespace {
 
 int tabNamed(const QTabWidget* tabs, const QString& name) {
     for (int page = 0; page < tabs->count(); ++page)
-        if (tabs->tabText(page).remove(QLatin1Char('&')).compare(name, Qt::CaseInsensitive) == 0)
+        // "sweep-results" names the "Sweep results" tab on a command line.
+        if (tabs->tabText(page)
+                .remove(QLatin1Char('&'))
+                .compare(QString(name).replace(QLatin1Char('-'), QLatin1Char(' ')),
+                         Qt::CaseInsensitive) == 0)
             return page;
     return -1;
 }
@@ -25,7 +29,8 @@ bool MainWindow::showPage(const QString& name) {
         tabs_->setCurrentIndex(page);
         return true;
     }
-    // The run views (Curves, System, Evaluation, Compare) are pages of the Runs page.
+    // The run views (Curves, System, Evaluation, Compare, Sweep results) are pages of the Runs
+    // page.
     if (const int view = tabNamed(runViews_, name); view >= 0) {
         tabs_->setCurrentIndex(0); // the Runs page
         runViews_->setCurrentIndex(view);

@@ -121,6 +121,15 @@ QWidget* RunsBrowser::buildFilterBar() {
     row->addWidget(sweepBox_);
     row->addWidget(tagBox_);
     row->addWidget(groupBox_);
+    // A sweep view's brush narrows the table to the trials inside it; this says so and undoes it.
+    onlyRunsButton_ = new QToolButton;
+    onlyRunsButton_->setObjectName(QStringLiteral("runsRestriction"));
+    onlyRunsButton_->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    onlyRunsButton_->setToolTip(tr("The sweep view's brush keeps only these trials: click to "
+                                   "show every run again"));
+    onlyRunsButton_->hide();
+    connect(onlyRunsButton_, &QToolButton::clicked, this, [this] { restrictToRuns(std::nullopt); });
+    row->addWidget(onlyRunsButton_);
     row->addWidget(countLabel_);
     row->addWidget(compare);
 
@@ -243,7 +252,19 @@ void RunsBrowser::applyFilter() {
     filter.status = RunStatus(statusBox_->currentData().toInt());
     filter.sweep = sweepBox_->currentData().toLongLong();
     filter.tag = tagBox_->currentData().toString();
+    filter.runs = onlyRuns_;
     model_->setFilter(filter);
+}
+
+void RunsBrowser::restrictToRuns(const std::optional<QList<qint64>>& runs) {
+    if (runs == onlyRuns_)
+        return;
+    onlyRuns_ = runs;
+    onlyRunsButton_->setVisible(bool(runs));
+    if (runs)
+        onlyRunsButton_->setText(tr("Only %n brushed trial(s) ✕", nullptr, int(runs->size())));
+    applyFilter();
+    Q_EMIT restrictionChanged(bool(runs));
 }
 
 void RunsBrowser::fillFilterChoices() {

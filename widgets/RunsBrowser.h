@@ -5,6 +5,7 @@
 #include <QPersistentModelIndex>
 #include <QWidget>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QCheckBox;
@@ -15,6 +16,7 @@ class QLineEdit;
 class QMenu;
 class QMessageBox;
 class QTimer;
+class QToolButton;
 class QTreeView;
 
 namespace trainlab {
@@ -49,6 +51,10 @@ public:
     const RunRecord* currentRun() const;
     /// The current row's sweep: a sweep's row, or a trial's.
     qint64 currentSweepId() const;
+    /// Lists only `runs` (a sweep view's brush), on top of the filter bar's choices; nothing:
+    /// every run again. A button in the filter bar shows the restriction and lifts it.
+    void restrictToRuns(const std::optional<QList<qint64>>& runs);
+    bool restricted() const { return bool(onlyRuns_); }
     /// Makes `runId`'s row current (opening its sweep) without emitting currentRunChanged;
     /// false while the run is not in the table.
     bool showRunRow(qint64 runId);
@@ -79,6 +85,8 @@ Q_SIGNALS:
     void edited(const QString& summary);
     void editFailed(const QString& message);
     void runsDeleted(const QList<qint64>& runIds);
+    /// The brush restriction was set or lifted (restrictToRuns, or its button).
+    void restrictionChanged(bool restricted);
 
 private:
     QWidget* buildFilterBar();
@@ -102,6 +110,8 @@ private:
     RunsTreeModel* model_ = nullptr;
     QTreeView* view_ = nullptr;
     QLineEdit* filterEdit_ = nullptr;
+    QToolButton* onlyRunsButton_ = nullptr;
+    std::optional<QList<qint64>> onlyRuns_;
     QComboBox* statusBox_ = nullptr;
     QComboBox* sweepBox_ = nullptr;
     QComboBox* tagBox_ = nullptr;

@@ -120,7 +120,7 @@ void RunsTreeModel::setSortKey(const RunSortKey& key) {
 void RunsTreeModel::setFilter(const RunFilter& filter) {
     const RunFilter& now = query_.filter;
     if (now.text == filter.text && now.status == filter.status && now.sweep == filter.sweep &&
-        now.tag == filter.tag)
+        now.tag == filter.tag && now.runs == filter.runs)
         return;
     query_.filter = filter;
     requestOrder();

@@ -80,6 +80,8 @@ QString usageText() {
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
         "  report RUN [--db P] [--csv | --json]     test evaluation: per-class precision,\n"
         "                                           recall, F1, confusion matrix, ROC/PR AUC\n"
+        "  compare RUN RUN... [--db P] [--json]     config fields that differ, final/best metrics\n"
+        "  compare RUN RUN... --csv [--db P]        every metric series of the runs as CSV\n"
         "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"
         "                                           logged metric values\n"
         "  tag RUN TAG... [--remove] [--db P]       add tags to a run (or remove them)\n"

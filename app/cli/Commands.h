@@ -30,10 +30,12 @@ int quantizeCommand(const CliArgs& args);
 int tagCommand(const CliArgs& args);
 int noteCommand(const CliArgs& args);
 int deleteCommand(const CliArgs& args);
-int reportCommand(const CliArgs& args); // ReportCommand.cpp: store headers only
+int reportCommand(const CliArgs& args);
+int compareCommand(const CliArgs& args); // CompareCommand.cpp: store headers only //
+                                         // ReportCommand.cpp: store headers only
 
 /// The verbs that need no LibTorch: runs, show, metrics, sweeps, show-sweep, settings,
-/// tag, note, delete, report.
+/// tag, note, delete, report, compare.
 /// trainlab-cli answers them in its own process.
 CommandTable queryCommands();
 

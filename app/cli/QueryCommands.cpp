@@ -172,6 +172,7 @@ CommandTable queryCommands() {
         {QStringLiteral("note"), noteCommand},
         {QStringLiteral("delete"), deleteCommand},
         {QStringLiteral("report"), reportCommand},
+        {QStringLiteral("compare"), compareCommand},
     };
 }
 

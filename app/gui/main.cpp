@@ -75,7 +75,7 @@ const QCommandLineOption specOption(QStringLiteral("spec"),
 const QCommandLineOption
     pageOption(QStringLiteral("page"),
                QStringLiteral("Start on this page (runs, curves, system, evaluation, dataset, "
-                              "model, training, sweep, spec)."),
+                              "model, training, sweep, sweep-results, compare, spec)."),
                QStringLiteral("name"));
 const QCommandLineOption
     datasetOption(QStringLiteral("dataset"),

@@ -274,6 +274,7 @@ QString registeredThreadName() {
     qRegisterMetaType<QVector<trainlab::RunTableRow>>();
     qRegisterMetaType<trainlab::RunColumnCatalog>();
     qRegisterMetaType<trainlab::RunEvaluation>();
+    qRegisterMetaType<trainlab::SweepSummary>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -345,6 +346,26 @@ void HistoryReader::loadEvaluation(qint64 runId) {
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }
+}
+
+void HistoryReader::loadSweep(qint64 sweepId) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        const auto sweep = workspace->sweep(sweepId);
+        if (!sweep) {
+            Q_EMIT failed(QStringLiteral("no sweep %1 in this workspace").arg(sweepId));
+            return;
+        }
+        Q_EMIT sweepLoaded(sweepSummaryFromReport(workspace->sweepReport(*sweep)));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReaderHost::loadSweep(qint64 sweepId) {
+    post([sweepId](HistoryReader& reader) { reader.loadSweep(sweepId); });
 }
 
 void HistoryReaderHost::loadEvaluation(qint64 runId) {

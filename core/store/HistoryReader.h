@@ -6,6 +6,7 @@
 #include "store/RunEvaluation.h"
 #include "store/RunRecords.h"
 #include "store/RunTable.h"
+#include "store/SweepSummary.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -57,6 +58,9 @@ public:
     void loadSystemSamples(qint64 runId, double afterTime);
     /// Loads the run's test evaluation (or why it has none) from its artifacts.
     void loadEvaluation(qint64 runId);
+    /// Loads sweep `sweepId`'s trials, objectives, front and importance: answers sweepLoaded,
+    /// or failed when there is no such sweep.
+    void loadSweep(qint64 sweepId);
 
     // The compare view's requests. Each carries the asker's `request` number, which its answer
     // (or requestFailed) repeats, so an answer to an older request can be told apart.
@@ -97,6 +101,7 @@ Q_SIGNALS:
     void runColumnsLoaded(const trainlab::RunColumnCatalog& catalog);
     void runsChanged(const QVector<trainlab::RunRecord>& unfinished);
     void evaluationLoaded(const trainlab::RunEvaluation& evaluation);
+    void sweepLoaded(const trainlab::SweepSummary& sweep);
     void failed(const QString& message);
     void comparisonLoaded(qint64 request, const trainlab::RunComparison& comparison);
     void curvesLoaded(qint64 request, const QVector<trainlab::RunCurve>& curves);
@@ -147,6 +152,7 @@ public:
     void loadRunColumns();
     void watchRunTable();
     void loadEvaluation(qint64 runId);
+    void loadSweep(qint64 sweepId);
 };
 
 } // namespace trainlab

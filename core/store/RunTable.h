@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QVariant>
 #include <QVector>
+#include <optional>
 
 namespace trainlab {
 
@@ -45,6 +46,8 @@ struct RunFilter {
     RunStatus status = RunStatus::Invalid; ///< Invalid: any
     qint64 sweep = 0;                      ///< 0: any; kNoSweep: runs outside sweeps
     QString tag;                           ///< exactly this tag; empty: any
+    /// Only these runs (the trials a sweep view's brush keeps); nothing: any.
+    std::optional<QList<qint64>> runs;
 };
 
 struct RunTableQuery {

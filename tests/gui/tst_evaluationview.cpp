@@ -20,6 +20,7 @@
 #include "MainWindow.h"
 #include "MisclassifiedGallery.h"
 #include "RunsTableModel.h"
+#include "RunsTreeModel.h"
 
 #include "store/WorkspaceReader.h"
 
@@ -34,6 +35,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -68,11 +70,10 @@ void clickTab(QTabWidget* tabs, const QString& text) {
 }
 
 void clickRun(MainWindow& window, qint64 runId) {
-    auto* view = window.findChild<QTableView*>(QStringLiteral("runsView"));
+    auto* view = window.findChild<QTreeView*>(QStringLiteral("runsView"));
     QVERIFY(view);
-    QTRY_VERIFY(window.runsModel()->rowOf(runId) >= 0);
-    const QRect cell =
-        view->visualRect(window.runsModel()->index(window.runsModel()->rowOf(runId), 0));
+    QTRY_VERIFY(window.runsModel()->indexOf(runId).isValid());
+    const QRect cell = view->visualRect(window.runsModel()->indexOf(runId));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
 }
 
@@ -283,9 +284,12 @@ private Q_SLOTS:
         const QString pdf = dir_.filePath(QStringLiteral("curves.pdf"));
         QVERIFY2(savePlotFile(view->curvesPlot()->plot(), pdf, &error), qPrintable(error));
         QVERIFY(test::readFile(pdf).startsWith("%PDF"));
+        const QString svg = dir_.filePath(QStringLiteral("matrix.svg"));
+        QVERIFY2(savePlotFile(view->matrixPlot()->plot(), svg, &error), qPrintable(error));
+        QVERIFY(test::readFile(svg).contains("<svg"));
         QVERIFY(!savePlotFile(view->curvesPlot()->plot(), dir_.filePath(QStringLiteral("x.db")),
                               &error));
-        QVERIFY2(error.contains(QStringLiteral(".png or .pdf")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral(".png, .svg or .pdf")), qPrintable(error));
 
         // The table through the Export menu's dialog, as a person saves it.
         auto* action = view->findChild<QAction*>(QStringLiteral("exportTableAction"));
@@ -335,7 +339,7 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTRY_VERIFY(window.runsModel()->rowCount() > 0);
-        clickRun(window, window.runsModel()->runIdAt(0));
+        clickRun(window, window.runsModel()->runIdAt(window.runsModel()->index(0, 0)));
         clickTab(runViews(window), QStringLiteral("Evaluation"));
         EvaluationView* view = window.evaluationView();
         QTRY_VERIFY_WITH_TIMEOUT(view->emptyText().isEmpty(), 10000);

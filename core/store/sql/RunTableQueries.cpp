@@ -139,6 +139,9 @@ QString whereClause(SqlBuilder& sql, const RunFilter& filter) {
         conditions << QStringLiteral(
                           "EXISTS(SELECT 1 FROM run_tags t WHERE t.run = r.id AND t.tag = %1)")
                           .arg(sql.value(filter.tag));
+    if (filter.runs)
+        conditions << QStringLiteral("r.id IN (SELECT value FROM json_each(%1))")
+                          .arg(sql.value(jsonIdArray(*filter.runs)));
     return conditions.isEmpty()
                ? QString()
                : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
