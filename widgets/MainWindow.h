@@ -105,6 +105,8 @@ public:
     SystemPanel* systemPanel() const { return systemPanel_; }
     EvaluationView* evaluationView() const { return evaluationView_; }
     SweepView* sweepView() const { return sweepView_; }
+    /// Opens the Sweep results tab on sweep `sweepId` (trainlab --sweep ID).
+    void showSweepResults(qint64 sweepId);
     QTabWidget* tabs() const { return tabs_; }
     CompareView* compareView() const { return compareView_; }
     QAction* compareAction() const { return compareAction_; }

@@ -56,6 +56,12 @@ void MainWindow::buildSweepView() {
     connect(sweepView_, &SweepView::compareRequested, this, &MainWindow::compareRuns);
 }
 
+void MainWindow::showSweepResults(qint64 sweepId) {
+    runViews_->setCurrentWidget(sweepView_);
+    tabs_->setCurrentIndex(0); // the Runs page
+    followSweep(sweepId);
+}
+
 void MainWindow::followSweep(qint64 sweepId) {
     if (sweepId <= 0 || sweepId == wantedSweep_)
         return;

@@ -87,6 +87,11 @@ const QCommandLineOption
                   QStringLiteral("Open the Compare tab on these runs (ids, comma-separated)."),
                   QStringLiteral("ids"));
 
+const QCommandLineOption
+    sweepOption(QStringLiteral("sweep"),
+                QStringLiteral("Open the Sweep results tab on this sweep (its id)."),
+                QStringLiteral("id"));
+
 // The window's own options; --help and --version print them and exit, with or without a
 // display.
 void processWindowOptions(QCommandLineParser& parser, const QCoreApplication& app) {
@@ -104,6 +109,7 @@ void processWindowOptions(QCommandLineParser& parser, const QCoreApplication& ap
     parser.addOption(specOption);
     parser.addOption(pageOption);
     parser.addOption(compareOption);
+    parser.addOption(sweepOption);
     parser.process(app);
 }
 
@@ -173,6 +179,15 @@ int main(int argc, char* argv[]) {
                 std::fprintf(stderr, "trainlab: --compare: '%s' is not a run id\n", qPrintable(id));
         }
         window.compareRuns(runs);
+    }
+    if (parser.isSet(sweepOption)) {
+        bool ok = false;
+        if (const qint64 sweep = parser.value(sweepOption).trimmed().toLongLong(&ok);
+            ok && sweep > 0)
+            window.showSweepResults(sweep);
+        else
+            std::fprintf(stderr, "trainlab: --sweep: '%s' is not a sweep id\n",
+                         qPrintable(parser.value(sweepOption)));
     }
     return QApplication::exec();
 }

@@ -16,6 +16,7 @@
 
 #include "store/WorkspaceReader.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -226,6 +227,56 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(model->matchingRuns(), 6, 10000);
         QVERIFY(plot->brushes().isEmpty());
         QCOMPARE(sweepView->leaderboard()->rowCount(), 6);
+    }
+
+    /// Not a check: the README's pictures (packaging/screenshots/take-lab.sh sets the paths).
+    void screenshotsOfASweep() {
+        const QString db = qEnvironmentVariable("TRAINLAB_LAB_DB");
+        const QString shots = qEnvironmentVariable("TRAINLAB_LAB_SHOTS");
+        if (db.isEmpty() || shots.isEmpty())
+            QSKIP("set TRAINLAB_LAB_DB (a workspace with a sweep), TRAINLAB_LAB_SHOTS (a folder) "
+                  "and TRAINLAB_LAB_COMPARE (run ids) to photograph the sweep and compare views");
+        MainWindow window(db);
+        window.resize(1440, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        WorkspaceReader workspace(db);
+        const qint64 sweepId = workspace.sweeps().front().id;
+        window.showSweepResults(sweepId);
+        SweepView* view = window.sweepView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->sweepId() == sweepId, 10000);
+        const auto save = [&](const QString& name) {
+            QTest::qWait(300);
+            QVERIFY(window.grab().save(QDir(shots).filePath(name + QStringLiteral(".png"))));
+        };
+        const QStringList charts{QStringLiteral("sweep-parallel"), QStringLiteral("sweep-history"),
+                                 QStringLiteral("sweep-scatter"), QStringLiteral("sweep-pareto"),
+                                 QStringLiteral("sweep-importance")};
+        for (int i = 0; i < charts.size(); ++i) {
+            view->charts()->setCurrentIndex(i);
+            save(charts[i]);
+        }
+        // Brushed: the learning rates of the better half of the trials.
+        view->charts()->setCurrentIndex(0);
+        ParallelCoordinatesPlot* plot = view->parallelPlot();
+        QVector<double> lrs;
+        for (const TrialRecord& t : workspace.trials(sweepId))
+            if (t.run.status == RunStatus::Completed)
+                lrs.append(t.run.params.value(kLr).toDouble());
+        std::sort(lrs.begin(), lrs.end());
+        if (lrs.size() >= 3) {
+            plot->setBrush({kLr, lrs[lrs.size() / 3] * 0.99, lrs.back() * 1.01});
+            save(QStringLiteral("sweep-brushed"));
+            plot->clearBrushes();
+        }
+        QList<qint64> runs;
+        for (const QString& id :
+             qEnvironmentVariable("TRAINLAB_LAB_COMPARE").split(QLatin1Char(',')))
+            runs.append(id.toLongLong());
+        QSignalSpy curves(window.compareView(), &CompareView::curvesShown);
+        window.compareRuns(runs);
+        QVERIFY(curves.wait(20000));
+        save(QStringLiteral("compare"));
     }
 
 private:

@@ -1,10 +1,13 @@
 #include "store/sql/SweepQueries.h"
 
 #include "store/ProcessToken.h"
+#include "store/sql/CompareQueries.h"
 #include "store/sql/Database.h"
 #include "store/sql/RunQueries.h"
 #include "util/Clock.h"
 #include "util/Json.h"
+
+#include <QHash>
 
 namespace trainlab::sweeps {
 
@@ -79,20 +82,33 @@ std::optional<SweepRecord> find(Database& db, qint64 sweep) {
 }
 
 std::vector<TrialRecord> trials(Database& db, qint64 sweep) {
+    // Three queries whatever the number of trials: which runs, their rows, their summaries.
     Statement select(db,
                      "SELECT id, trial, saved_device_hours FROM runs WHERE sweep = ? AND id IN "
                      "(SELECT max(id) FROM runs WHERE sweep = ? GROUP BY trial) ORDER BY trial");
     select.bind(1, sweep).bind(2, sweep);
     std::vector<TrialRecord> result;
+    QList<qint64> ids;
     while (select.step()) {
         TrialRecord t;
+        t.run.id = select.int64(0);
         t.trial = int(select.int64(1));
         if (!select.isNull(2))
             t.savedDeviceHours = select.real(2);
-        if (auto run = runs::find(db, select.int64(0)))
-            t.run = *run;
-        t.metrics = withRunFigures(runs::metricSummary(db, t.run.id).final, t.run);
+        ids.append(t.run.id);
         result.push_back(t);
+    }
+    QHash<qint64, RunRecord> rows;
+    for (RunRecord& run : runs::findAll(db, ids))
+        rows.insert(run.id, std::move(run));
+    const auto summaries = compare::summaries(db, ids);
+    for (TrialRecord& t : result) {
+        t.run = rows.value(t.run.id);
+        QMap<QString, double> final;
+        const auto stored = summaries.value(t.run.id);
+        for (auto it = stored.begin(); it != stored.end(); ++it)
+            final.insert(it.key(), it->last);
+        t.metrics = withRunFigures(final, t.run);
     }
     return result;
 }
