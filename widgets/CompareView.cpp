@@ -208,9 +208,11 @@ void CompareView::onComparison(qint64 request, const RunComparison& comparison) 
     if (request != comparisonRequest_)
         return;
     comparison_ = comparison;
+    // The tables name a run by its id alone: a column as wide as "#24 name (trial 24)" pushed
+    // its right-aligned numbers out of sight. The plot's legend pairs ids with names.
     QStringList headers;
     for (const RunRecord& run : comparison_.runs)
-        headers << runLabel(run);
+        headers << QStringLiteral("#%1").arg(run.id);
     diffModel_->setDifferences(headers, comparison_.differences);
     metricsModel_->setMetrics(headers, comparison_.metrics);
 

@@ -5,11 +5,11 @@
 # decay; accuracy against energy, ASHA pruning) on part of the training set; then the window,
 # offscreen, is photographed by tests/gui/tst_labsweep (its screenshot case, widget->grab()):
 # the sweep's results, brushed, and a compare of its three best trials.
-# Usage: packaging/screenshots/take-lab.sh [BUILD_DIR] [TRIALS]   (build/release, 12)
+# Usage: packaging/screenshots/take-lab.sh [BUILD_DIR] [TRIALS]   (build/release, 24)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build/release}
-trials=${2:-12}
+trials=${2:-24}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p docs/screenshots
@@ -27,7 +27,7 @@ spec["sweep"] = {
     "space": {"training.optimizer.lr": {"log_uniform": [1e-4, 3e-2]},
               "training.batch_size": {"choice": [64, 128, 256]},
               "training.optimizer.weight_decay": {"log_uniform": [1e-5, 1e-2]}},
-    "early_stop": {"type": "asha", "resource": "epoch", "min": 1, "reduction": 3}}
+    "early_stop": {"type": "asha", "resource": "epoch", "min": 1, "reduction": 2}}
 json.dump(spec, open(sys.argv[1], "w"))
 PY
 "$build/app/trainlab-cli" sweep "$work/sweep.json" --db "$db" >/dev/null

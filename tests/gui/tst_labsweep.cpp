@@ -23,6 +23,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QToolButton>
@@ -242,6 +243,11 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         WorkspaceReader workspace(db);
         const qint64 sweepId = workspace.sweeps().front().id;
+        // Most of the width to the views on the right, as one arranges the window to read them.
+        auto* runViews = window.findChild<QTabWidget*>(QStringLiteral("runViews"));
+        for (QSplitter* splitter : window.findChildren<QSplitter*>())
+            if (splitter->orientation() == Qt::Horizontal && splitter->isAncestorOf(runViews))
+                splitter->setSizes({380, 1060});
         window.showSweepResults(sweepId);
         SweepView* view = window.sweepView();
         QTRY_VERIFY_WITH_TIMEOUT(view->sweepId() == sweepId, 10000);
