@@ -76,6 +76,7 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     buildSpecActions();
     buildActions();
     buildLayout();
+    buildPreflightActions();
     buildMenus();
     connectBackend();
     connectDatasetPage();
@@ -491,10 +492,12 @@ void MainWindow::onJobChanged(const JobInfo& job) {
 
 void MainWindow::onJobFinished(const JobInfo& job) {
     refreshJobs();
+    onPreflightFinished(job);
     if (job.runId > 0 && job.runId == activeRunId_)
         activeRunId_ = 0;
-    const QString what =
-        job.kind == JobKind::Sweep ? tr("Sweep %1").arg(job.sweepId) : tr("Run %1").arg(job.runId);
+    const QString what = job.kind == JobKind::Sweep    ? tr("Sweep %1").arg(job.sweepId)
+                         : job.kind == JobKind::LrFind ? job.title
+                                                       : tr("Run %1").arg(job.runId);
     statusLabel_->setText(job.error.isEmpty()
                               ? tr("%1 %2").arg(what, runStatusName(job.status))
                               : tr("%1 %2: %3").arg(what, runStatusName(job.status), job.error));

@@ -107,6 +107,10 @@ public:
     SweepView* sweepView() const { return sweepView_; }
     /// Opens the Sweep results tab on sweep `sweepId` (trainlab --sweep ID).
     void showSweepResults(qint64 sweepId);
+    /// Queues the learning-rate range test of the experiment on the pages; its curve opens in
+    /// a dialog when it is stored. False (with a message) when the experiment cannot run.
+    bool findLearningRate();
+    QAction* lrFindAction() const { return lrFindAction_; }
     QTabWidget* tabs() const { return tabs_; }
     CompareView* compareView() const { return compareView_; }
     QAction* compareAction() const { return compareAction_; }
@@ -116,8 +120,11 @@ public Q_SLOTS:
     void compareRuns(const QList<qint64>& runs);
 
 private:
-    void buildCompareView(); // MainWindowCompare.cpp
-    void buildSweepView();   // MainWindowSweep.cpp
+    void buildCompareView();      // MainWindowCompare.cpp
+    void buildSweepView();        // MainWindowSweep.cpp
+    void buildPreflightActions(); // MainWindowPreflight.cpp
+    /// A finished job that may be the lr-find this window queued: shows its curve.
+    void onPreflightFinished(const JobInfo& job);
     /// Makes `sweepId` the sweep the Sweep results tab shows (a sweep's row or a trial chosen).
     void followSweep(qint64 sweepId);
     /// Reads the followed sweep when the tab shows and has not got it (`again`: read anyway).
@@ -196,7 +203,10 @@ private:
     QAction* compareAction_ = nullptr;
     EvaluationView* evaluationView_ = nullptr;
     SweepView* sweepView_ = nullptr;
-    qint64 wantedSweep_ = 0; ///< the sweep of the current row, shown once the tab is open
+    QAction* lrFindAction_ = nullptr;
+    qint64 lrFindJob_ = 0;       ///< the lr-find job this window queued and waits for
+    qint64 wantedPreflight_ = 0; ///< its stored result, being read
+    qint64 wantedSweep_ = 0;     ///< the sweep of the current row, shown once the tab is open
     TrainingPage* trainingPage_ = nullptr;
     SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;

@@ -65,6 +65,7 @@ void MainWindow::buildMenus() {
         run->addAction(action);
     run->addSeparator();
     run->addAction(compareAction_);
+    run->addAction(lrFindAction_);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int page = 0; page < tabs_->count(); ++page) {

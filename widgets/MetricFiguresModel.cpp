@@ -18,6 +18,10 @@ void MetricFiguresModel::setMetrics(const QStringList& headers,
         for (const bool best : {false, true}) {
             if (best && !metric.higherIsBetter)
                 continue; // lr, step time: no better or worse
+            // A running total (energy so far) is at its least on the first step: its "best"
+            // says nothing, its final value is what the run used.
+            if (best && metric.name == QLatin1String("energy_j"))
+                continue;
             Row row{index, best, -1};
             if (metric.higherIsBetter) {
                 std::optional<double> leading;

@@ -31,6 +31,12 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.master = value();
         else if (arg == QLatin1String("--out"))
             args.out = value();
+        else if (arg == QLatin1String("--steps"))
+            args.steps = value();
+        else if (arg == QLatin1String("--min-lr"))
+            args.minLr = value();
+        else if (arg == QLatin1String("--max-lr"))
+            args.maxLr = value();
         else if (arg == QLatin1String("--name"))
             args.metricName = value();
         else if (arg == QLatin1String("--json"))
@@ -88,6 +94,9 @@ QString usageText() {
         "  note RUN TEXT [--db P]                   set a run's note (\"\" removes it)\n"
         "  delete RUN... [--yes] [--db P]           delete runs for good: rows and checkpoint\n"
         "                                           files (asks first; --yes when not a terminal)\n"
+        "  lr-find SPEC [--steps N] [--min-lr X] [--max-lr Y] [--db P] [--set path=value]...\n"
+        "        [--json]                           learning-rate range test: loss against a\n"
+        "                                           growing rate, a suggested rate; stored\n"
         "  devices [--json]                         devices this machine can train on\n"
         "  settings [--db P] [--json]               cost settings: value and where it comes from\n"
         "  settings set KEY VALUE | unset KEY [--db P]\n"

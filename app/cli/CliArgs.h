@@ -24,6 +24,10 @@ struct CliArgs {
     QString nodeRank;
     QString master;
     QString out; ///< export --out DIR
+    // lr-find --steps N --min-lr X --max-lr Y, as typed
+    QString steps;
+    QString minLr;
+    QString maxLr;
     bool json = false;
     bool csv = false;
     bool help = false;

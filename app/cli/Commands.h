@@ -30,6 +30,7 @@ int quantizeCommand(const CliArgs& args);
 int tagCommand(const CliArgs& args);
 int noteCommand(const CliArgs& args);
 int deleteCommand(const CliArgs& args);
+int lrFindCommand(const CliArgs& args); // PreflightCommands.cpp (engine)
 int reportCommand(const CliArgs& args);
 int compareCommand(const CliArgs& args); // CompareCommand.cpp: store headers only //
                                          // ReportCommand.cpp: store headers only

@@ -27,6 +27,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("export"), exportCommand},
         {QStringLiteral("predict"), predictCommand},
         {QStringLiteral("quantize"), quantizeCommand},
+        {QStringLiteral("lr-find"), lrFindCommand},
     });
     return runCommandLine(QCoreApplication::arguments().mid(1), commands);
 }

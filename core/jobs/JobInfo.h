@@ -15,7 +15,8 @@ enum class JobKind {
     Run,             ///< one run on one device
     DataParallelRun, ///< one run on several devices at once
     Sweep,           ///< a search whose trials are child jobs
-    CommandTrial     ///< a sweep trial that runs the user's own program
+    CommandTrial,    ///< a sweep trial that runs the user's own program
+    LrFind           ///< a learning-rate range test (a pre-flight tool)
 };
 
 QString jobKindName(JobKind kind);
@@ -32,6 +33,7 @@ struct JobInfo {
     qint64 runId = 0;   ///< its row in the runs table, once created
     qint64 sweepId = 0; ///< a sweep's row, or a trial's sweep
     int trial = 0;
+    qint64 resultId = 0; ///< a pre-flight job's stored result (preflight_results)
     QStringList devices; ///< what it holds while it runs
     int cpuSlots = 0;
     JobProgress progress;

@@ -275,6 +275,7 @@ QString registeredThreadName() {
     qRegisterMetaType<trainlab::RunColumnCatalog>();
     qRegisterMetaType<trainlab::RunEvaluation>();
     qRegisterMetaType<trainlab::SweepSummary>();
+    qRegisterMetaType<trainlab::PreflightRecord>();
     return QStringLiteral("trainlab-history");
 }
 
@@ -362,6 +363,26 @@ void HistoryReader::loadSweep(qint64 sweepId) {
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }
+}
+
+void HistoryReader::loadPreflight(qint64 id) {
+    WorkspaceReader* workspace = reader();
+    if (!workspace)
+        return;
+    try {
+        for (const PreflightRecord& record : workspace->preflightResults())
+            if (record.id == id) {
+                Q_EMIT preflightLoaded(record);
+                return;
+            }
+        Q_EMIT failed(QStringLiteral("no pre-flight result %1 in this workspace").arg(id));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void HistoryReaderHost::loadPreflight(qint64 id) {
+    post([id](HistoryReader& reader) { reader.loadPreflight(id); });
 }
 
 void HistoryReaderHost::loadSweep(qint64 sweepId) {

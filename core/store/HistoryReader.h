@@ -61,6 +61,8 @@ public:
     /// Loads sweep `sweepId`'s trials, objectives, front and importance: answers sweepLoaded,
     /// or failed when there is no such sweep.
     void loadSweep(qint64 sweepId);
+    /// Loads pre-flight result `id` (an lr-find curve): answers preflightLoaded, or failed.
+    void loadPreflight(qint64 id);
 
     // The compare view's requests. Each carries the asker's `request` number, which its answer
     // (or requestFailed) repeats, so an answer to an older request can be told apart.
@@ -102,6 +104,7 @@ Q_SIGNALS:
     void runsChanged(const QVector<trainlab::RunRecord>& unfinished);
     void evaluationLoaded(const trainlab::RunEvaluation& evaluation);
     void sweepLoaded(const trainlab::SweepSummary& sweep);
+    void preflightLoaded(const trainlab::PreflightRecord& record);
     void failed(const QString& message);
     void comparisonLoaded(qint64 request, const trainlab::RunComparison& comparison);
     void curvesLoaded(qint64 request, const QVector<trainlab::RunCurve>& curves);
@@ -153,6 +156,7 @@ public:
     void watchRunTable();
     void loadEvaluation(qint64 runId);
     void loadSweep(qint64 sweepId);
+    void loadPreflight(qint64 id);
 };
 
 } // namespace trainlab

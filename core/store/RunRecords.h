@@ -72,6 +72,15 @@ struct RunMetricSummary {
     QMap<QString, double> best;
 };
 
+/// A pre-flight tool's stored result (preflight_results): what it found for a spec.
+struct PreflightRecord {
+    qint64 id = 0;
+    QString kind; ///< lr_find
+    QJsonObject spec;
+    QJsonObject result;
+    QString created;
+};
+
 /// A row of the sweeps table.
 struct SweepRecord {
     qint64 id = 0;
@@ -171,3 +180,4 @@ struct RunDeletion {
 } // namespace trainlab
 
 Q_DECLARE_METATYPE(trainlab::RunRecord)
+Q_DECLARE_METATYPE(trainlab::PreflightRecord)

@@ -1,10 +1,12 @@
 #include "store/StoreWriter.h"
 
 #include "store/sql/Database.h"
+#include "store/sql/PreflightQueries.h"
 #include "store/sql/RunEditQueries.h"
 #include "store/sql/RunQueries.h"
 #include "store/sql/SettingsQueries.h"
 #include "store/sql/SweepQueries.h"
+#include "util/Json.h"
 
 #include <QDebug>
 #include <chrono>
@@ -174,6 +176,13 @@ std::vector<TrialRecord> StoreWriter::sweepTrials(qint64 sweep) {
 
 QMap<QString, QString> StoreWriter::settings() {
     return call([&](Database& db) { return settings::all(db); });
+}
+
+qint64 StoreWriter::addPreflightResult(const QString& kind, const QJsonObject& spec,
+                                       const QJsonObject& result) {
+    return call([&](Database& db) {
+        return preflight::insert(db, kind, compactJson(spec), compactJson(result));
+    });
 }
 
 void StoreWriter::setSetting(const QString& key, const QString& value) {

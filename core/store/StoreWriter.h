@@ -91,6 +91,10 @@ public:
     /// Trials in trial order, one row per trial number.
     std::vector<TrialRecord> sweepTrials(qint64 sweep);
 
+    /// Stores a pre-flight tool's result with the spec it was run for; returns its id.
+    qint64 addPreflightResult(const QString& kind, const QJsonObject& spec,
+                              const QJsonObject& result);
+
     // ---- workspace settings (text by key; telemetry/CostSettings says what they mean)
     QMap<QString, QString> settings();
     void setSetting(const QString& key, const QString& value);

@@ -7,6 +7,7 @@
 #include "base/Errors.h"
 #include "store/sql/CompareQueries.h"
 #include "store/sql/Database.h"
+#include "store/sql/PreflightQueries.h"
 #include "store/sql/Reports.h"
 #include "store/sql/RunQueries.h"
 #include "store/sql/RunTableQueries.h"
@@ -176,6 +177,10 @@ std::vector<TrialRecord> WorkspaceReader::trials(qint64 sweep) {
 
 QJsonObject WorkspaceReader::sweepReport(const SweepRecord& sweep) {
     return reports::sweep(db(), sweep);
+}
+
+std::vector<PreflightRecord> WorkspaceReader::preflightResults(const QString& kind) {
+    return preflight::list(db(), kind);
 }
 
 QMap<QString, QString> WorkspaceReader::settings() {

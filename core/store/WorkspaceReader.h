@@ -83,6 +83,8 @@ public:
     /// The `show-sweep SWEEP --json` document of DESIGN.md (plus "saved_device_hours").
     QJsonObject sweepReport(const SweepRecord& sweep);
 
+    /// The stored pre-flight results of `kind` (every kind when empty), oldest first.
+    std::vector<PreflightRecord> preflightResults(const QString& kind = {});
     /// The workspace's stored settings (text by key; see telemetry/CostSettings).
     QMap<QString, QString> settings();
 

@@ -146,6 +146,8 @@ private Q_SLOTS:
             const bool best =
                 metrics->data(metrics->index(row, MetricFiguresModel::Figure)).toString() !=
                 QStringLiteral("final");
+            // Energy so far is a running total: its least value (the first step's) is no "best".
+            QVERIFY(!(best && name == QStringLiteral("energy_j")));
             for (int run = 0; run < 3; ++run) {
                 const QJsonObject stored =
                     reports_[run]

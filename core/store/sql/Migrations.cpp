@@ -191,6 +191,17 @@ CREATE TRIGGER run_notes_updated AFTER UPDATE ON run_notes
 CREATE TRIGGER run_notes_deleted AFTER DELETE ON run_notes
     BEGIN UPDATE run_labels_version SET version = version + 1; END;
 )sql"},
+        // Pre-flight results (issue 14): what a learning-rate range test (and later tools)
+        // found, kept with the complete spec it was run for, newest last.
+        {10, R"sql(
+CREATE TABLE preflight_results(
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    result TEXT NOT NULL,
+    created TEXT NOT NULL);
+CREATE INDEX preflight_results_kind ON preflight_results(kind, id);
+)sql"},
     };
     return migrations;
 }
