@@ -51,8 +51,11 @@ class TestLrFindWindow : public QObject {
 private Q_SLOTS:
     void theSuggestedRateGoesToTheTrainingPage() {
         QTemporaryDir dir;
-        const QString spec = dir.filePath(QStringLiteral("spirals-lr.json"));
-        test::writeFile(spec, kSpirals);
+        QString spec = qEnvironmentVariable("TRAINLAB_LRFIND_SPEC");
+        if (spec.isEmpty()) {
+            spec = dir.filePath(QStringLiteral("spirals-lr.json"));
+            test::writeFile(spec, kSpirals);
+        }
         const QString db = dir.filePath(QStringLiteral("lr.db"));
         MainWindow window(db);
         window.show();
@@ -80,6 +83,11 @@ private Q_SLOTS:
         QCOMPARE(dialog->plot()->graph(1)->data()->size(), finite);
         QVERIFY2(dialog->summary().contains(QStringLiteral("Suggested learning rate")),
                  qPrintable(dialog->summary()));
+        // The README's picture: TRAINLAB_LRFIND_SHOT=PNG (with TRAINLAB_LRFIND_SPEC, a spec).
+        if (const QString shot = qEnvironmentVariable("TRAINLAB_LRFIND_SHOT"); !shot.isEmpty()) {
+            QTest::qWait(300);
+            QVERIFY(dialog->grab().save(shot));
+        }
         QTest::mouseClick(dialog->useButton(), Qt::LeftButton);
         QCOMPARE(window.specDocument()->value(QStringLiteral("training.optimizer.lr")).toDouble(),
                  suggested);
