@@ -82,8 +82,10 @@ private Q_SLOTS:
                        "INSERT INTO runs(id, name, status, spec, created) "
                        "VALUES(4, 'old', 'completed', '{}', 'then')");
         StoreWriter store(path_);
-        QCOMPARE(Database(path_, Database::Mode::ReadOnly).schemaVersion(), 9);
-        QCOMPARE(Database::latestSchemaVersion(), 9);
+        // Migrated through 9 (tags and notes) to the newest.
+        QVERIFY(Database::latestSchemaVersion() >= 9);
+        QCOMPARE(Database(path_, Database::Mode::ReadOnly).schemaVersion(),
+                 Database::latestSchemaVersion());
         QVERIFY(store.findRun(4)->tags.isEmpty());
         store.tagRuns({4}, {QStringLiteral("legacy")});
         QCOMPARE(store.findRun(4)->tags, QStringList{QStringLiteral("legacy")});

@@ -45,7 +45,7 @@ private Q_SLOTS:
         QVERIFY(mode.step());
         QCOMPARE(mode.text(0), QStringLiteral("wal"));
         for (const char* table : {"experiments", "sweeps", "runs", "metrics", "system_samples",
-                                  "checkpoints", "artifacts"}) {
+                                  "checkpoints", "artifacts", "preflight_results"}) {
             Statement exists(db, "SELECT count(*) FROM sqlite_master WHERE name = ?");
             exists.bind(1, QString::fromLatin1(table));
             QVERIFY(exists.step());
