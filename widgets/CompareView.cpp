@@ -3,6 +3,7 @@
 #include "ConfigDiffModel.h"
 #include "MetricFiguresModel.h"
 #include "OverlayPlot.h"
+#include "SavingsModel.h"
 #include "TableCsv.h"
 #include "WorkspaceSafeFileDialog.h"
 
@@ -83,18 +84,23 @@ CompareView::CompareView(HistoryReaderHost* history, QString databasePath, QWidg
     , overlay_(new OverlayPlot)
     , diffModel_(new ConfigDiffModel(this))
     , metricsModel_(new MetricFiguresModel(this))
+    , savingsModel_(new SavingsModel(this))
     , status_(new QLabel) {
     overlay_->setObjectName(QStringLiteral("compareOverlay"));
     status_->setObjectName(QStringLiteral("compareStatus"));
     status_->setWordWrap(true);
     diffView_ = tableView(diffModel_, QStringLiteral("compareDiff"));
     metricsView_ = tableView(metricsModel_, QStringLiteral("compareMetrics"));
+    savingsView_ = tableView(savingsModel_, QStringLiteral("compareSavings"));
     auto* tables = new QSplitter(Qt::Horizontal);
     tables->addWidget(titled(tr("Config fields that differ"), diffView_));
     tables->addWidget(titled(tr("Final and best metrics"), metricsView_));
+    auto* costs = new QSplitter(Qt::Vertical);
+    costs->addWidget(tables);
+    costs->addWidget(titled(tr("Cost, and what each run saved against the first"), savingsView_));
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(overlay_);
-    split->addWidget(tables);
+    split->addWidget(costs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
@@ -215,6 +221,7 @@ void CompareView::onComparison(qint64 request, const RunComparison& comparison) 
         headers << QStringLiteral("#%1").arg(run.id);
     diffModel_->setDifferences(headers, comparison_.differences);
     metricsModel_->setMetrics(headers, comparison_.metrics);
+    savingsModel_->setComparison(headers, comparison_);
 
     seriesChooser_->clear();
     for (const ComparedMetric& metric : std::as_const(comparison_.metrics))

@@ -18,10 +18,12 @@ class ConfigDiffModel;
 class HistoryReaderHost;
 class MetricFiguresModel;
 class OverlayPlot;
+class SavingsModel;
 
 /// Several runs side by side: the overlaid curves of one metric or system series, the config
-/// fields that differ (spec and environment), and each run's final and best metrics. All of it
-/// is read on the history thread (HistoryReader's compare requests); the view only shows.
+/// fields that differ (spec and environment), each run's final and best metrics, and what each
+/// cost and saved against the first run (time, energy, money, beside the change in accuracy). All
+/// of it is read on the history thread (HistoryReader's compare requests); the view only shows.
 /// Exports: the plot to PNG, SVG or PDF, either table to CSV, and every metric series of the
 /// runs to CSV.
 class CompareView : public QWidget {
@@ -53,6 +55,7 @@ public:
     OverlayPlot* overlay() const { return overlay_; }
     ConfigDiffModel* diffModel() const { return diffModel_; }
     MetricFiguresModel* metricsModel() const { return metricsModel_; }
+    SavingsModel* savingsModel() const { return savingsModel_; }
     QComboBox* seriesChooser() const { return seriesChooser_; }
     QComboBox* xChooser() const { return xChooser_; }
     QCheckBox* logYBox() const { return logY_; }
@@ -92,8 +95,10 @@ private:
     OverlayPlot* overlay_ = nullptr;
     ConfigDiffModel* diffModel_ = nullptr;
     MetricFiguresModel* metricsModel_ = nullptr;
+    SavingsModel* savingsModel_ = nullptr;
     QTableView* diffView_ = nullptr;
     QTableView* metricsView_ = nullptr;
+    QTableView* savingsView_ = nullptr;
     QComboBox* seriesChooser_ = nullptr;
     QComboBox* xChooser_ = nullptr;
     QCheckBox* logY_ = nullptr;

@@ -495,9 +495,9 @@ void MainWindow::onJobFinished(const JobInfo& job) {
     onPreflightFinished(job);
     if (job.runId > 0 && job.runId == activeRunId_)
         activeRunId_ = 0;
-    const QString what = job.kind == JobKind::Sweep    ? tr("Sweep %1").arg(job.sweepId)
-                         : job.kind == JobKind::LrFind ? job.title
-                                                       : tr("Run %1").arg(job.runId);
+    const QString what = job.kind == JobKind::Sweep       ? tr("Sweep %1").arg(job.sweepId)
+                         : job.kind == JobKind::Preflight ? job.title
+                                                          : tr("Run %1").arg(job.runId);
     statusLabel_->setText(job.error.isEmpty()
                               ? tr("%1 %2").arg(what, runStatusName(job.status))
                               : tr("%1 %2: %3").arg(what, runStatusName(job.status), job.error));

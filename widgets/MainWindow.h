@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QSet>
 #include <memory>
 
 class QAction;
@@ -38,6 +39,7 @@ class TrainingPage;
 struct JobInfo;
 struct RunRecord;
 struct MetricPoint;
+enum class PreflightTool;
 
 /// The main window: the workspace's runs on the left, the selected run's live curves on the
 /// right, the backend's log below. It edits and shows; the backend and the history reader do
@@ -107,10 +109,14 @@ public:
     SweepView* sweepView() const { return sweepView_; }
     /// Opens the Sweep results tab on sweep `sweepId` (trainlab --sweep ID).
     void showSweepResults(qint64 sweepId);
-    /// Queues the learning-rate range test of the experiment on the pages; its curve opens in
-    /// a dialog when it is stored. False (with a message) when the experiment cannot run.
-    bool findLearningRate();
+    /// Queues a pre-flight tool (lr-find, batch-find, tune-threads, estimate) on the experiment
+    /// on the pages; its result opens in a dialog when it is stored. False (with a message) when
+    /// the experiment cannot run.
+    bool runPreflight(PreflightTool tool);
     QAction* lrFindAction() const { return lrFindAction_; }
+    QAction* batchFindAction() const { return batchFindAction_; }
+    QAction* tuneThreadsAction() const { return tuneThreadsAction_; }
+    QAction* estimateAction() const { return estimateAction_; }
     QTabWidget* tabs() const { return tabs_; }
     CompareView* compareView() const { return compareView_; }
     QAction* compareAction() const { return compareAction_; }
@@ -123,7 +129,7 @@ private:
     void buildCompareView();      // MainWindowCompare.cpp
     void buildSweepView();        // MainWindowSweep.cpp
     void buildPreflightActions(); // MainWindowPreflight.cpp
-    /// A finished job that may be the lr-find this window queued: shows its curve.
+    /// A finished job that may be a pre-flight tool this window queued: shows its result.
     void onPreflightFinished(const JobInfo& job);
     /// Makes `sweepId` the sweep the Sweep results tab shows (a sweep's row or a trial chosen).
     void followSweep(qint64 sweepId);
@@ -204,9 +210,12 @@ private:
     EvaluationView* evaluationView_ = nullptr;
     SweepView* sweepView_ = nullptr;
     QAction* lrFindAction_ = nullptr;
-    qint64 lrFindJob_ = 0;       ///< the lr-find job this window queued and waits for
-    qint64 wantedPreflight_ = 0; ///< its stored result, being read
-    qint64 wantedSweep_ = 0;     ///< the sweep of the current row, shown once the tab is open
+    QAction* batchFindAction_ = nullptr;
+    QAction* tuneThreadsAction_ = nullptr;
+    QAction* estimateAction_ = nullptr;
+    QSet<qint64> preflightJobs_;    ///< pre-flight jobs this window queued and waits for
+    QSet<qint64> wantedPreflights_; ///< their stored results, being read
+    qint64 wantedSweep_ = 0;        ///< the sweep of the current row, shown once the tab is open
     TrainingPage* trainingPage_ = nullptr;
     SweepPage* sweepPage_ = nullptr;
     qint64 activeRunId_ = 0;

@@ -66,6 +66,9 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addAction(compareAction_);
     run->addAction(lrFindAction_);
+    run->addAction(batchFindAction_);
+    run->addAction(tuneThreadsAction_);
+    run->addAction(estimateAction_);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int page = 0; page < tabs_->count(); ++page) {

@@ -37,6 +37,22 @@ CliArgs parseCliArgs(const QStringList& arguments) {
             args.minLr = value();
         else if (arg == QLatin1String("--max-lr"))
             args.maxLr = value();
+        else if (arg == QLatin1String("--max-batch"))
+            args.maxBatch = value();
+        else if (arg == QLatin1String("--memory"))
+            args.memory = value();
+        else if (arg == QLatin1String("--target"))
+            args.target = value();
+        else if (arg == QLatin1String("--cores"))
+            args.cores = value();
+        else if (arg == QLatin1String("--seconds"))
+            args.seconds = value();
+        else if (arg == QLatin1String("--batch"))
+            args.batch = value();
+        else if (arg == QLatin1String("--kind"))
+            args.kind = value();
+        else if (arg == QLatin1String("--baseline"))
+            args.baseline = value();
         else if (arg == QLatin1String("--name"))
             args.metricName = value();
         else if (arg == QLatin1String("--json"))
@@ -84,8 +100,11 @@ QString usageText() {
         "  sweeps [--db P] [--json]                 list sweeps\n"
         "  show-sweep SWEEP [--db P] [--json]       trials, best, Pareto front, importance\n"
         "  show RUN [--db P] [--json]               one run: status, params, final/best metrics\n"
-        "  report RUN [--db P] [--csv | --json]     test evaluation: per-class precision,\n"
-        "                                           recall, F1, confusion matrix, ROC/PR AUC\n"
+        "  report RUN [--baseline RUN] [--db P] [--csv | --json]\n"
+        "                                           test evaluation: per-class precision,\n"
+        "                                           recall, F1, confusion matrix, ROC/PR AUC;\n"
+        "                                           cost: time, energy, money, techniques, and\n"
+        "                                           what it saved against the baseline\n"
         "  compare RUN RUN... [--db P] [--json]     config fields that differ, final/best metrics\n"
         "  compare RUN RUN... --csv [--db P]        every metric series of the runs as CSV\n"
         "  metrics RUN [--name NAME] [--db P] [--csv | --json]\n"
@@ -97,6 +116,18 @@ QString usageText() {
         "  lr-find SPEC [--steps N] [--min-lr X] [--max-lr Y] [--db P] [--set path=value]...\n"
         "        [--json]                           learning-rate range test: loss against a\n"
         "                                           growing rate, a suggested rate; stored\n"
+        "  batch-find SPEC [--target N] [--max-batch N] [--memory SIZE] [--db P]\n"
+        "        [--set path=value]... [--json]     the largest batch that fits (doubling; SIZE\n"
+        "                                           like 4G caps a CPU step's memory) and the\n"
+        "                                           accumulation that reaches batch N; stored\n"
+        "  tune-threads SPEC [--cores N] [--seconds S] [--batch N] [--db P]\n"
+        "        [--set path=value]... [--json]     samples/s of each split of N cores between\n"
+        "                                           loader workers and intra-op threads; stored\n"
+        "  estimate SPEC [--seconds S] [--db P] [--set path=value]... [--json]\n"
+        "                                           a run's (or sweep's) time, energy and cost\n"
+        "                                           from S seconds of its training; stored\n"
+        "  preflight [--kind lr_find|batch_size|threads|estimate] [--db P] [--json]\n"
+        "                                           stored pre-flight results, newest last\n"
         "  devices [--json]                         devices this machine can train on\n"
         "  settings [--db P] [--json]               cost settings: value and where it comes from\n"
         "  settings set KEY VALUE | unset KEY [--db P]\n"

@@ -28,6 +28,16 @@ struct CliArgs {
     QString steps;
     QString minLr;
     QString maxLr;
+    // batch-find --max-batch N --memory SIZE --target N; tune-threads --cores N --seconds S
+    // --batch N, as typed
+    QString maxBatch;
+    QString memory;
+    QString target;
+    QString cores;
+    QString seconds;
+    QString batch;
+    QString kind;     ///< preflight --kind K
+    QString baseline; ///< report --baseline RUN
     bool json = false;
     bool csv = false;
     bool help = false;

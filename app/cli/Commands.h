@@ -30,13 +30,18 @@ int quantizeCommand(const CliArgs& args);
 int tagCommand(const CliArgs& args);
 int noteCommand(const CliArgs& args);
 int deleteCommand(const CliArgs& args);
-int lrFindCommand(const CliArgs& args); // PreflightCommands.cpp (engine)
+// PreflightCommands.cpp (engine)
+int lrFindCommand(const CliArgs& args);
+int batchFindCommand(const CliArgs& args);
+int tuneThreadsCommand(const CliArgs& args);
+int estimateCommand(const CliArgs& args);
+int preflightCommand(const CliArgs& args); // PreflightListCommand.cpp: store headers only
 int reportCommand(const CliArgs& args);
 int compareCommand(const CliArgs& args); // CompareCommand.cpp: store headers only //
                                          // ReportCommand.cpp: store headers only
 
 /// The verbs that need no LibTorch: runs, show, metrics, sweeps, show-sweep, settings,
-/// tag, note, delete, report, compare.
+/// tag, note, delete, report, compare, preflight.
 /// trainlab-cli answers them in its own process.
 CommandTable queryCommands();
 

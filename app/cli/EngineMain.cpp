@@ -28,6 +28,9 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("predict"), predictCommand},
         {QStringLiteral("quantize"), quantizeCommand},
         {QStringLiteral("lr-find"), lrFindCommand},
+        {QStringLiteral("batch-find"), batchFindCommand},
+        {QStringLiteral("tune-threads"), tuneThreadsCommand},
+        {QStringLiteral("estimate"), estimateCommand},
     });
     return runCommandLine(QCoreApplication::arguments().mid(1), commands);
 }

@@ -173,6 +173,7 @@ CommandTable queryCommands() {
         {QStringLiteral("delete"), deleteCommand},
         {QStringLiteral("report"), reportCommand},
         {QStringLiteral("compare"), compareCommand},
+        {QStringLiteral("preflight"), preflightCommand},
     };
 }
 

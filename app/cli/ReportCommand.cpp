@@ -1,9 +1,11 @@
-// trainlab-cli report RUN [--csv | --json]: a run's report, made of sections. Each section is
-// one row of kSections: how to read it from the workspace and how to print it as text and CSV.
-// The evaluation is the first; another section (cost) is one more row.
+// trainlab-cli report RUN [--baseline RUN] [--csv | --json]: a run's report, made of sections.
+// Each section is one row of kSections: how to read it from the workspace and how to print it
+// as text and CSV. The evaluation (classification runs) and the cost (every run; against the
+// baseline when one is given: what the run saved, beside the change in accuracy).
 #include "Commands.h"
 
 #include "base/Errors.h"
+#include "store/CostReport.h"
 #include "store/RunEvaluation.h"
 #include "store/WorkspaceReader.h"
 
@@ -43,10 +45,17 @@ struct SectionResult {
     QString missing;
 };
 
+/// What a section is read from.
+struct ReportInput {
+    WorkspaceReader& workspace;
+    const RunRecord& run;
+    const RunRecord* baseline; ///< --baseline, or null
+};
+
 // ---- evaluation --------------------------------------------------------------------------------
 
-SectionResult evaluationSection(WorkspaceReader& workspace, const RunRecord& run) {
-    const RunEvaluation evaluation = readRunEvaluation(workspace, run);
+SectionResult evaluationSection(const ReportInput& input) {
+    const RunEvaluation evaluation = readRunEvaluation(input.workspace, input.run);
     if (!evaluation.available())
         return {std::nullopt, evaluation.reason};
     return {evaluationToJson(evaluation, {/*curves=*/true, /*misclassified=*/true}), {}};
@@ -171,17 +180,113 @@ void printEvaluationCsv(const QJsonObject& e) {
     }
 }
 
+// ---- cost --------------------------------------------------------------------------------------
+
+SectionResult costSection(const ReportInput& input) {
+    return {costReport(input.workspace, input.run, input.baseline), {}};
+}
+
+QString costLine(const QJsonObject& c) {
+    return QStringLiteral("%1 s wall, %2 device-hours, %3 kJ, cost %4, %5 %6")
+        .arg(fixed(c.value(QStringLiteral("wall_seconds")), 1),
+             fixed(c.value(QStringLiteral("device_hours")), 4),
+             c.value(QStringLiteral("energy_j")).isDouble()
+                 ? QString::number(c.value(QStringLiteral("energy_j")).toDouble() / 1000, 'f', 2)
+                 : QStringLiteral("-"),
+             fixed(c.value(QStringLiteral("cost")), 2),
+             c.value(QStringLiteral("accuracy_metric")).toString(QStringLiteral("accuracy")),
+             fixed(c.value(QStringLiteral("accuracy"))));
+}
+
+QString techniqueList(const QJsonObject& c) {
+    QStringList names;
+    for (const auto& t : c.value(QStringLiteral("techniques")).toArray())
+        names << t.toObject().value(QStringLiteral("technique")).toString();
+    return names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "));
+}
+
+/// "saves 41.2% (12.3 s)" or "costs 5.0% more (1.1 s)".
+QString savingText(const QJsonObject& saved, const QString& key, int decimals, double scale = 1) {
+    const QJsonValue amount = saved.value(key);
+    const QJsonValue fraction = saved.value(key + QStringLiteral("_fraction"));
+    if (!amount.isDouble())
+        return QStringLiteral("-");
+    const double a = amount.toDouble() / scale;
+    const QString share =
+        fraction.isDouble()
+            ? QStringLiteral("%1% ").arg(std::abs(fraction.toDouble()) * 100, 0, 'f', 1)
+            : QString();
+    return a >= 0
+               ? QStringLiteral("saves %1(%2)").arg(share, QString::number(a, 'f', decimals))
+               : QStringLiteral("costs %1more (%2)").arg(share, QString::number(-a, 'f', decimals));
+}
+
+void printCostText(const QJsonObject& c) {
+    out() << "cost\n";
+    out() << "  this run:  " << costLine(c) << "\n";
+    out() << "    energy from: "
+          << c.value(QStringLiteral("energy_source")).toString(QStringLiteral("-"))
+          << "\n    techniques: " << techniqueList(c) << "\n";
+    const QJsonObject sweep = c.value(QStringLiteral("sweep")).toObject();
+    if (!sweep.isEmpty())
+        out() << "  its sweep " << sweep.value(QStringLiteral("id")).toInteger() << ": "
+              << fixed(sweep.value(QStringLiteral("device_hours")), 4) << " device-hours, "
+              << fixed(sweep.value(QStringLiteral("saved_device_hours")), 4)
+              << " device-hours saved by stopping trials early\n";
+    const QJsonObject base = c.value(QStringLiteral("baseline")).toObject();
+    if (base.isEmpty())
+        return;
+    out() << "  baseline " << base.value(QStringLiteral("run")).toInteger() << ": "
+          << costLine(base) << "\n    techniques: " << techniqueList(base) << "\n";
+    const QJsonObject saved = c.value(QStringLiteral("saved")).toObject();
+    const QJsonValue change = c.value(QStringLiteral("accuracy_change"));
+    out() << "  against the baseline: time " << savingText(saved, QStringLiteral("wall_seconds"), 1)
+          << "; device-hours " << savingText(saved, QStringLiteral("device_hours"), 4)
+          << "; energy " << savingText(saved, QStringLiteral("energy_j"), 2, 1000) << " kJ"
+          << "; money " << savingText(saved, QStringLiteral("cost"), 2) << "; accuracy "
+          << (change.isDouble() ? QStringLiteral("%1%2")
+                                      .arg(change.toDouble() >= 0 ? "+" : "")
+                                      .arg(change.toDouble(), 0, 'f', 4)
+                                : QStringLiteral("not comparable"))
+          << "\n";
+}
+
+void printCostCsv(const QJsonObject& c) {
+    out() << "role,run,wall_seconds,device_hours,energy_j,cost,accuracy_metric,accuracy\n";
+    auto row = [](const QString& role, const QJsonObject& r) {
+        out() << role << ',' << r.value(QStringLiteral("run")).toInteger() << ','
+              << csvNumber(r.value(QStringLiteral("wall_seconds"))) << ','
+              << csvNumber(r.value(QStringLiteral("device_hours"))) << ','
+              << csvNumber(r.value(QStringLiteral("energy_j"))) << ','
+              << csvNumber(r.value(QStringLiteral("cost"))) << ','
+              << r.value(QStringLiteral("accuracy_metric")).toString() << ','
+              << csvNumber(r.value(QStringLiteral("accuracy"))) << '\n';
+    };
+    row(QStringLiteral("run"), c);
+    const QJsonObject base = c.value(QStringLiteral("baseline")).toObject();
+    if (base.isEmpty())
+        return;
+    row(QStringLiteral("baseline"), base);
+    const QJsonObject saved = c.value(QStringLiteral("saved")).toObject();
+    out() << "saved,," << csvNumber(saved.value(QStringLiteral("wall_seconds"))) << ','
+          << csvNumber(saved.value(QStringLiteral("device_hours"))) << ','
+          << csvNumber(saved.value(QStringLiteral("energy_j"))) << ','
+          << csvNumber(saved.value(QStringLiteral("cost"))) << ",change,"
+          << csvNumber(c.value(QStringLiteral("accuracy_change"))) << '\n';
+}
+
 // ---- the sections ------------------------------------------------------------------------------
 
 struct SectionKind {
     const char* key;
-    SectionResult (*read)(WorkspaceReader&, const RunRecord&);
+    SectionResult (*read)(const ReportInput&);
     void (*printText)(const QJsonObject&);
     void (*printCsv)(const QJsonObject&);
 };
 
 const SectionKind kSections[] = {
     {"evaluation", evaluationSection, printEvaluationText, printEvaluationCsv},
+    {"cost", costSection, printCostText, printCostCsv},
 };
 
 } // namespace
@@ -194,29 +299,46 @@ int reportCommand(const CliArgs& args) {
     const auto run = workspace.run(id);
     if (!run)
         throw InputError(QStringLiteral("%1: no run %2").arg(workspace.path()).arg(id));
+    std::optional<RunRecord> baseline;
+    if (!args.baseline.isEmpty()) {
+        bool ok = false;
+        const qint64 baselineId = args.baseline.toLongLong(&ok);
+        if (!ok || baselineId <= 0)
+            throw InputError(
+                QStringLiteral("report --baseline: '%1' is not a run id").arg(args.baseline));
+        baseline = workspace.run(baselineId);
+        if (!baseline)
+            throw InputError(QStringLiteral("report --baseline: %1 has no run %2")
+                                 .arg(workspace.path())
+                                 .arg(baselineId));
+    }
+    const ReportInput input{workspace, *run, baseline ? &*baseline : nullptr};
     QJsonObject report{{QStringLiteral("run"), run->id},
                        {QStringLiteral("name"), run->name},
                        {QStringLiteral("status"), runStatusName(run->status)}};
     QStringList missing;
     std::vector<std::pair<const SectionKind*, QJsonObject>> present;
     for (const SectionKind& section : kSections) {
-        SectionResult result = section.read(workspace, *run);
+        SectionResult result = section.read(input);
         if (result.json) {
             report.insert(QLatin1String(section.key), *result.json);
             present.emplace_back(&section, *result.json);
         } else {
             missing << result.missing;
+            report.insert(QStringLiteral("%1_missing").arg(QLatin1String(section.key)),
+                          result.missing);
         }
     }
-    if (present.empty())
-        throw InputError(missing.join(QStringLiteral("; ")));
     if (args.json) {
         printJson(report);
         return kExitOk;
     }
-    if (!args.csv)
+    if (!args.csv) {
         out() << "run " << run->id << "  " << run->name << "  (" << runStatusName(run->status)
               << ")\n\n";
+        for (const QString& why : missing)
+            out() << "not in this report: " << why << "\n\n";
+    }
     bool first = true;
     for (const auto& [section, json] : present) {
         if (!first)

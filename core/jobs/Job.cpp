@@ -10,8 +10,8 @@ QString jobKindName(JobKind kind) {
         return QStringLiteral("data-parallel run");
     case JobKind::Sweep:
         return QStringLiteral("sweep");
-    case JobKind::LrFind:
-        return QStringLiteral("lr-find");
+    case JobKind::Preflight:
+        return QStringLiteral("pre-flight");
     case JobKind::CommandTrial:
         return QStringLiteral("command");
     case JobKind::Invalid:

@@ -16,7 +16,7 @@ enum class JobKind {
     DataParallelRun, ///< one run on several devices at once
     Sweep,           ///< a search whose trials are child jobs
     CommandTrial,    ///< a sweep trial that runs the user's own program
-    LrFind           ///< a learning-rate range test (a pre-flight tool)
+    Preflight        ///< a pre-flight tool: lr-find, batch-find, tune-threads
 };
 
 QString jobKindName(JobKind kind);

@@ -8,6 +8,14 @@ namespace trainlab {
 
 namespace F = torch::nn::functional;
 
+LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
+    LossSpec loss = spec;
+    if (loss.type.isEmpty())
+        loss.type =
+            task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
+    return loss;
+}
+
 LossFunction::LossFunction(const LossSpec& spec, TaskKind task, torch::Tensor classWeights)
     : spec_(spec)
     , task_(task)

@@ -6,6 +6,10 @@
 
 namespace trainlab {
 
+/// The spec's loss with its default filled in: cross_entropy for classification, mse for
+/// regression.
+LossSpec resolvedLoss(const LossSpec& spec, TaskKind task);
+
 /// The training loss a spec names, checked against the task: cross_entropy (class weights,
 /// label smoothing) and bce (one-vs-rest on one-hot targets) for classification; mse, l1 and
 /// huber for regression. A loss that does not fit the task is an InputError naming the field.

@@ -15,8 +15,6 @@
 
 namespace trainlab {
 
-namespace {} // namespace
-
 void checkLrRangeOptions(const LrRangeOptions& o) {
     if (!(o.minLr > 0) || !std::isfinite(o.minLr))
         throw InputError(QStringLiteral("lr-find --min-lr: must be > 0, got %1").arg(o.minLr));
@@ -28,18 +26,6 @@ void checkLrRangeOptions(const LrRangeOptions& o) {
         throw InputError(
             QStringLiteral("lr-find --steps: must be between 5 and 100000, got %1").arg(o.steps));
 }
-
-namespace {
-
-LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
-    LossSpec loss = spec;
-    if (loss.type.isEmpty())
-        loss.type =
-            task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
-    return loss;
-}
-
-} // namespace
 
 std::optional<double> steepestDescentLr(const QVector<LrRangePoint>& points) {
     if (points.size() < 3)

@@ -3,14 +3,15 @@
 #include "base/Errors.h"
 #include "data/DatasetBuilder.h"
 #include "model/ModelBuilder.h"
+#include "train/AutocastScope.h"
 #include "train/EvaluationMetrics.h"
 #include "train/GradientSync.h"
 #include "train/LrSchedule.h"
+#include "train/MemoryBudget.h"
 #include "train/Misclassified.h"
 #include "train/OptimizerFactory.h"
 #include "train/ThreadBudget.h"
 
-#include <ATen/autocast_mode.h>
 #include <QDir>
 #include <QFile>
 #include <QThread>
@@ -26,17 +27,6 @@ namespace {
 
 // The float copy of a training split is kept when it takes at most 1 GiB and an eighth of the
 // machine's memory: Fashion-MNIST's 58,800 images take 184 MB, CIFAR-10's 50,000 take 614 MB.
-int64_t preparedBudgetBytes() {
-    int64_t budget = int64_t(1) << 30;
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long pageSize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && pageSize > 0)
-        budget = std::min<int64_t>(budget, int64_t(pages) * int64_t(pageSize) / 8);
-#endif
-    return budget;
-}
-
 double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -69,52 +59,6 @@ void checkSupported(const ExperimentSpec& spec, const DatasetSplits& data,
         throw InputError(QStringLiteral("dataset.imbalance.sampling: balanced sampling needs "
                                         "classes; the dataset is a regression task"));
 }
-
-LossSpec resolvedLoss(const LossSpec& spec, TaskKind task) {
-    LossSpec loss = spec;
-    if (loss.type.isEmpty())
-        loss.type =
-            task == TaskKind::Regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
-    return loss;
-}
-
-// Mixed precision for the forward pass: bf16 or fp16 autocast on the run's device; fp32 is a
-// no-op. Restores the previous state so nothing leaks into evaluation or other code.
-class AutocastScope {
-public:
-    AutocastScope(const torch::Device& device, const QString& precision)
-        : cuda_(device.is_cuda())
-        , active_(precision != QLatin1String("fp32")) {
-        if (!active_)
-            return;
-        const auto dtype = precision == QLatin1String("fp16") ? at::kHalf : at::kBFloat16;
-        if (cuda_) {
-            previous_ = at::autocast::is_enabled();
-            at::autocast::set_autocast_gpu_dtype(dtype);
-            at::autocast::set_enabled(true);
-        } else {
-            previous_ = at::autocast::is_cpu_enabled();
-            at::autocast::set_autocast_cpu_dtype(dtype);
-            at::autocast::set_cpu_enabled(true);
-        }
-    }
-    ~AutocastScope() {
-        if (!active_)
-            return;
-        if (cuda_)
-            at::autocast::set_enabled(previous_);
-        else
-            at::autocast::set_cpu_enabled(previous_);
-        at::autocast::clear_cache();
-    }
-    AutocastScope(const AutocastScope&) = delete;
-    AutocastScope& operator=(const AutocastScope&) = delete;
-
-private:
-    bool cuda_;
-    bool active_;
-    bool previous_ = false;
-};
 
 EarlyStoppingSpec trackerSpec(const QString& metric, int patience) {
     EarlyStoppingSpec spec;
@@ -202,7 +146,7 @@ TrainOutcome TrainingRun::execute() {
     // Small image sets are converted to model inputs once (a bare loop's habit): each batch is
     // then a row copy. Larger ones convert a batch at a time. Same values either way.
     const InputPreparation prepare(data_);
-    preparedTrain_ = preparedInMemory(data_.train, prepare, preparedBudgetBytes());
+    preparedTrain_ = preparedInMemory(data_.train, prepare, preparedDataBudgetBytes());
     loader_ = std::make_unique<DataLoader>(
         preparedTrain_ ? *preparedTrain_ : data_.train, data_.numClasses,
         [prepare, converted = preparedTrain_.has_value()](const torch::Tensor& features,

@@ -1,7 +1,8 @@
 // What a run cost, through trainlab-cli: prices set once in the workspace (`settings`), the
 // environment's override, bad settings refused with exit 2 naming the key or variable, and
 // `show` / `show --json` giving a run's energy and its source, device hours, cost, system
-// samples and environment.
+// samples and environment; `report --baseline` giving what a run saved against another,
+// beside the change in accuracy.
 #include "../common/CliSupport.h"
 #include "../common/TestSupport.h"
 
@@ -111,6 +112,72 @@ private Q_SLOTS:
                                       QStringLiteral("energy_j"), QStringLiteral("--csv")});
         QCOMPARE(series.exitCode, 0);
         QVERIFY(series.out.count('\n') > 8); // the header, then at least one row per epoch
+    }
+
+    void reportSaysWhatARunSavedAgainstItsBaseline() {
+        QCOMPARE(cli({QStringLiteral("settings"), QStringLiteral("set"),
+                      QStringLiteral("price_per_device_hour"), QStringLiteral("3")})
+                     .exitCode,
+                 0);
+        // The baseline trains 6 epochs; the technique run 2, with gradient accumulation.
+        auto train = [this](const QStringList& sets) {
+            QStringList args{QStringLiteral("run"), test::quickstartSpec(),
+                             QStringLiteral("--json")};
+            for (const QString& set : sets)
+                args << QStringLiteral("--set") << set;
+            const CliResult run = cli(args);
+            [&] { QVERIFY2(run.exitCode == 0, run.err.constData()); }();
+            return parseJson(run.out).object();
+        };
+        const QJsonObject baseline = train({QStringLiteral("training.epochs=6")});
+        const QJsonObject cheaper = train(
+            {QStringLiteral("training.epochs=2"), QStringLiteral("training.grad_accumulation=2")});
+        const QString id = QString::number(cheaper.value(QStringLiteral("id")).toInteger());
+        const QString base = QString::number(baseline.value(QStringLiteral("id")).toInteger());
+        const CliResult json = cli({QStringLiteral("report"), id, QStringLiteral("--baseline"),
+                                    base, QStringLiteral("--json")});
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        const QJsonObject cost =
+            parseJson(json.out).object().value(QStringLiteral("cost")).toObject();
+        const QJsonObject saved = cost.value(QStringLiteral("saved")).toObject();
+        // Exactly the stored figures' differences.
+        for (const char* key : {"device_hours", "energy_j", "cost"}) {
+            const double expected = baseline.value(QLatin1String(key)).toDouble() -
+                                    cheaper.value(QLatin1String(key)).toDouble();
+            QVERIFY2(std::abs(saved.value(QLatin1String(key)).toDouble() - expected) <=
+                         1e-12 * std::max(1.0, std::abs(expected)),
+                     key);
+            QVERIFY2(
+                std::abs(saved.value(QLatin1String(key) + QStringLiteral("_fraction")).toDouble() -
+                         expected / baseline.value(QLatin1String(key)).toDouble()) < 1e-9,
+                key);
+        }
+        QVERIFY(saved.value(QStringLiteral("device_hours")).toDouble() > 0); // a third the epochs
+        const QString metric = cost.value(QStringLiteral("accuracy_metric")).toString();
+        QCOMPARE(metric, QStringLiteral("test_accuracy"));
+        QCOMPARE(cost.value(QStringLiteral("accuracy_change")).toDouble(),
+                 cheaper.value(QStringLiteral("final")).toObject().value(metric).toDouble() -
+                     baseline.value(QStringLiteral("final")).toObject().value(metric).toDouble());
+        const QJsonArray techniques = cost.value(QStringLiteral("techniques")).toArray();
+        QCOMPARE(techniques.size(), 1);
+        QCOMPARE(techniques[0].toObject().value(QStringLiteral("technique")).toString(),
+                 QStringLiteral("grad_accumulation"));
+        QVERIFY(cost.value(QStringLiteral("baseline"))
+                    .toObject()
+                    .value(QStringLiteral("techniques"))
+                    .toArray()
+                    .isEmpty());
+
+        const CliResult text =
+            cli({QStringLiteral("report"), id, QStringLiteral("--baseline"), base});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("against the baseline: time saves"), text.out.constData());
+        QVERIFY(text.out.contains("techniques: grad_accumulation"));
+        const CliResult csv = cli({QStringLiteral("report"), id, QStringLiteral("--baseline"), base,
+                                   QStringLiteral("--csv")});
+        QCOMPARE(csv.exitCode, 0);
+        QVERIFY2(csv.out.contains("\nbaseline," + base.toUtf8() + ","), csv.out.constData());
+        QVERIFY(csv.out.contains("\nsaved,,"));
     }
 
 private:

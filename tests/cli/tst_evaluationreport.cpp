@@ -301,7 +301,11 @@ private Q_SLOTS:
                                  QStringLiteral("--db"), db_, QStringLiteral("--csv")});
         QVERIFY2(csv.exitCode == 0, csv.err.constData());
         const QList<QByteArray> lines = csv.out.trimmed().split('\n');
-        QCOMPARE(lines.size(), 1 + kClasses + 1 + 1 + kClasses);
+        // The evaluation's two tables, then the cost's after an empty line: header and the run.
+        QCOMPARE(lines.size(), 1 + kClasses + 1 + 1 + kClasses + 1 + 2);
+        QVERIFY(lines[2 + 2 * kClasses + 1].isEmpty());
+        QVERIFY(lines[2 + 2 * kClasses + 2].startsWith("role,run,wall_seconds,device_hours"));
+        QVERIFY(lines[2 + 2 * kClasses + 3].startsWith("run," + QByteArray::number(run_) + ","));
         QCOMPARE(lines[0],
                  QByteArray("class,precision,recall,f1,support,roc_auc,average_precision"));
         const QList<QByteArray> first = lines[1].split(',');
@@ -324,7 +328,7 @@ private Q_SLOTS:
             QVERIFY2(text.out.contains(part), text.out.constData());
     }
 
-    void runsWithoutAnEvaluationExitTwo() {
+    void runsWithoutAnEvaluationReportTheirCost() {
         const QString spec = dir_.filePath(QStringLiteral("regression.json"));
         test::writeFile(spec, R"({"trainlab": 1, "name": "values",
             "dataset": {"source": "synthetic",
@@ -337,11 +341,30 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const qint64 id = parseJson(run.out).object().value(QStringLiteral("id")).toInteger();
         QVERIFY(!parseJson(run.out).object().contains(QStringLiteral("evaluation")));
+        // No evaluation to show, and the report says why; the cost section is still there.
         const auto report =
             runCli({QStringLiteral("report"), QString::number(id), QStringLiteral("--db"), db_});
-        TRAINLAB_VERIFY_CLI_FAILURE(report, 2,
-                                    QStringLiteral("run %1 is a regression run").arg(id));
-        QVERIFY(report.out.isEmpty());
+        QVERIFY2(report.exitCode == 0, report.err.constData());
+        QVERIFY2(
+            report.out.contains(
+                QStringLiteral("not in this report: run %1 is a regression run").arg(id).toUtf8()),
+            report.out.constData());
+        QVERIFY2(report.out.contains("cost\n  this run:"), report.out.constData());
+        const auto json = runCli({QStringLiteral("report"), QString::number(id),
+                                  QStringLiteral("--db"), db_, QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject doc = parseJson(json.out).object();
+        QVERIFY(!doc.contains(QStringLiteral("evaluation")));
+        QVERIFY(doc.value(QStringLiteral("evaluation_missing"))
+                    .toString()
+                    .contains(QStringLiteral("regression")));
+        QCOMPARE(
+            doc.value(QStringLiteral("cost")).toObject().value(QStringLiteral("run")).toInteger(),
+            id);
+        TRAINLAB_VERIFY_CLI_FAILURE(
+            runCli({QStringLiteral("report"), QString::number(id), QStringLiteral("--baseline"),
+                    QStringLiteral("4242"), QStringLiteral("--db"), db_}),
+            2, QStringLiteral("--baseline"));
         TRAINLAB_VERIFY_CLI_FAILURE(
             runCli({QStringLiteral("report"), QStringLiteral("999"), QStringLiteral("--db"), db_}),
             2, QStringLiteral("no run 999"));

@@ -1,7 +1,8 @@
 // The Compare view on a workspace of real runs that trainlab-cli trains (synthetic blobs, three
 // runs that differ in two spec fields): three curves, a diff of exactly those two fields,
-// final and best values equal to what `show --json` reports from the stored summaries,
-// the exports, and the main window's Compare action over a multi-row selection.
+// final and best values equal to what `show --json` reports from the stored summaries, what
+// each run saved against the first (the stored figures' differences), the exports, and the
+// main window's Compare action over a multi-row selection.
 // qcustomplot.h uses Qt's `signals` and `foreach` keywords, which tests otherwise turn off.
 #undef QT_NO_KEYWORDS
 #undef QT_NO_FOREACH
@@ -15,6 +16,7 @@
 #include "OverlayPlot.h"
 #include "RunsBrowser.h"
 #include "RunsTreeModel.h"
+#include "SavingsModel.h"
 
 #include "store/HistoryReader.h"
 
@@ -163,6 +165,32 @@ private Q_SLOTS:
         }
         QVERIFY2(checked >= 3 * 6, qPrintable(QString::number(checked)));
         QVERIFY(metrics->rowCount() > 0);
+
+        // What runs 2 and 3 saved against run 1: the differences of the stored figures.
+        SavingsModel* savings = view_->savingsModel();
+        QAbstractItemModelTester savingsTester(savings);
+        QCOMPARE(savings->rowCount(), 3);
+        QCOMPARE(savings->data(savings->index(0, SavingsModel::TimeSaved)).toString(),
+                 QStringLiteral("baseline"));
+        for (int run = 1; run < 3; ++run) {
+            const RunSavings& s = savings->savings(run);
+            QVERIFY(s.energyJ && s.deviceHours);
+            QCOMPARE(*s.energyJ, reports_[0].value(QStringLiteral("energy_j")).toDouble() -
+                                     reports_[run].value(QStringLiteral("energy_j")).toDouble());
+            QCOMPARE(*s.deviceHours,
+                     reports_[0].value(QStringLiteral("device_hours")).toDouble() -
+                         reports_[run].value(QStringLiteral("device_hours")).toDouble());
+            const auto accuracy = [&](int r) {
+                return reports_[r]
+                    .value(QStringLiteral("final"))
+                    .toObject()
+                    .value(s.accuracyMetric)
+                    .toDouble();
+            };
+            QVERIFY(s.accuracyMetric == QStringLiteral("test_accuracy") ||
+                    s.accuracyMetric == QStringLiteral("val_accuracy"));
+            QCOMPARE(*s.accuracyChange, accuracy(run) - accuracy(0));
+        }
 
         // The chooser lists the runs' metrics; another one is overlaid on demand.
         QVERIFY(view_->seriesChooser()->findData(QStringLiteral("train_loss")) >= 0);
