@@ -2,6 +2,10 @@
 
 #include <QFile>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace trainlab {
 
 namespace {
@@ -40,6 +44,12 @@ std::optional<double> residentBytes(const QString& procSelf) {
 bool resetPeakResidentBytes(const QString& procSelf) {
     QFile file(procSelf + QStringLiteral("/clear_refs"));
     return file.open(QIODevice::WriteOnly) && file.write("5") == 1;
+}
+
+void releaseFreedMemory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 std::optional<double> availableMemoryBytes(const QString& meminfo) {

@@ -18,6 +18,11 @@ std::optional<double> residentBytes(const QString& procSelf = QStringLiteral("/p
 /// between. False where that is not allowed: the peak then keeps counting from the start.
 bool resetPeakResidentBytes(const QString& procSelf = QStringLiteral("/proc/self"));
 
+/// Hands the C allocator's free memory back to the kernel (glibc's malloc_trim), so that the
+/// resident figure counts what is in use: memory freed earlier and kept for reuse would
+/// otherwise absorb a later allocation and hide it from the peak. Does nothing elsewhere.
+void releaseFreedMemory();
+
 /// The memory the kernel says can be given to new allocations without swapping (MemAvailable
 /// of /proc/meminfo), in bytes; nullopt where it cannot tell.
 std::optional<double>

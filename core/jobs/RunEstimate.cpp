@@ -117,7 +117,8 @@ RunEstimate estimateRun(const ExperimentSpec& spec, const EstimateOptions& optio
     const auto probeStart = std::chrono::steady_clock::now();
     const ProbeMeasurement m = probe.measure(setup, cancel);
     const double probeWall = secondsSince(probeStart);
-    const EnergyFigure probeEnergy = meter.now();
+    const double probeCpuSeconds = meter.cpuSecondsSinceStart();
+    const EnergyFigure probeEnergy = meter.figure(probeCpuSeconds);
     if (m.outOfMemory)
         throw EnvironmentError(QStringLiteral("estimate: batch %1 does not fit on %2: %3")
                                    .arg(setup.batchSize)
@@ -142,7 +143,7 @@ RunEstimate estimateRun(const ExperimentSpec& spec, const EstimateOptions& optio
     e.seconds = e.readSeconds + e.trainSeconds + e.evalSeconds;
     if (t.maxWallTimeS > 0)
         e.seconds = std::min(e.seconds, t.maxWallTimeS);
-    const double cpuRate = probeWall > 0 ? meter.cpuSecondsSinceStart() / probeWall : 0;
+    const double cpuRate = probeWall > 0 ? probeCpuSeconds / probeWall : 0;
     e.cpuSeconds = cpuRate * e.seconds;
     e.energyJ = probeWall > 0 ? probeEnergy.joules / probeWall * e.seconds : 0;
     e.energySource = probeEnergy.source;

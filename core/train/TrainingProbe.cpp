@@ -75,6 +75,8 @@ ProbeMeasurement TrainingProbe::measure(const ProbeSetup& setup, const std::atom
     torch::set_num_threads(std::max(1, setup.intraOpThreads));
     // Memory is measured on the CPU alone: there the process's resident peak is the step's.
     const bool measureMemory = !cuda_;
+    if (measureMemory)
+        releaseFreedMemory(); // what an earlier probe freed must not hide this one's need
     if (measureMemory && !baselineBytes_)
         baselineBytes_ = residentBytes();
     const bool peakReset = measureMemory && resetPeakResidentBytes();

@@ -176,7 +176,8 @@ private Q_SLOTS:
         const CliResult csv = cli({QStringLiteral("report"), id, QStringLiteral("--baseline"), base,
                                    QStringLiteral("--csv")});
         QCOMPARE(csv.exitCode, 0);
-        QVERIFY2(csv.out.contains("\nbaseline," + base.toUtf8() + ","), csv.out.constData());
+        QVERIFY2(csv.out.contains(QByteArray("\nbaseline,").append(base.toUtf8()).append(',')),
+                 csv.out.constData());
         QVERIFY(csv.out.contains("\nsaved,,"));
     }
 

@@ -305,7 +305,8 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 1 + kClasses + 1 + 1 + kClasses + 1 + 2);
         QVERIFY(lines[2 + 2 * kClasses + 1].isEmpty());
         QVERIFY(lines[2 + 2 * kClasses + 2].startsWith("role,run,wall_seconds,device_hours"));
-        QVERIFY(lines[2 + 2 * kClasses + 3].startsWith("run," + QByteArray::number(run_) + ","));
+        QVERIFY(lines[2 + 2 * kClasses + 3].startsWith(
+            QByteArray("run,").append(QByteArray::number(run_)).append(',')));
         QCOMPARE(lines[0],
                  QByteArray("class,precision,recall,f1,support,roc_auc,average_precision"));
         const QList<QByteArray> first = lines[1].split(',');

