@@ -60,6 +60,8 @@ void PreflightDialog::drawBars(const QStringList& labels, const QVector<double>&
         ticker->addTick(double(i), labels.value(i));
     }
     plot_->xAxis->setTicker(ticker);
+    plot_->xAxis->grid()->setZeroLinePen(Qt::NoPen); // the first bar stands at 0
+    plot_->xAxis->grid()->setVisible(false);
     plot_->xAxis->setRange(-0.7, double(values.size()) - 0.3);
     plot_->xAxis->setLabel(axisLabel);
     plot_->yAxis->setLabel(valueLabel);

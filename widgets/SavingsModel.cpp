@@ -8,8 +8,13 @@ namespace trainlab {
 
 namespace {
 
+/// `decimals` after the point, or 3 significant digits (decimals < 0: energies span from
+/// joules to megajoules).
 QString number(const std::optional<double>& value, int decimals, double scale = 1) {
-    return value ? QString::number(*value / scale, 'f', decimals) : QStringLiteral("—");
+    if (!value)
+        return QStringLiteral("—");
+    return decimals < 0 ? QString::number(*value / scale, 'g', 3)
+                        : QString::number(*value / scale, 'f', decimals);
 }
 
 /// "−42% (12.3)": a saving's share of the baseline's figure, then the amount.
@@ -23,7 +28,7 @@ QString savingText(const std::optional<double>& amount, const std::optional<doub
                                     .arg(*fraction > 0 ? QStringLiteral("−") : QStringLiteral("+"))
                                     .arg(std::abs(*fraction) * 100, 0, 'f', 1)
                               : QString();
-    return QStringLiteral("%1(%2)").arg(share, QString::number(*amount / scale, 'f', decimals));
+    return QStringLiteral("%1(%2)").arg(share, number(amount, decimals, scale));
 }
 
 } // namespace
@@ -109,7 +114,7 @@ QVariant SavingsModel::data(const QModelIndex& index, int role) const {
     case DeviceHours:
         return number(run.deviceHours, 4);
     case Energy:
-        return number(run.energyJ, 2, 1000);
+        return number(run.energyJ, -1, 1000);
     case Cost:
         return number(run.cost, 2);
     case Accuracy: {
@@ -120,7 +125,7 @@ QVariant SavingsModel::data(const QModelIndex& index, int role) const {
     case TimeSaved:
         return savingText(savings_[row].wallSeconds, runWallSeconds(runs_.front()), 1);
     case EnergySaved:
-        return savingText(savings_[row].energyJ, runs_.front().energyJ, 2, 1000);
+        return savingText(savings_[row].energyJ, runs_.front().energyJ, -1, 1000);
     case CostSaved:
         return savingText(savings_[row].cost, runs_.front().cost, 2);
     case AccuracyChange:

@@ -104,14 +104,9 @@ RunEstimate estimateRun(const ExperimentSpec& spec, const EstimateOptions& optio
         threadBudget(cores, spec.dataset.loader.workers, spec.dataset.augment.enabled());
     e.threads = budget.loaderWorkers + budget.intraOpThreads;
     TrainingProbe probe(spec, data, e.device);
-    ProbeSetup setup;
-    setup.batchSize = int(std::min<int64_t>(t.batchSize, data.train.size()));
-    setup.loaderWorkers = budget.loaderWorkers;
-    setup.intraOpThreads = budget.intraOpThreads;
-    setup.warmupSteps = 3;
-    setup.minSteps = 3;
-    setup.minSeconds = options.probeSeconds;
-    setup.maxSteps = 1 << 20;
+    const ProbeSetup setup =
+        ProbeSetup::timed(int(std::min<int64_t>(t.batchSize, data.train.size())),
+                          budget.loaderWorkers, budget.intraOpThreads, options.probeSeconds);
     // The energy meter counts this process's CPU time (or RAPL's joules) over the probe alone.
     const EnergyAccount meter(costs.wattsPerCore);
     const auto probeStart = std::chrono::steady_clock::now();

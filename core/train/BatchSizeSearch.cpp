@@ -173,7 +173,11 @@ BatchSizeResult batchSizeSearch(const ExperimentSpec& spec, const DatasetSplits&
             setup.batchSize = batch;
             setup.loaderWorkers = threads.loaderWorkers;
             setup.intraOpThreads = threads.intraOpThreads;
-            setup.minSteps = setup.maxSteps = 2;
+            // Two steps at least and half a second: a step of a small batch takes milliseconds,
+            // too short to time alone.
+            setup.minSteps = 2;
+            setup.minSeconds = 0.5;
+            setup.maxSteps = 500;
             const ProbeMeasurement m = trainer.measure(setup, cancel);
             BatchSizeProbe p;
             p.batch = batch;

@@ -110,15 +110,10 @@ ThreadTuningResult tuneThreads(const ExperimentSpec& spec, const DatasetSplits& 
         for (ThreadSplit& split : result.splits) {
             if (cancel && cancel->load())
                 break;
-            ProbeSetup setup;
-            setup.batchSize = result.batchSize;
-            setup.loaderWorkers = split.loaderWorkers;
-            setup.intraOpThreads = split.intraOpThreads;
-            setup.warmupSteps = 3;
-            setup.minSteps = 3;
-            setup.minSeconds = options.secondsPerProbe;
-            setup.maxSteps = 1 << 20;
-            const ProbeMeasurement m = trainer.measure(setup, cancel);
+            const ProbeMeasurement m =
+                trainer.measure(ProbeSetup::timed(result.batchSize, split.loaderWorkers,
+                                                  split.intraOpThreads, options.secondsPerProbe),
+                                cancel);
             split.samplesPerSecond = std::max(split.samplesPerSecond, m.samplesPerSecond);
             if (progress)
                 progress(done++, count, split);

@@ -22,6 +22,19 @@ struct ProbeSetup {
     int minSteps = 2;      ///< timed steps at least...
     double minSeconds = 0; ///< ...and for at least this long
     int maxSteps = 1000;   ///< but no more
+
+    /// A throughput probe: 3 warm-up steps, then at least 3 timed steps and `seconds`.
+    static ProbeSetup timed(int batchSize, int loaderWorkers, int intraOpThreads, double seconds) {
+        ProbeSetup setup;
+        setup.batchSize = batchSize;
+        setup.loaderWorkers = loaderWorkers;
+        setup.intraOpThreads = intraOpThreads;
+        setup.warmupSteps = 3;
+        setup.minSteps = 3;
+        setup.minSeconds = seconds;
+        setup.maxSteps = 1 << 20;
+        return setup;
+    }
 };
 
 /// What a probe measured. A probe that ran out of memory has outOfMemory set and no speed.
