@@ -76,6 +76,7 @@ QVector<TrainingField> makeFields() {
     const char* batches = "Batches";
     const char* stop = "Stopping and checkpoints";
     const char* budget = "Budget";
+    const char* transfer = "Start from another run";
     return {
         choice(optimizer, "Optimizer", opt, o.type, {sgd, adam, adamw, rmsprop, adagrad},
                "The update rule"),
@@ -195,6 +196,19 @@ QVector<TrainingField> makeFields() {
         zeroMeans(field("training.threads", "CPU threads", budget, K::Integer, d.threads, 0, 1024,
                         "Threads this run may use"),
                   QStringLiteral("all cores")),
+
+        zeroMeans(field("training.init_from.run", "Start from run", transfer, K::Integer,
+                        qint64(d.initFrom.run), 0, kInf,
+                        "Load the matching weights of this run's checkpoint (a head for another "
+                        "class count starts fresh)"),
+                  QStringLiteral("fresh weights")),
+        choice("training.init_from.checkpoint", "Its checkpoint", transfer, d.initFrom.checkpoint,
+               {QStringLiteral("best"), QStringLiteral("last")},
+               "The run's best weights, or where it ended"),
+        zeroMeans(field("training.init_from.train_last", "Train only the last", transfer,
+                        K::Integer, d.initFrom.trainLast, 0, kInf,
+                        "Layers with parameters trained; the earlier ones stay as loaded"),
+                  QStringLiteral("every layer")),
     };
 }
 

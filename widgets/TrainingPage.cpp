@@ -345,7 +345,13 @@ void TrainingPage::showValue(const TrainingField& field, const QJsonValue& store
     }
 }
 
+TrainingPage::~TrainingPage() {
+    destroying_ = true;
+}
+
 void TrainingPage::fieldEdited(const TrainingField& field) {
+    if (destroying_)
+        return;
     const QJsonValue value = editorValue(field);
     if (value == document_->value(field.path))
         return;

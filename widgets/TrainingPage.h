@@ -33,6 +33,7 @@ public:
                  QWidget* parent = nullptr);
     /// The same, with this machine's devices.
     explicit TrainingPage(SpecDocument* document, QWidget* parent = nullptr);
+    ~TrainingPage() override;
 
     /// The editor of a training field (`training.optimizer.lr`): a spin box, combo box, check
     /// box or line edit; nullptr for an unknown path.
@@ -79,6 +80,9 @@ private:
     SpecDocument* document_;
     bool cudaAvailable_;
     QHash<QString, QWidget*> editors_;
+    /// Set while the page is destroyed: an editor losing focus as its window goes away must
+    /// not read editors (an editable combo box) already half torn down.
+    bool destroying_ = false;
     QHash<QString, QFormLayout*> formOf_;
     DevicesBox* devices_ = nullptr;
     LrSchedulePlot* plot_ = nullptr;

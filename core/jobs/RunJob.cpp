@@ -23,6 +23,7 @@
 #include <QDir>
 #include <QFile>
 #include <chrono>
+#include <tuple>
 
 namespace trainlab {
 
@@ -216,6 +217,35 @@ private:
         }
     }
 
+    // training.init_from.run as a checkpoint file of this workspace, and how to name it.
+    std::pair<QString, QString> initFromCheckpoint(const InitFromSpec& from) {
+        const auto record = store_.findRun(from.run);
+        if (!record)
+            throw InputError(QStringLiteral("training.init_from.run: no run %1 in this workspace")
+                                 .arg(from.run));
+        const QDir folder(record->checkpointDir);
+        QString file;
+        if (from.checkpoint == QLatin1String("best")) {
+            if (!record->checkpointDir.isEmpty() && folder.exists(QStringLiteral("best.pt")))
+                file = folder.filePath(QStringLiteral("best.pt"));
+        } else {
+            qint64 newest = -1;
+            for (const QString& name :
+                 folder.entryList({QStringLiteral("last-*.pt")}, QDir::Files)) {
+                const qint64 step = name.mid(5, name.size() - 8).toLongLong();
+                if (step > newest) {
+                    newest = step;
+                    file = folder.filePath(name);
+                }
+            }
+        }
+        if (file.isEmpty())
+            throw InputError(QStringLiteral("training.init_from.run: run %1 has no %2 checkpoint")
+                                 .arg(from.run)
+                                 .arg(from.checkpoint));
+        return {file, QStringLiteral("run %1 (%2)").arg(from.run).arg(from.checkpoint)};
+    }
+
     // Each rank's share of an epoch depends on the world size: a run continues only on as many
     // ranks as wrote its checkpoint. Checked before the stored run changes.
     void checkResumeWorldSize(qint64 run) {
@@ -265,6 +295,9 @@ private:
         options.cpuThreads = std::max(1, grant.cpuSlots);
         options.checkpointDirectory = place_.checkpointDir;
         options.resumeFrom = place_.resumeFrom;
+        if (spec_.training.initFrom.run > 0)
+            std::tie(options.initFromPath, options.initFromSource) =
+                initFromCheckpoint(spec_.training.initFrom);
         options.owner =
             CheckpointOwner{specHash(spec_), place_.workspaceId, place_.id, job_.worldSize_};
         const TrainOutcome outcome = [&] {

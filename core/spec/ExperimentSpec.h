@@ -64,6 +64,18 @@ struct PruningSpec {
     bool enabled() const { return sparsity > 0; }
 };
 
+/// Transfer learning: the model starts from another run's weights instead of a fresh
+/// initialization. Every tensor whose name and shape match is loaded; the rest (a head whose
+/// class count differs) keep their fresh values. Frozen layers keep what they loaded.
+struct InitFromSpec {
+    qint64 run = 0;                              ///< the run whose weights to start from; 0: none
+    QString checkpoint = QStringLiteral("best"); ///< best | last
+    QString path;      ///< or a checkpoint file (`run` resolves to one in the workspace)
+    QList<int> freeze; ///< model.layers[i] kept as loaded (from "model.layers[i]" strings)
+    int trainLast = 0; ///< freeze every layer with parameters but the last N; 0: `freeze` alone
+    bool enabled() const { return run > 0 || !path.isEmpty(); }
+};
+
 struct TrainingSpec {
     int epochs = 10;
     int batchSize = 128;
@@ -81,6 +93,7 @@ struct TrainingSpec {
     double maxWallTimeS = 0; ///< 0: no limit
     int threads = 0;         ///< CPU threads for this run; 0: all cores
     PruningSpec pruning;
+    InitFromSpec initFrom;
 };
 
 /// The experiment spec of DESIGN.md: what to train, on what, how and where.

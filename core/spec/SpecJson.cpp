@@ -197,6 +197,39 @@ void readPruning(JsonObjectReader r, TrainingSpec& t) {
     r.finish();
 }
 
+void readInitFrom(JsonObjectReader r, InitFromSpec& f) {
+    r.integer64(QStringLiteral("run"), f.run, kNonNegative);
+    r.string(QStringLiteral("checkpoint"), f.checkpoint,
+             {QStringLiteral("best"), QStringLiteral("last")});
+    r.string(QStringLiteral("path"), f.path);
+    r.integer(QStringLiteral("train_last"), f.trainLast, kNonNegative);
+    const QJsonValue freeze = r.raw(QStringLiteral("freeze"));
+    static const QRegularExpression layer(QStringLiteral("^model\\.layers\\[(\\d+)\\]$"));
+    if (freeze.isArray()) {
+        const QJsonArray layers = freeze.toArray();
+        for (qsizetype i = 0; i < layers.size(); ++i) {
+            const QRegularExpressionMatch match = layer.match(layers[i].toString());
+            if (match.hasMatch())
+                f.freeze.append(match.captured(1).toInt());
+            else
+                r.error(QStringLiteral("freeze[%1]").arg(i),
+                        QStringLiteral("must name a layer as model.layers[N]"));
+        }
+    } else if (!freeze.isUndefined()) {
+        r.error(QStringLiteral("freeze"),
+                QStringLiteral("must be a list of layers, e.g. [\"model.layers[0]\"]"));
+    }
+    if (f.run > 0 && !f.path.isEmpty())
+        r.error(QStringLiteral("path"), QStringLiteral("give a run or a path, not both"));
+    if (!f.enabled() && (!f.freeze.isEmpty() || f.trainLast > 0))
+        r.error(QStringLiteral("run"),
+                QStringLiteral("freezing layers needs weights to start from: set run or path"));
+    if (!f.freeze.isEmpty() && f.trainLast > 0)
+        r.error(QStringLiteral("train_last"),
+                QStringLiteral("give freeze or train_last, not both"));
+    r.finish();
+}
+
 void readTraining(JsonObjectReader r, TrainingSpec& t) {
     r.integer(QStringLiteral("epochs"), t.epochs, Range{1, 1'000'000});
     r.integer(QStringLiteral("batch_size"), t.batchSize, Range{1, 1'048'576});
@@ -286,6 +319,7 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
     r.number(QStringLiteral("max_wall_time_s"), t.maxWallTimeS, kNonNegative);
     r.integer(QStringLiteral("threads"), t.threads, Range{0, 1024});
     readPruning(r.child(QStringLiteral("pruning")), t);
+    readInitFrom(r.child(QStringLiteral("init_from")), t.initFrom);
     r.finish();
 }
 
@@ -571,6 +605,20 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
                                     {QStringLiteral("schedule"), t.pruning.schedule},
                                     {QStringLiteral("fine_tune_epochs"), t.pruning.fineTuneEpochs},
                                     {QStringLiteral("start_epoch"), t.pruning.startEpoch}});
+    // Written only when on, as pruning is.
+    if (t.initFrom.enabled()) {
+        QJsonArray freeze;
+        for (int layer : t.initFrom.freeze)
+            freeze.append(QStringLiteral("model.layers[%1]").arg(layer));
+        QJsonObject init{{QStringLiteral("checkpoint"), t.initFrom.checkpoint},
+                         {QStringLiteral("freeze"), freeze},
+                         {QStringLiteral("train_last"), t.initFrom.trainLast}};
+        if (t.initFrom.run > 0)
+            init.insert(QStringLiteral("run"), t.initFrom.run);
+        else
+            init.insert(QStringLiteral("path"), t.initFrom.path);
+        training.insert(QStringLiteral("init_from"), init);
+    }
     QJsonValue devices = spec.devices.size() == 1 && spec.devices.first() == QLatin1String("auto")
                              ? QJsonValue(QStringLiteral("auto"))
                              : QJsonValue(QJsonArray::fromStringList(spec.devices));

@@ -35,6 +35,10 @@ QJsonArray techniques(const QJsonObject& spec, const std::optional<TrialRecord>&
     if (pruning.value(QStringLiteral("sparsity")).toDouble() > 0)
         used.append(QJsonObject{{QStringLiteral("technique"), QStringLiteral("pruning")},
                                 {QStringLiteral("setting"), pruning}});
+    const QJsonObject init = t.value(QStringLiteral("init_from")).toObject();
+    if (!init.isEmpty())
+        used.append(QJsonObject{{QStringLiteral("technique"), QStringLiteral("transfer")},
+                                {QStringLiteral("setting"), init}});
     if (trial && trial->savedDeviceHours)
         used.append(QJsonObject{{QStringLiteral("technique"), QStringLiteral("trial_pruned")},
                                 {QStringLiteral("saved_device_hours"), *trial->savedDeviceHours}});

@@ -44,7 +44,11 @@ struct TrainerOptions {
     int cpuThreads = 0;
     QString checkpointDirectory; ///< empty: no checkpoints
     QString resumeFrom;          ///< a `last` checkpoint to continue from; empty: start fresh
-    CheckpointOwner owner;       ///< guards against resuming another spec's, workspace's or run's
+    /// training.init_from.run resolved to its checkpoint file, and how to name it ("run 12
+    /// (best)"); empty: training.init_from.path, as the spec gives it.
+    QString initFromPath;
+    QString initFromSource;
+    CheckpointOwner owner; ///< guards against resuming another spec's, workspace's or run's
     /// A data-parallel run's replicas average their gradients here (see GradientSync.h);
     /// null for a run on one device. Not owned.
     class GradientSync* gradientSync = nullptr;

@@ -11,6 +11,7 @@
 #include "train/Misclassified.h"
 #include "train/OptimizerFactory.h"
 #include "train/ThreadBudget.h"
+#include "train/Transfer.h"
 
 #include <QDir>
 #include <QFile>
@@ -107,6 +108,25 @@ bool TrainingRun::waitWhilePaused(int epoch, int64_t batchInEpoch, int64_t accum
     return true;
 }
 
+void TrainingRun::startFromOtherWeights() {
+    TransferReport report;
+    // A resumed run's own checkpoint holds its weights; the frozen layers stay frozen. Ranks
+    // after the first get rank 0's weights when training starts, as in any data-parallel run.
+    const bool fresh = options_.resumeFrom.isEmpty() && options_.rank == 0;
+    if (fresh) {
+        const QString path =
+            options_.initFromPath.isEmpty() ? t_.initFrom.path : options_.initFromPath;
+        report = loadMatchingWeights(path, model_);
+        if (!options_.initFromSource.isEmpty())
+            report.source = options_.initFromSource;
+    }
+    freezeLayers(model_, t_.initFrom, report);
+    if (fresh && callbacks_.artifact)
+        callbacks_.artifact(QStringLiteral("transfer"), report.toJson());
+    if (fresh && callbacks_.message)
+        callbacks_.message(report.summary());
+}
+
 double TrainingRun::currentLr(int epoch) const {
     return scheduledLr(t_.schedule, t_.optimizer.lr, step_, totalSteps_, epoch, plateauScale_);
 }
@@ -126,7 +146,9 @@ TrainOutcome TrainingRun::execute() {
     model_->train();
     if (t_.precision == QLatin1String("fp16"))
         scaler_ = std::make_unique<GradScaler>(device_);
-    optimizer_ = makeOptimizer(t_.optimizer, model_->parameters());
+    if (t_.initFrom.enabled())
+        startFromOtherWeights();
+    optimizer_ = makeOptimizer(t_.optimizer, trainableParameters(model_));
     loss_ =
         std::make_unique<LossFunction>(resolvedLoss(t_.loss, data_.task), data_.task,
                                        d.imbalance.classWeights && classification_

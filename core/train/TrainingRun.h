@@ -47,6 +47,8 @@ private:
     void reportTest();
     void saveLast(int epoch, int64_t batchInEpoch, int64_t accumulated);
     double currentLr(int epoch) const;
+    /// training.init_from: loads the matching weights (unless resuming) and freezes layers.
+    void startFromOtherWeights();
     /// Holds the run while paused (after a checkpoint at batch `batchInEpoch` of `epoch`);
     /// false when it was cancelled meanwhile.
     bool waitWhilePaused(int epoch, int64_t batchInEpoch, int64_t accumulated);

@@ -51,9 +51,10 @@ QJsonObject run(Database& db, const RunRecord& run) {
         {QStringLiteral("tags"), QJsonArray::fromStringList(run.tags)},
         {QStringLiteral("note"), textOrNull(run.note)},
     };
-    // What the compression techniques report: the sparsity pruning reached, and quantization's
-    // size, latency and accuracy before and after.
-    for (const QString& kind : {QStringLiteral("pruning"), QStringLiteral("quantization")}) {
+    // What the techniques report: the sparsity pruning reached, quantization's size, latency
+    // and accuracy before and after, and what transfer learning loaded and froze.
+    for (const QString& kind :
+         {QStringLiteral("pruning"), QStringLiteral("quantization"), QStringLiteral("transfer")}) {
         if (const auto payload = runs::artifact(db, run.id, kind))
             report.insert(kind, *payload);
     }
