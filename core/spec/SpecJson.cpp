@@ -5,6 +5,7 @@
 #include "data/FileBytes.h"
 #include "model/LayerSpecReader.h"
 #include "model/ModelPresets.h"
+#include "spec/InitFromJson.h"
 #include "spec/SpecOverrides.h"
 #include "util/JsonObjectReader.h"
 
@@ -13,7 +14,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <cmath>
 
 namespace trainlab {
@@ -194,39 +194,6 @@ void readPruning(JsonObjectReader r, TrainingSpec& t) {
                     QStringLiteral("pruning cannot be combined with training.early_stopping "
                                    "(the run could stop before it is pruned)"));
     }
-    r.finish();
-}
-
-void readInitFrom(JsonObjectReader r, InitFromSpec& f) {
-    r.integer64(QStringLiteral("run"), f.run, kNonNegative);
-    r.string(QStringLiteral("checkpoint"), f.checkpoint,
-             {QStringLiteral("best"), QStringLiteral("last")});
-    r.string(QStringLiteral("path"), f.path);
-    r.integer(QStringLiteral("train_last"), f.trainLast, kNonNegative);
-    const QJsonValue freeze = r.raw(QStringLiteral("freeze"));
-    static const QRegularExpression layer(QStringLiteral("^model\\.layers\\[(\\d+)\\]$"));
-    if (freeze.isArray()) {
-        const QJsonArray layers = freeze.toArray();
-        for (qsizetype i = 0; i < layers.size(); ++i) {
-            const QRegularExpressionMatch match = layer.match(layers[i].toString());
-            if (match.hasMatch())
-                f.freeze.append(match.captured(1).toInt());
-            else
-                r.error(QStringLiteral("freeze[%1]").arg(i),
-                        QStringLiteral("must name a layer as model.layers[N]"));
-        }
-    } else if (!freeze.isUndefined()) {
-        r.error(QStringLiteral("freeze"),
-                QStringLiteral("must be a list of layers, e.g. [\"model.layers[0]\"]"));
-    }
-    if (f.run > 0 && !f.path.isEmpty())
-        r.error(QStringLiteral("path"), QStringLiteral("give a run or a path, not both"));
-    if (!f.enabled() && (!f.freeze.isEmpty() || f.trainLast > 0))
-        r.error(QStringLiteral("run"),
-                QStringLiteral("freezing layers needs weights to start from: set run or path"));
-    if (!f.freeze.isEmpty() && f.trainLast > 0)
-        r.error(QStringLiteral("train_last"),
-                QStringLiteral("give freeze or train_last, not both"));
     r.finish();
 }
 
@@ -606,19 +573,8 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
                                     {QStringLiteral("fine_tune_epochs"), t.pruning.fineTuneEpochs},
                                     {QStringLiteral("start_epoch"), t.pruning.startEpoch}});
     // Written only when on, as pruning is.
-    if (t.initFrom.enabled()) {
-        QJsonArray freeze;
-        for (int layer : t.initFrom.freeze)
-            freeze.append(QStringLiteral("model.layers[%1]").arg(layer));
-        QJsonObject init{{QStringLiteral("checkpoint"), t.initFrom.checkpoint},
-                         {QStringLiteral("freeze"), freeze},
-                         {QStringLiteral("train_last"), t.initFrom.trainLast}};
-        if (t.initFrom.run > 0)
-            init.insert(QStringLiteral("run"), t.initFrom.run);
-        else
-            init.insert(QStringLiteral("path"), t.initFrom.path);
-        training.insert(QStringLiteral("init_from"), init);
-    }
+    if (t.initFrom.enabled())
+        training.insert(QStringLiteral("init_from"), initFromToJson(t.initFrom));
     QJsonValue devices = spec.devices.size() == 1 && spec.devices.first() == QLatin1String("auto")
                              ? QJsonValue(QStringLiteral("auto"))
                              : QJsonValue(QJsonArray::fromStringList(spec.devices));
