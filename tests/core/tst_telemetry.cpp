@@ -1,10 +1,12 @@
-// Telemetry: /proc parsing (a command name with spaces and parentheses), the energy figure and
+// Telemetry: /proc parsing (a command name with spaces and parentheses; the peak, resident and
+// available memory the batch-size finder reads), the energy figure and
 // its source, the 1 Hz sampler, the cost settings, and a real run leaving CPU and memory samples
 // (GPU columns empty, not zero), its energy series, its environment, energy and cost.
 #include "../common/DirectJobContext.h"
 #include "../common/TestSupport.h"
 
 #include "base/Errors.h"
+#include "base/ProcessMemory.h"
 #include "jobs/RunJob.h"
 #include "spec/SpecJson.h"
 #include "store/StoreWriter.h"
@@ -57,6 +59,34 @@ private Q_SLOTS:
         // This process, for real.
         const auto self = readProcessUsage();
         QVERIFY(self && self->rssBytes > 1e6);
+    }
+
+    void memoryFiguresAreReadFromProc() {
+        QTemporaryDir dir;
+        const QString proc = dir.filePath(QStringLiteral("self"));
+        QDir().mkpath(proc);
+        test::writeFile(proc + QStringLiteral("/status"),
+                        "Name:\tx (y)\nVmPeak:\t  900000 kB\nVmHWM:\t    512000 kB\n"
+                        "VmRSS:\t    256000 kB\nThreads:\t3\n");
+        QCOMPARE(*peakResidentBytes(proc), 512000.0 * 1024);
+        QCOMPARE(*residentBytes(proc), 256000.0 * 1024);
+        const QString meminfo = dir.filePath(QStringLiteral("meminfo"));
+        test::writeFile(meminfo, "MemTotal:       24000000 kB\nMemFree:  1000 kB\n"
+                                 "MemAvailable:   20000000 kB\n");
+        QCOMPARE(*availableMemoryBytes(meminfo), 20000000.0 * 1024);
+        // Missing, in other units, or garbled: nothing, never zeros.
+        QVERIFY(!peakResidentBytes(dir.filePath(QStringLiteral("absent"))));
+        test::writeFile(proc + QStringLiteral("/status"), "VmHWM:\t512 MB\nVmRSS: lots kB\n");
+        QVERIFY(!peakResidentBytes(proc));
+        QVERIFY(!residentBytes(proc));
+        test::writeFile(meminfo, "MemTotal: 1 kB\n"); // an old kernel without MemAvailable
+        QVERIFY(!availableMemoryBytes(meminfo));
+        // This process, for real (read a moment apart, so only roughly ordered).
+        const auto now = residentBytes();
+        const auto peak = peakResidentBytes();
+        QVERIFY(now && peak);
+        QVERIFY2(*now > 1e6 && *peak >= 0.9 * *now,
+                 qPrintable(QStringLiteral("resident %1, peak %2").arg(*now).arg(*peak)));
     }
 
     void energyIsMeasuredOrMarkedAsAnEstimate() {
