@@ -12,15 +12,23 @@ namespace trainlab {
 struct DeviceDemand {
     static constexpr int kAllCpuSlots = -1; ///< every core the pool has
 
-    QStringList gpus; ///< "cuda:N", each exclusively
+    QStringList gpus; ///< "cuda:N", each exclusively (or its gpuShare)
     int cpuSlots = 0; ///< or kAllCpuSlots
-    bool empty() const { return gpus.isEmpty() && cpuSlots == 0; }
+    /// Whichever GPUs are free, this many (a sweep's trials: the pool places them); the grant
+    /// names the ones given in `gpus`.
+    int anyGpus = 0;
+    /// The part of each of its GPUs the job takes, (0, 1]: 1/4 lets four small trials share one
+    /// GPU. Every GPU's parts add up to at most 1.
+    double gpuShare = 1.0;
+    bool empty() const { return gpus.isEmpty() && cpuSlots == 0 && anyGpus == 0; }
 };
 
-/// What a job was given (kAllCpuSlots resolved to a number); it holds it until it ends.
+/// What a job was given (kAllCpuSlots resolved to a number, anyGpus to named GPUs); it holds it
+/// until it ends.
 using DeviceGrant = DeviceDemand;
 
-/// The devices the backend schedules jobs on: the CPU's cores as slots and each GPU whole.
+/// The devices the backend schedules jobs on: the CPU's cores as slots, and each GPU whole or
+/// in parts (several small sweep trials on one GPU).
 /// Not thread-safe; the backend guards it.
 class DevicePool {
 public:
@@ -34,13 +42,17 @@ public:
     std::optional<DeviceGrant> tryAcquire(const DeviceDemand& demand);
     void release(const DeviceGrant& grant);
     int freeCpuSlots() const { return cpuSlots_ - usedCpuSlots_; }
-    bool gpuFree(const QString& gpu) const { return !busyGpus_.contains(gpu); }
+    bool gpuFree(const QString& gpu) const { return gpuLoad(gpu) <= 0; }
+    /// The part of `gpu` in use, 0 to 1.
+    double gpuLoad(const QString& gpu) const { return gpuLoad_.value(gpu, 0.0); }
 
 private:
+    bool fits(const QString& gpu, double share) const;
+
     int cpuSlots_;
     QStringList gpus_;
     int usedCpuSlots_ = 0;
-    QStringList busyGpus_;
+    QMap<QString, double> gpuLoad_;
 };
 
 } // namespace trainlab

@@ -71,6 +71,15 @@ DeviceDemand runDemand(const ExperimentSpec& spec) {
     return demand;
 }
 
+DeviceDemand trialDemand(const ExperimentSpec& spec, int trialsPerGpu, const QStringList& gpus) {
+    if (gpus.isEmpty() || spec.devices != QStringList{QStringLiteral("auto")})
+        return runDemand(spec);
+    DeviceDemand demand;
+    demand.anyGpus = 1;
+    demand.gpuShare = 1.0 / std::max(1, trialsPerGpu);
+    return demand;
+}
+
 RunRequest resumeRequest(WorkspaceReader& workspace, qint64 runId) {
     const auto run = workspace.run(runId);
     if (!run)
@@ -508,8 +517,15 @@ private:
 
 namespace {
 
+/// The devices a run trains on: those the pool places it on (a sweep's trial), or its spec's.
+int deviceCountOf(const RunRequest& request) {
+    if (request.demand && request.demand->anyGpus > 0)
+        return request.demand->anyGpus;
+    return int(resolveDevices(request.spec.devices).size());
+}
+
 int worldSizeOf(const RunRequest& request, const std::optional<ClusterLayout>& cluster) {
-    const int devices = int(resolveDevices(request.spec.devices).size());
+    const int devices = deviceCountOf(request);
     return cluster ? cluster->ranks(devices).worldSize : devices;
 }
 
@@ -521,7 +537,7 @@ RunJob::RunJob(RunRequest request, TrialHooks trial, std::optional<ClusterLayout
     , request_(std::move(request))
     , trial_(std::move(trial))
     , cluster_(std::move(cluster))
-    , demand_(runDemand(request_.spec))
+    , demand_(request_.demand ? *request_.demand : runDemand(request_.spec))
     , worldSize_(worldSizeOf(request_, cluster_)) {
     if (cluster_ && !cluster_->isMaster())
         throw std::logic_error("RunJob: only the process with rank 0 writes the run");
@@ -535,7 +551,7 @@ RunJob::RunJob(RunRequest request, TrialHooks trial, std::optional<ClusterLayout
 RunJob::~RunJob() = default;
 
 RankRange RunJob::ranks() const {
-    const int devices = int(resolveDevices(request_.spec.devices).size());
+    const int devices = deviceCountOf(request_);
     return cluster_ ? cluster_->ranks(devices) : RankRange{0, worldSize_, worldSize_};
 }
 

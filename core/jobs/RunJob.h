@@ -20,6 +20,8 @@ struct RunRequest {
     /// How often system samples are taken while it trains; 0 takes none (benchmarks compare
     /// the two). Its energy, device hours and cost are accounted either way.
     int telemetryIntervalMs = 1000;
+    /// What a sweep's trial asks the pool for (trialDemand); empty: the spec's devices.
+    std::optional<DeviceDemand> demand = std::nullopt;
 };
 
 /// How a sweep takes part in one of its trials.
@@ -73,5 +75,11 @@ RunRequest resumeRequest(WorkspaceReader& workspace, qint64 runId);
 /// The demand of a spec's `devices` on this machine (CPU slots from `training.threads`, 0:
 /// every core). Throws InputError naming a device that is not present.
 DeviceDemand runDemand(const ExperimentSpec& spec);
+
+/// A built-in sweep trial's demand on a machine with `gpus`: a spec on devices "auto" takes
+/// one GPU, whichever is least loaded when it starts, and 1/trialsPerGpu of it (several small
+/// trials per GPU); a spec naming its devices takes them, as a run would (runDemand); without
+/// GPUs, the CPU slots a run takes.
+DeviceDemand trialDemand(const ExperimentSpec& spec, int trialsPerGpu, const QStringList& gpus);
 
 } // namespace trainlab

@@ -3,6 +3,7 @@
 #include "jobs/CommandTrial.h"
 #include "jobs/CommandTrialJob.h"
 #include "jobs/RunJob.h"
+#include "parallel/Devices.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
 #include "store/ProcessToken.h"
@@ -217,6 +218,7 @@ private:
                     request.spec = specFromJson(json, QStringLiteral("trial %1").arg(trial));
                 }
                 request.params = point;
+                request.demand = trialDemand(request.spec, sweep_.trialsPerGpu, cudaDeviceNames());
                 child = std::make_unique<RunJob>(std::move(request), hooks);
             }
         } catch (const InputError& e) {

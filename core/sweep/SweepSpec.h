@@ -28,6 +28,9 @@ struct SweepSpec {
     QString strategy = QStringLiteral("random"); ///< grid | random | bayesian
     int trials = 20;
     int parallel = 1;
+    /// Built-in trials on a machine with GPUs (devices "auto"): how many share one GPU, each
+    /// taking that part of it; the job layer places every trial on the least loaded GPU.
+    int trialsPerGpu = 1;
     qint64 seed = 0;
     int gridSteps = 5;
     int initialPoints = 8; ///< bayesian: random trials before the model takes over

@@ -80,6 +80,66 @@ private Q_SLOTS:
         QVERIFY(!pool.gpuFree(QStringLiteral("cuda:0")));
     }
 
+    void sweepTrialsArePlacedOnTheLeastLoadedGpu() {
+        const QStringList gpus{QStringLiteral("cuda:0"), QStringLiteral("cuda:1")};
+        DevicePool pool(2, gpus);
+        // Four small trials a GPU: eight fit, spread over both before doubling up.
+        DeviceDemand quarter;
+        quarter.anyGpus = 1;
+        quarter.gpuShare = 0.25;
+        QList<DeviceGrant> granted;
+        for (int i = 0; i < 8; ++i) {
+            const auto grant = pool.tryAcquire(quarter);
+            QVERIFY(grant);
+            QCOMPARE(grant->gpus.size(), 1);
+            QCOMPARE(grant->gpus.first(), gpus[i % 2]);
+            granted << *grant;
+        }
+        QVERIFY(!pool.tryAcquire(quarter)); // both GPUs full
+        QCOMPARE(pool.gpuLoad(gpus[0]), 1.0);
+        // A whole-GPU run waits until one is empty; a trial's end frees its quarter only.
+        DeviceDemand whole{{QStringLiteral("cuda:1")}, 0};
+        QVERIFY(!pool.tryAcquire(whole));
+        for (const DeviceGrant& g : granted)
+            if (g.gpus.first() == gpus[1])
+                pool.release(g);
+        QVERIFY(pool.gpuFree(gpus[1]));
+        QVERIFY(pool.tryAcquire(whole));
+        QVERIFY(!pool.tryAcquire(quarter)); // cuda:0 is full, cuda:1 is the run's
+        // Two GPUs at once, and asking for more than there are.
+        DeviceDemand two;
+        two.anyGpus = 2;
+        QVERIFY(pool.whyNever(two).isEmpty());
+        two.anyGpus = 3;
+        QVERIFY(pool.whyNever(two).contains(QStringLiteral("3 GPUs asked for")));
+        DeviceDemand bad;
+        bad.anyGpus = 1;
+        bad.gpuShare = 0;
+        QVERIFY(!pool.whyNever(bad).isEmpty());
+    }
+
+    void aTrialOnAutoDevicesAsksForAnyGpu() {
+        const ExperimentSpec spec = parseSpec(
+            R"({"trainlab": 1, "dataset": {"source": "synthetic"}, "model": {"preset": "mlp"},
+                "training": {"threads": 1}})",
+            QStringLiteral("trial.json"));
+        const QStringList gpus{QStringLiteral("cuda:0"), QStringLiteral("cuda:1")};
+        const DeviceDemand onGpus = trialDemand(spec, 4, gpus);
+        QCOMPARE(onGpus.anyGpus, 1);
+        QCOMPARE(onGpus.gpuShare, 0.25);
+        QVERIFY(onGpus.gpus.isEmpty());
+        QCOMPARE(onGpus.cpuSlots, 0);
+        // No GPU: the CPU slots a run of the spec takes.
+        const DeviceDemand onCpu = trialDemand(spec, 4, {});
+        QCOMPARE(onCpu.anyGpus, 0);
+        QCOMPARE(onCpu.cpuSlots, 1);
+        // A spec that names its device keeps it.
+        ExperimentSpec named = spec;
+        named.devices = {QStringLiteral("cpu")};
+        QCOMPARE(trialDemand(named, 4, gpus).cpuSlots, 1);
+        QCOMPARE(trialDemand(named, 4, gpus).anyGpus, 0);
+    }
+
     void runWaitsQueuedWhileATrialHoldsTheOnlySlotAndSweepCancelStopsTheTrial() {
         test::BackendFixture backend(db_, 1);
         const qint64 sweep = backend.submit(slowSweep(3, 1));
