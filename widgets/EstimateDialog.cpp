@@ -32,8 +32,11 @@ void EstimateDialog::draw(const QJsonObject& r) {
     const double read = r.value(QStringLiteral("read_seconds")).toDouble();
     const double train = r.value(QStringLiteral("train_seconds")).toDouble();
     const double evaluate = r.value(QStringLiteral("eval_seconds")).toDouble();
-    drawBars({tr("read the data"), tr("train"), tr("evaluate")}, {read, train, evaluate},
-             {QColor(0x7f, 0x7f, 0x7f), QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e)},
+    const double checkpoints = r.value(QStringLiteral("checkpoint_seconds")).toDouble();
+    drawBars({tr("read the data"), tr("train"), tr("evaluate"), tr("checkpoints")},
+             {read, train, evaluate, checkpoints},
+             {QColor(0x7f, 0x7f, 0x7f), QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e),
+              QColor(0x94, 0x67, 0xbd)},
              QString(), tr("seconds of one run"));
     plot()->replot();
     const bool upperBound = r.value(QStringLiteral("may_end_early")).toBool();

@@ -4,9 +4,9 @@
 
 namespace trainlab {
 
-/// A pre-flight estimate: where a run's time goes (reading the data, training, evaluating) as
-/// bars, its time, energy, device hours and cost (a sweep's too), and a button that starts the
-/// experiment it was made for.
+/// A pre-flight estimate: where a run's time goes (reading the data, training, evaluating,
+/// writing checkpoints) as bars, its time, energy, device hours and cost (a sweep's too), and a
+/// button that starts the experiment it was made for.
 class EstimateDialog : public PreflightDialog {
     Q_OBJECT
 public:

@@ -292,11 +292,12 @@ int estimateCommand(const CliArgs& args) {
                    .arg(e.threads)
                    .arg(e.trainSamplesPerSecond, 0, 'f', 0)
                    .arg(e.evalSamplesPerSecond, 0, 'f', 0);
-        out << QStringLiteral("  %1 steps (%2 epochs): read %3 + train %4 + evaluate %5\n")
+        out << QStringLiteral("  %1 steps (%2 epochs): read %3 + train %4 + evaluate %5 + "
+                              "checkpoints %6\n")
                    .arg(e.steps)
                    .arg(e.epochs, 0, 'g', 3)
                    .arg(durationText(e.readSeconds), durationText(e.trainSeconds),
-                        durationText(e.evalSeconds));
+                        durationText(e.evalSeconds), durationText(e.checkpointSeconds));
         out << QStringLiteral("  a run: %1%2; CPU time %3\n")
                    .arg(e.mayEndEarly ? QStringLiteral("at most ") : QString(),
                         durationText(e.seconds), durationText(e.cpuSeconds));

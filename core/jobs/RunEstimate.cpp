@@ -68,6 +68,7 @@ QJsonObject RunEstimate::toJson() const {
             {QStringLiteral("epochs"), epochs},
             {QStringLiteral("train_seconds"), trainSeconds},
             {QStringLiteral("eval_seconds"), evalSeconds},
+            {QStringLiteral("checkpoint_seconds"), checkpointSeconds},
             {QStringLiteral("seconds"), seconds},
             {QStringLiteral("cpu_seconds"), cpuSeconds},
             {QStringLiteral("energy_j"), energyJ},
@@ -135,7 +136,14 @@ RunEstimate estimateRun(const ExperimentSpec& spec, const EstimateOptions& optio
     const double evalSamples =
         std::ceil(e.epochs) * double(data.validation.size()) + double(data.test.size());
     e.evalSeconds = e.evalSamplesPerSecond > 0 ? evalSamples / e.evalSamplesPerSecond : 0;
-    e.seconds = e.readSeconds + e.trainSeconds + e.evalSeconds;
+    const auto [lastSeconds, bestSeconds] = probe.checkpointSeconds();
+    const int wholeEpochs = int(std::ceil(e.epochs));
+    const int every = t.checkpointEveryEpochs;
+    const int lastWrites =
+        (every > 0 ? wholeEpochs / every : 0) + (every <= 0 || wholeEpochs % every != 0 ? 1 : 0);
+    const int bestWrites = data.validation.size() > 0 ? wholeEpochs : 0;
+    e.checkpointSeconds = lastWrites * lastSeconds + bestWrites * bestSeconds;
+    e.seconds = e.readSeconds + e.trainSeconds + e.evalSeconds + e.checkpointSeconds;
     if (t.maxWallTimeS > 0)
         e.seconds = std::min(e.seconds, t.maxWallTimeS);
     const double cpuRate = probeWall > 0 ? probeCpuSeconds / probeWall : 0;

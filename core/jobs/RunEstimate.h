@@ -28,8 +28,11 @@ struct RunEstimate {
     double epochs = 0; ///< as many epochs as those steps make
     double trainSeconds = 0;
     double evalSeconds = 0; ///< validation after each epoch and the test at the end
-    double seconds = 0;     ///< read + train + evaluate (capped by max_wall_time_s)
-    double cpuSeconds = 0;  ///< CPU time at the probe's rate of CPU use
+    /// Writing checkpoints: the resumable ones (every checkpoint_every_epochs and at the end)
+    /// and best.pt after each epoch with a validation split (the most it is written).
+    double checkpointSeconds = 0;
+    double seconds = 0;    ///< read + train + evaluate + checkpoints (capped by max_wall_time_s)
+    double cpuSeconds = 0; ///< CPU time at the probe's rate of CPU use
     double energyJ = 0;
     QString energySource; ///< how the probe's energy was found (rapl, or an estimate)
     double deviceHours = 0;

@@ -7,9 +7,11 @@
 #include "data/DatasetBuilder.h"
 #include "model/ModelBuilder.h"
 #include "train/AutocastScope.h"
+#include "train/Checkpoint.h"
 #include "train/MemoryBudget.h"
 #include "train/OptimizerFactory.h"
 
+#include <QTemporaryDir>
 #include <chrono>
 
 namespace trainlab {
@@ -60,6 +62,21 @@ double TrainingProbe::evaluationSpeed(int batchSize, double seconds) {
     }
     model_->train();
     return elapsed > 0 ? double(samples) / elapsed : 0;
+}
+
+std::pair<double, double> TrainingProbe::checkpointSeconds() {
+    using Clock = std::chrono::steady_clock;
+    const QTemporaryDir folder;
+    if (!folder.isValid())
+        return {0, 0};
+    const Clock::time_point start = Clock::now();
+    saveCheckpoint(folder.filePath(QStringLiteral("last.pt")), model_, *optimizer_, TrainerState{},
+                   CheckpointOwner{});
+    const Clock::time_point middle = Clock::now();
+    saveWeights(folder.filePath(QStringLiteral("best.pt")), model_);
+    const Clock::time_point end = Clock::now();
+    return {std::chrono::duration<double>(middle - start).count(),
+            std::chrono::duration<double>(end - middle).count()};
 }
 
 int64_t TrainingProbe::trainingSamples() const {

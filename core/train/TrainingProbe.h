@@ -9,6 +9,7 @@
 #include <optional>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/optim/optimizer.h>
+#include <utility>
 
 namespace trainlab {
 
@@ -67,6 +68,9 @@ public:
     /// Samples per second of evaluation (eval mode, no gradients) on the validation split (the
     /// training split when there is none), in batches of `batchSize`, for about `seconds`.
     double evaluationSpeed(int batchSize, double seconds);
+    /// Seconds to write a resumable checkpoint (model, optimizer, state) and the model's weights
+    /// alone (best.pt), as a run does, to a temporary folder.
+    std::pair<double, double> checkpointSeconds();
     int64_t trainingSamples() const;
 
 private:

@@ -177,7 +177,7 @@ private Q_SLOTS:
         QTRY_VERIFY(dialog->isVisible());
         const auto stored = WorkspaceReader(db).preflightResults(QStringLiteral("estimate"));
         QCOMPARE(int(stored.size()), 1);
-        QCOMPARE(dialog->plot()->plottableCount(), 3); // read, train, evaluate
+        QCOMPARE(dialog->plot()->plottableCount(), 4); // read, train, evaluate, checkpoints
         QVERIFY2(dialog->summary().contains(QStringLiteral("One run:")),
                  qPrintable(dialog->summary()));
         if (const QString shot = qEnvironmentVariable("TRAINLAB_ESTIMATE_SHOT"); !shot.isEmpty()) {
