@@ -1,5 +1,7 @@
 #include "BatchSizeDialog.h"
 
+#include "train/BatchSizeSearch.h"
+
 #include <QJsonArray>
 #include <qcustomplot.h>
 
@@ -10,20 +12,6 @@ namespace {
 const QColor kFits(0x1f, 0x77, 0xb4);
 const QColor kDoesNotFit(0xbb, 0xbb, 0xbb);
 const QColor kMemory(0xd6, 0x27, 0x28);
-
-QString limitText(const QString& limit, double budgetBytes) {
-    if (limit == QLatin1String("memory"))
-        return BatchSizeDialog::tr("the memory budget (%1 GB)").arg(budgetBytes / 1e9, 0, 'f', 2);
-    if (limit == QLatin1String("out_of_memory"))
-        return BatchSizeDialog::tr("the device's memory: the next batch ran out of it");
-    if (limit == QLatin1String("time"))
-        return BatchSizeDialog::tr("the time a step may take");
-    if (limit == QLatin1String("data"))
-        return BatchSizeDialog::tr("the size of the training split");
-    if (limit == QLatin1String("max_batch"))
-        return BatchSizeDialog::tr("the largest batch asked for");
-    return BatchSizeDialog::tr("a stop before the end");
-}
 
 } // namespace
 
@@ -93,7 +81,8 @@ void BatchSizeDialog::draw(const QJsonObject& result) {
     const int largest = result.value(QStringLiteral("largest_batch")).toInt();
     const int target = result.value(QStringLiteral("target_batch")).toInt();
     const QString device = result.value(QStringLiteral("device")).toString();
-    const QString limit = limitText(result.value(QStringLiteral("limit")).toString(), budget * 1e6);
+    const QString limit =
+        batchLimitText(result.value(QStringLiteral("limit")).toString(), budget * 1e6);
     if (largest <= 0) {
         setSummary(tr("Not even batch %1 fits on %2: the search was stopped by %3.")
                        .arg(labels.value(0), device, limit));

@@ -1,5 +1,7 @@
 #include "deploy/StoredModel.h"
 
+#include "train/LossFunction.h"
+
 #include "base/Errors.h"
 #include "data/DatasetBuilder.h"
 #include "data/DatasetCache.h"
@@ -60,10 +62,8 @@ StoredModel loadStoredModel(WorkspaceReader& workspace, qint64 runId) {
 }
 
 LossSpec resolvedLossOf(const ExperimentSpec& spec, bool regression) {
-    LossSpec loss = spec.training.loss;
-    if (loss.type.isEmpty())
-        loss.type = regression ? QStringLiteral("mse") : QStringLiteral("cross_entropy");
-    return loss;
+    return resolvedLoss(spec.training.loss,
+                        regression ? TaskKind::Regression : TaskKind::Classification);
 }
 
 QString outputActivation(const StoredModel& model) {

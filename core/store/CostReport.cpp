@@ -49,17 +49,19 @@ struct RunCost {
     QJsonObject json;
     std::optional<double> seconds;
     std::optional<double> accuracy;
+    QMap<QString, double> final; ///< the run's last value of each metric
 };
 
 RunCost runCost(WorkspaceReader& workspace, const RunRecord& run) {
-    const QMap<QString, double> final = workspace.metricSummary(run.id).final;
+    RunCost cost;
+    cost.final = workspace.metricSummary(run.id).final;
+    const QMap<QString, double>& final = cost.final;
     const QString metric = accuracyMetric(final);
     std::optional<TrialRecord> trial;
     if (run.sweep > 0)
         for (TrialRecord& t : workspace.trials(run.sweep))
             if (t.run.id == run.id)
                 trial = std::move(t);
-    RunCost cost;
     cost.seconds = runWallSeconds(run);
     if (!metric.isEmpty())
         cost.accuracy = final.value(metric);
@@ -110,8 +112,7 @@ QJsonObject costReport(WorkspaceReader& workspace, const RunRecord& run,
         return report;
     const RunCost base = runCost(workspace, *baseline);
     report.insert(QStringLiteral("baseline"), base.json);
-    const RunSavings savings = savingsAgainst(run, workspace.metricSummary(run.id).final, *baseline,
-                                              workspace.metricSummary(baseline->id).final);
+    const RunSavings savings = savingsAgainst(run, mine.final, *baseline, base.final);
     QJsonObject saved;
     addSaving(saved, QStringLiteral("wall_seconds"), savings.wallSeconds, base.seconds);
     addSaving(saved, QStringLiteral("device_hours"), savings.deviceHours, baseline->deviceHours);

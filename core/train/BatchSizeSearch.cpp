@@ -72,6 +72,10 @@ AccumulationPlan accumulationFor(int target, int largest) {
 }
 
 QString BatchSizeResult::limitText() const {
+    return batchLimitText(limit, memoryBudgetBytes);
+}
+
+QString batchLimitText(const QString& limit, double memoryBudgetBytes) {
     if (limit == QLatin1String("memory"))
         return QStringLiteral("the memory budget (%1)").arg(gigabytes(memoryBudgetBytes));
     if (limit == QLatin1String("out_of_memory"))

@@ -62,6 +62,9 @@ struct BatchSizeResult {
     QString limitText() const;
 };
 
+/// What ended a search (BatchSizeResult::limit) in words, given the budget it had.
+QString batchLimitText(const QString& limit, double memoryBudgetBytes);
+
 /// Throws InputError naming the option (--start-batch, --max-batch, --memory, --target) that
 /// cannot be.
 void checkBatchSizeOptions(const BatchSizeOptions& options);

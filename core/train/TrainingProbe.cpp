@@ -8,8 +8,8 @@
 #include "model/ModelBuilder.h"
 #include "train/AutocastScope.h"
 #include "train/Checkpoint.h"
-#include "train/MemoryBudget.h"
 #include "train/OptimizerFactory.h"
+#include "train/PreparedTraining.h"
 
 #include <QTemporaryDir>
 #include <chrono>
@@ -32,8 +32,7 @@ TrainingProbe::TrainingProbe(const ExperimentSpec& spec, const DatasetSplits& da
     optimizer_ = makeOptimizer(spec.training.optimizer, model_->parameters());
     loss_ = std::make_unique<LossFunction>(resolvedLoss(spec.training.loss, data.task), data.task);
     // As a run does: a training set whose float copy is small enough is converted once.
-    preparedTrain_ =
-        preparedInMemory(data.train, InputPreparation(data), preparedDataBudgetBytes());
+    preparedTrain_ = preparedTrainingSplit(data);
 }
 
 TrainingProbe::~TrainingProbe() = default;
@@ -100,7 +99,6 @@ ProbeMeasurement TrainingProbe::measure(const ProbeSetup& setup, const std::atom
 
     ProbeMeasurement result;
     try {
-        const InputPreparation prepare(data_);
         LoaderOptions options;
         options.batchSize = setup.batchSize;
         options.dropLast = true; // every timed batch full size
@@ -108,13 +106,8 @@ ProbeMeasurement TrainingProbe::measure(const ProbeSetup& setup, const std::atom
         options.prefetch = spec_.dataset.loader.prefetch;
         options.seed = uint64_t(spec_.training.seed) + 1;
         options.augment = spec_.dataset.augment;
-        DataLoader loader(
-            preparedTrain_ ? *preparedTrain_ : data_.train, data_.numClasses,
-            [prepare, converted = preparedTrain_.has_value()](const torch::Tensor& features,
-                                                              at::IntArrayRef rows) {
-                return converted ? selectRows(features, rows) : prepare.rows(features, rows);
-            },
-            options);
+        DataLoader loader(preparedTrain_ ? *preparedTrain_ : data_.train, data_.numClasses,
+                          batchPreparation(data_, preparedTrain_.has_value()), options);
         const torch::Device device(device_.toStdString());
         int epoch = 0;
         loader.startEpoch(epoch);

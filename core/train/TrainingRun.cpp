@@ -7,9 +7,9 @@
 #include "train/EvaluationMetrics.h"
 #include "train/GradientSync.h"
 #include "train/LrSchedule.h"
-#include "train/MemoryBudget.h"
 #include "train/Misclassified.h"
 #include "train/OptimizerFactory.h"
+#include "train/PreparedTraining.h"
 #include "train/ThreadBudget.h"
 #include "train/Transfer.h"
 
@@ -167,15 +167,10 @@ TrainOutcome TrainingRun::execute() {
     options.pinMemory = device_.is_cuda();
     // Small image sets are converted to model inputs once (a bare loop's habit): each batch is
     // then a row copy. Larger ones convert a batch at a time. Same values either way.
-    const InputPreparation prepare(data_);
-    preparedTrain_ = preparedInMemory(data_.train, prepare, preparedDataBudgetBytes());
+    preparedTrain_ = preparedTrainingSplit(data_);
     loader_ = std::make_unique<DataLoader>(
         preparedTrain_ ? *preparedTrain_ : data_.train, data_.numClasses,
-        [prepare, converted = preparedTrain_.has_value()](const torch::Tensor& features,
-                                                          at::IntArrayRef rows) {
-            return converted ? selectRows(features, rows) : prepare.rows(features, rows);
-        },
-        options);
+        batchPreparation(data_, preparedTrain_.has_value()), options);
     batchesPerEpoch_ = loader_->batchesPerEpoch();
     if (batchesPerEpoch_ == 0)
         throw InputError(QStringLiteral("training.batch_size: %1 is larger than the %2 training "
