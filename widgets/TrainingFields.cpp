@@ -77,6 +77,7 @@ QVector<TrainingField> makeFields() {
     const char* stop = "Stopping and checkpoints";
     const char* budget = "Budget";
     const char* transfer = "Start from another run";
+    const char* distill = "Learn from a teacher run";
     return {
         choice(optimizer, "Optimizer", opt, o.type, {sgd, adam, adamw, rmsprop, adagrad},
                "The update rule"),
@@ -209,6 +210,22 @@ QVector<TrainingField> makeFields() {
                         K::Integer, d.initFrom.trainLast, 0, kInf,
                         "Layers with parameters trained; the earlier ones stay as loaded"),
                   QStringLiteral("every layer")),
+
+        zeroMeans(field("training.distill.teacher", "Teacher run", distill, K::Integer,
+                        qint64(d.distill.teacher), 0, kInf,
+                        "A trained classifier of this data whose softened outputs this model "
+                        "also learns (knowledge distillation)"),
+                  QStringLiteral("no teacher")),
+        choice("training.distill.checkpoint", "Teacher's checkpoint", distill, d.distill.checkpoint,
+               {QStringLiteral("best"), QStringLiteral("last")},
+               "The teacher's best weights, or where it ended"),
+        exclusive(field("training.distill.temperature", "Temperature", distill, K::Number,
+                        d.distill.temperature, 0, 100,
+                        "Softens both models' outputs; higher shows more of how the teacher "
+                        "ranks the wrong classes"),
+                  true, false),
+        field("training.distill.weight", "Soft-loss weight", distill, K::Number, d.distill.weight,
+              0, 1, "The teacher's share of the loss; the labels get the rest"),
     };
 }
 

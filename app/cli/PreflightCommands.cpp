@@ -7,6 +7,7 @@
 
 #include "base/Errors.h"
 #include "jobs/RunEstimate.h"
+#include "jobs/RunSources.h"
 #include "jobs/SweepDefinition.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
@@ -274,6 +275,10 @@ int estimateCommand(const CliArgs& args) {
     }
     const CostSettings costs =
         CostSettings::resolve(WorkspaceReader(databasePath(args)).settings());
+    if (spec.training.distill.enabled()) { // the probe trains with the teacher a run would use
+        StoreWriter store(databasePath(args));
+        options.teacher = teacherOf(store, spec.training.distill);
+    }
     QTextStream(stderr) << QStringLiteral("estimate: probing %1 for %2 s\n")
                                .arg(spec.name)
                                .arg(options.probeSeconds)

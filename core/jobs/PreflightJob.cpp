@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "jobs/RunEstimate.h"
+#include "jobs/RunSources.h"
 #include "spec/SpecJson.h"
 #include "store/StoreWriter.h"
 #include "train/BatchSizeSearch.h"
@@ -131,6 +132,8 @@ std::pair<QJsonObject, QString> PreflightJob::runTool(JobContext& context) {
     case PreflightTool::Estimate: {
         EstimateOptions options;
         options.cpuThreads = cpuSlots;
+        if (spec_.training.distill.enabled())
+            options.teacher = teacherOf(context.store(), spec_.training.distill);
         RunEstimate estimate =
             estimateRun(spec_, options, CostSettings::resolve(context.store().settings()), cancel);
         if (sweepTrials_ > 0)

@@ -104,7 +104,7 @@ RunEstimate estimateRun(const ExperimentSpec& spec, const EstimateOptions& optio
     const ThreadBudget budget =
         threadBudget(cores, spec.dataset.loader.workers, spec.dataset.augment.enabled());
     e.threads = budget.loaderWorkers + budget.intraOpThreads;
-    TrainingProbe probe(spec, data, e.device);
+    TrainingProbe probe(spec, data, e.device, options.teacher);
     const ProbeSetup setup =
         ProbeSetup::timed(int(std::min<int64_t>(t.batchSize, data.train.size())),
                           budget.loaderWorkers, budget.intraOpThreads, options.probeSeconds);

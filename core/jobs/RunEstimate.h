@@ -5,14 +5,19 @@
 
 #include <QJsonObject>
 #include <atomic>
+#include <memory>
 #include <optional>
 
 namespace trainlab {
+
+struct TeacherModel;
 
 /// A pre-flight estimate's probe: how long it trains and evaluates, on how many threads.
 struct EstimateOptions {
     double probeSeconds = 2.0; ///< training timed for this long after a warm-up
     int cpuThreads = 0;        ///< 0: the spec's training.threads, else every core
+    /// training.distill's teacher, run beside the model in every probed step; null: none.
+    std::shared_ptr<const TeacherModel> teacher;
 };
 
 /// What a run of a spec will take, from a short probe of its own training: time, CPU time,

@@ -5,6 +5,7 @@
 #include "data/DatasetCache.h"
 #include "data/InputSchema.h"
 #include "jobs/RunEnvironment.h"
+#include "jobs/RunSources.h"
 #include "jobs/RunTelemetry.h"
 #include "parallel/Devices.h"
 #include "parallel/Rendezvous.h"
@@ -226,35 +227,6 @@ private:
         }
     }
 
-    // training.init_from.run as a checkpoint file of this workspace, and how to name it.
-    std::pair<QString, QString> initFromCheckpoint(const InitFromSpec& from) {
-        const auto record = store_.findRun(from.run);
-        if (!record)
-            throw InputError(QStringLiteral("training.init_from.run: no run %1 in this workspace")
-                                 .arg(from.run));
-        const QDir folder(record->checkpointDir);
-        QString file;
-        if (from.checkpoint == QLatin1String("best")) {
-            if (!record->checkpointDir.isEmpty() && folder.exists(QStringLiteral("best.pt")))
-                file = folder.filePath(QStringLiteral("best.pt"));
-        } else {
-            qint64 newest = -1;
-            for (const QString& name :
-                 folder.entryList({QStringLiteral("last-*.pt")}, QDir::Files)) {
-                const qint64 step = name.mid(5, name.size() - 8).toLongLong();
-                if (step > newest) {
-                    newest = step;
-                    file = folder.filePath(name);
-                }
-            }
-        }
-        if (file.isEmpty())
-            throw InputError(QStringLiteral("training.init_from.run: run %1 has no %2 checkpoint")
-                                 .arg(from.run)
-                                 .arg(from.checkpoint));
-        return {file, QStringLiteral("run %1 (%2)").arg(from.run).arg(from.checkpoint)};
-    }
-
     // Each rank's share of an epoch depends on the world size: a run continues only on as many
     // ranks as wrote its checkpoint. Checked before the stored run changes.
     void checkResumeWorldSize(qint64 run) {
@@ -305,8 +277,11 @@ private:
         options.checkpointDirectory = place_.checkpointDir;
         options.resumeFrom = place_.resumeFrom;
         if (spec_.training.initFrom.run > 0)
-            std::tie(options.initFromPath, options.initFromSource) =
-                initFromCheckpoint(spec_.training.initFrom);
+            std::tie(options.initFromPath, options.initFromSource) = checkpointOfRun(
+                store_, spec_.training.initFrom.run, spec_.training.initFrom.checkpoint,
+                QStringLiteral("training.init_from.run"));
+        if (spec_.training.distill.enabled())
+            options.teacher = teacherOf(store_, spec_.training.distill);
         options.owner =
             CheckpointOwner{specHash(spec_), place_.workspaceId, place_.id, job_.worldSize_};
         const TrainOutcome outcome = [&] {

@@ -76,6 +76,18 @@ struct InitFromSpec {
     bool enabled() const { return run > 0 || !path.isEmpty(); }
 };
 
+/// Knowledge distillation: the model also learns the softened class probabilities of a trained
+/// teacher (another run of the workspace) on the same batches. The loss becomes
+/// (1 - weight) x the spec's loss + weight x T^2 x KL(teacher_T || student_T), where _T is a
+/// softmax of the logits divided by the temperature T (Hinton et al., 2015).
+struct DistillSpec {
+    qint64 teacher = 0;                          ///< the teacher run; 0: no distillation
+    QString checkpoint = QStringLiteral("best"); ///< best | last
+    double temperature = 4.0;
+    double weight = 0.5; ///< of the soft loss; the spec's loss weighs 1 - weight
+    bool enabled() const { return teacher > 0; }
+};
+
 struct TrainingSpec {
     int epochs = 10;
     int batchSize = 128;
@@ -94,6 +106,7 @@ struct TrainingSpec {
     int threads = 0;         ///< CPU threads for this run; 0: all cores
     PruningSpec pruning;
     InitFromSpec initFrom;
+    DistillSpec distill;
 };
 
 /// The experiment spec of DESIGN.md: what to train, on what, how and where.

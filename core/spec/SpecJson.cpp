@@ -5,6 +5,7 @@
 #include "data/FileBytes.h"
 #include "model/LayerSpecReader.h"
 #include "model/ModelPresets.h"
+#include "spec/DistillJson.h"
 #include "spec/InitFromJson.h"
 #include "spec/SpecOverrides.h"
 #include "util/JsonObjectReader.h"
@@ -287,6 +288,7 @@ void readTraining(JsonObjectReader r, TrainingSpec& t) {
     r.integer(QStringLiteral("threads"), t.threads, Range{0, 1024});
     readPruning(r.child(QStringLiteral("pruning")), t);
     readInitFrom(r.child(QStringLiteral("init_from")), t.initFrom);
+    readDistill(r.child(QStringLiteral("distill")), t.distill);
     r.finish();
 }
 
@@ -575,6 +577,8 @@ QJsonObject specToJson(const ExperimentSpec& spec) {
     // Written only when on, as pruning is.
     if (t.initFrom.enabled())
         training.insert(QStringLiteral("init_from"), initFromToJson(t.initFrom));
+    if (t.distill.enabled())
+        training.insert(QStringLiteral("distill"), distillToJson(t.distill));
     QJsonValue devices = spec.devices.size() == 1 && spec.devices.first() == QLatin1String("auto")
                              ? QJsonValue(QStringLiteral("auto"))
                              : QJsonValue(QJsonArray::fromStringList(spec.devices));

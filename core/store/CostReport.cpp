@@ -39,6 +39,10 @@ QJsonArray techniques(const QJsonObject& spec, const std::optional<TrialRecord>&
     if (!init.isEmpty())
         used.append(QJsonObject{{QStringLiteral("technique"), QStringLiteral("transfer")},
                                 {QStringLiteral("setting"), init}});
+    const QJsonObject distill = t.value(QStringLiteral("distill")).toObject();
+    if (!distill.isEmpty())
+        used.append(QJsonObject{{QStringLiteral("technique"), QStringLiteral("distillation")},
+                                {QStringLiteral("setting"), distill}});
     if (trial && trial->savedDeviceHours)
         used.append(QJsonObject{{QStringLiteral("technique"), QStringLiteral("trial_pruned")},
                                 {QStringLiteral("saved_device_hours"), *trial->savedDeviceHours}});

@@ -118,6 +118,10 @@ std::optional<RunRecord> StoreWriter::findRun(qint64 run) {
     return call([&](Database& db) { return runs::find(db, run); });
 }
 
+std::optional<QJsonObject> StoreWriter::findArtifact(qint64 run, const QString& kind) {
+    return call([&](Database& db) { return runs::artifact(db, run, kind); });
+}
+
 void StoreWriter::appendMetric(const MetricPoint& point) {
     {
         std::lock_guard lock(mutex_);

@@ -77,6 +77,8 @@ public:
     /// The last value of every metric of a run (after the rows pending before this call).
     QMap<QString, double> finalMetrics(qint64 run);
     std::optional<RunRecord> findRun(qint64 run);
+    /// The newest artifact of `kind` run `run` stored (as WorkspaceReader::artifact).
+    std::optional<QJsonObject> findArtifact(qint64 run, const QString& kind);
 
     // ---- sweeps
     qint64 createSweep(const NewSweep& sweep);

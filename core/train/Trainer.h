@@ -10,11 +10,13 @@
 #include <QJsonObject>
 #include <QMap>
 #include <functional>
+#include <memory>
 #include <torch/nn/modules/container/sequential.h>
 
 namespace trainlab {
 
 class LossFunction;
+struct TeacherModel;
 
 struct TrainerCallbacks {
     /// A scalar metric at an optimizer step (epoch is fractional).
@@ -48,6 +50,8 @@ struct TrainerOptions {
     /// (best)"); empty: training.init_from.path, as the spec gives it.
     QString initFromPath;
     QString initFromSource;
+    /// training.distill.teacher resolved by the workspace; null without distillation.
+    std::shared_ptr<const TeacherModel> teacher;
     CheckpointOwner owner; ///< guards against resuming another spec's, workspace's or run's
     /// A data-parallel run's replicas average their gradients here (see GradientSync.h);
     /// null for a run on one device. Not owned.

@@ -17,7 +17,7 @@
 namespace trainlab {
 
 TrainingProbe::TrainingProbe(const ExperimentSpec& spec, const DatasetSplits& data,
-                             const QString& device)
+                             const QString& device, std::shared_ptr<const TeacherModel> teacher)
     : spec_(spec)
     , data_(data)
     , device_(device)
@@ -31,6 +31,9 @@ TrainingProbe::TrainingProbe(const ExperimentSpec& spec, const DatasetSplits& da
     model_->train();
     optimizer_ = makeOptimizer(spec.training.optimizer, model_->parameters());
     loss_ = std::make_unique<LossFunction>(resolvedLoss(spec.training.loss, data.task), data.task);
+    if (spec.training.distill.enabled() && teacher)
+        distill_ = std::make_unique<Distillation>(*teacher, spec.training.distill, data,
+                                                  torch::Device(device.toStdString()));
     // As a run does: a training set whose float copy is small enough is converted once.
     preparedTrain_ = preparedTrainingSplit(data);
 }
@@ -133,8 +136,11 @@ ProbeMeasurement TrainingProbe::measure(const ProbeSetup& setup, const std::atom
             torch::Tensor value;
             {
                 AutocastScope autocast(device, spec_.training.precision);
-                value =
-                    (*loss_)(model_->forward(batch->inputs.to(device)), batch->targets.to(device));
+                const torch::Tensor inputs = batch->inputs.to(device);
+                const torch::Tensor outputs = model_->forward(inputs);
+                value = (*loss_)(outputs, batch->targets.to(device));
+                if (distill_)
+                    value = distill_->loss(value, inputs, outputs);
             }
             value.backward();
             optimizer_->step();

@@ -2,6 +2,7 @@
 
 #include "data/TensorDataset.h"
 #include "spec/ExperimentSpec.h"
+#include "train/Distillation.h"
 #include "train/LossFunction.h"
 
 #include <atomic>
@@ -58,7 +59,9 @@ struct ProbeMeasurement {
 class TrainingProbe {
 public:
     /// `device` is "cpu" or "cuda:N". Throws InputError when the model does not fit the data.
-    TrainingProbe(const ExperimentSpec& spec, const DatasetSplits& data, const QString& device);
+    /// With training.distill and its `teacher`, each step also runs the teacher, as a run does.
+    TrainingProbe(const ExperimentSpec& spec, const DatasetSplits& data, const QString& device,
+                  std::shared_ptr<const TeacherModel> teacher = nullptr);
     ~TrainingProbe();
     TrainingProbe(const TrainingProbe&) = delete;
     TrainingProbe& operator=(const TrainingProbe&) = delete;
@@ -81,6 +84,7 @@ private:
     torch::nn::Sequential model_{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     std::unique_ptr<LossFunction> loss_;
+    std::unique_ptr<Distillation> distill_;
     std::optional<TensorDataset> preparedTrain_;
     std::optional<double> baselineBytes_; ///< resident memory before the first probe
 };

@@ -127,6 +127,22 @@ void TrainingRun::startFromOtherWeights() {
         callbacks_.message(report.summary());
 }
 
+void TrainingRun::startDistillation() {
+    if (!options_.teacher)
+        throw InputError(QStringLiteral("training.distill.teacher: run %1 is read from the "
+                                        "workspace; start this spec with trainlab-cli run or "
+                                        "the window")
+                             .arg(t_.distill.teacher));
+    distill_ = std::make_unique<Distillation>(*options_.teacher, t_.distill, data_, device_);
+    // Said once per run, not again on resume or by every rank.
+    if (options_.resumeFrom.isEmpty() && options_.rank == 0) {
+        if (callbacks_.artifact)
+            callbacks_.artifact(QStringLiteral("distillation"), distill_->report());
+        if (callbacks_.message)
+            callbacks_.message(distill_->summary());
+    }
+}
+
 double TrainingRun::currentLr(int epoch) const {
     return scheduledLr(t_.schedule, t_.optimizer.lr, step_, totalSteps_, epoch, plateauScale_);
 }
@@ -154,6 +170,8 @@ TrainOutcome TrainingRun::execute() {
                                        d.imbalance.classWeights && classification_
                                            ? inverseFrequencyWeights(data_.train, data_.numClasses)
                                            : torch::Tensor());
+    if (t_.distill.enabled())
+        startDistillation();
     LoaderOptions options;
     options.batchSize = t_.batchSize;
     options.dropLast = d.loader.dropLast;
@@ -281,6 +299,8 @@ void TrainingRun::forwardBackward(const Batch& batch, int epoch, int64_t windowS
         AutocastScope autocast(device_, t_.precision);
         outputs = model_->forward(inputs);
         lossTensor = (*loss_)(outputs, targets);
+        if (distill_)
+            lossTensor = distill_->loss(lossTensor, inputs, outputs);
     }
     const std::optional<double> lossValue =
         windowStats_.add(lossTensor, outputs, targets, classification_);

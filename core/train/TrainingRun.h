@@ -3,6 +3,7 @@
 #include "base/Errors.h"
 #include "data/DataLoader.h"
 #include "train/Checkpoint.h"
+#include "train/Distillation.h"
 #include "train/EarlyStopping.h"
 #include "train/GradScaler.h"
 #include "train/LossFunction.h"
@@ -49,6 +50,8 @@ private:
     double currentLr(int epoch) const;
     /// training.init_from: loads the matching weights (unless resuming) and freezes layers.
     void startFromOtherWeights();
+    /// training.distill: the teacher, built and checked against this run's data.
+    void startDistillation();
     /// Holds the run while paused (after a checkpoint at batch `batchInEpoch` of `epoch`);
     /// false when it was cancelled meanwhile.
     bool waitWhilePaused(int epoch, int64_t batchInEpoch, int64_t accumulated);
@@ -69,6 +72,7 @@ private:
     std::unique_ptr<DataLoader> loader_;
     std::unique_ptr<GradScaler> scaler_;        ///< fp16 only
     std::unique_ptr<MagnitudePruning> pruning_; ///< training.pruning only
+    std::unique_ptr<Distillation> distill_;     ///< training.distill only
     EarlyStopping earlyStopping_;
     EarlyStopping plateau_;
     EarlyStopping bestTracker_;

@@ -162,6 +162,41 @@ private Q_SLOTS:
         QVERIFY(!page.lrPlot()->emptyText().isEmpty());
     }
 
+    void aTeacherRunIsTypedIntoItsGroup() {
+        SpecDocument doc;
+        TrainingPage page(&doc, kCpuOnly, false);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCOMPARE(editorOf<QSpinBox>(page, "training.distill.teacher")->text(),
+                 QStringLiteral("no teacher"));
+        typeInto(editorOf<QSpinBox>(page, "training.distill.teacher"), QStringLiteral("7"));
+        typeInto(editorOf<QDoubleSpinBox>(page, "training.distill.temperature"),
+                 QStringLiteral("3"));
+        typeInto(editorOf<QDoubleSpinBox>(page, "training.distill.weight"), QStringLiteral("0.8"));
+        QVERIFY(chooseInCombo(editorOf<QComboBox>(page, "training.distill.checkpoint"),
+                              QStringLiteral("last")));
+        const DistillSpec d = acceptedSpec(doc).training.distill;
+        QCOMPARE(d.teacher, qint64(7));
+        QCOMPARE(d.temperature, 3.0);
+        QCOMPARE(d.weight, 0.8);
+        QCOMPARE(d.checkpoint, QStringLiteral("last"));
+
+        // Back to "no teacher": distillation is off and its settings wait, accepted.
+        typeInto(editorOf<QSpinBox>(page, "training.distill.teacher"), QStringLiteral("0"));
+        QVERIFY(!acceptedSpec(doc).training.distill.enabled());
+        QVERIFY(doc.problems().isEmpty());
+        // Without a teacher key at all (typed in the JSON), the settings are named as a mistake.
+        QJsonObject json = doc.json();
+        QJsonObject training = json.value(QStringLiteral("training")).toObject();
+        training.insert(QStringLiteral("distill"),
+                        QJsonObject{{QStringLiteral("temperature"), 2.0}});
+        json.insert(QStringLiteral("training"), training);
+        doc.setJson(json, nullptr);
+        QVERIFY2(page.problemsLabel()->text().contains(
+                     QStringLiteral("training.distill.teacher: distillation needs a teacher")),
+                 qPrintable(page.problemsLabel()->text()));
+    }
+
     void lrPlotIsCoresScheduleOverThePlannedSteps() {
         SpecDocument doc; // spirals: 3000 samples, 15% validation, 15% test, batch 64, 20 epochs
         TrainingPage page(&doc, kCpuOnly, false);

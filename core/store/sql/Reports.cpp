@@ -52,9 +52,10 @@ QJsonObject run(Database& db, const RunRecord& run) {
         {QStringLiteral("note"), textOrNull(run.note)},
     };
     // What the techniques report: the sparsity pruning reached, quantization's size, latency
-    // and accuracy before and after, and what transfer learning loaded and froze.
-    for (const QString& kind :
-         {QStringLiteral("pruning"), QStringLiteral("quantization"), QStringLiteral("transfer")}) {
+    // and accuracy before and after, what transfer learning loaded and froze, and the teacher
+    // a distilled run learned from.
+    for (const QString& kind : {QStringLiteral("pruning"), QStringLiteral("quantization"),
+                                QStringLiteral("transfer"), QStringLiteral("distillation")}) {
         if (const auto payload = runs::artifact(db, run.id, kind))
             report.insert(kind, *payload);
     }
