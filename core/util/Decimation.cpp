@@ -28,21 +28,37 @@ struct ColumnMap {
 };
 
 /// The end of the column that starts at `begin`: the first index in (begin, end) whose
-/// column is past `column`, else `end`. Galloping, then bisecting: O(log k) for k points.
+/// column is past `column`, else `end`. From `guess` (where evenly spaced x values would put
+/// it), galloping towards the end, then bisecting: O(1) reads where the guess is right,
+/// O(log k) where it is off by k.
 qsizetype columnEnd(std::span<const double> xs, qsizetype begin, qsizetype end, int column,
-                    const ColumnMap& columnOf) {
+                    const ColumnMap& columnOf, qsizetype guess) {
+    const auto inColumn = [&](qsizetype i) { return columnOf(xs[size_t(i)]) == column; };
     qsizetype inside = begin; // known to be in the column
-    qsizetype step = 1;
-    qsizetype probe = begin + 1;
-    while (probe < end && columnOf(xs[size_t(probe)]) == column) {
-        inside = probe;
-        step *= 2;
-        probe = begin + step;
+    qsizetype outside = end;  // known to be past it, or the end
+    const qsizetype start = std::clamp(guess, begin + 1, end);
+    if (start < end && inColumn(start)) {
+        inside = start;
+        for (qsizetype step = 1; inside + step < end; step *= 2) {
+            if (!inColumn(inside + step)) {
+                outside = inside + step;
+                break;
+            }
+            inside += step;
+        }
+    } else {
+        outside = start;
+        for (qsizetype step = 1; outside - step > begin; step *= 2) {
+            if (inColumn(outside - step)) {
+                inside = outside - step;
+                break;
+            }
+            outside -= step;
+        }
     }
-    qsizetype outside = std::min(probe, end); // past the column, or the end
     while (outside - inside > 1) {
         const qsizetype middle = inside + (outside - inside) / 2;
-        if (columnOf(xs[size_t(middle)]) == column)
+        if (inColumn(middle))
             inside = middle;
         else
             outside = middle;
@@ -52,17 +68,6 @@ qsizetype columnEnd(std::span<const double> xs, qsizetype begin, qsizetype end, 
 
 constexpr qsizetype kFirstBlock = 16; ///< smaller stretches are read: as fast as a lookup
 constexpr std::uint32_t kNone = 0xffffffffu;
-
-/// Folds `next` (later in the series) into `sum`, keeping the first of equal extremes.
-void combine(Extremes& sum, const Extremes& next, std::span<const double> ys) {
-    if (next.lowest >= 0 && (sum.lowest < 0 || ys[size_t(next.lowest)] < ys[size_t(sum.lowest)]))
-        sum.lowest = next.lowest;
-    if (next.highest >= 0 &&
-        (sum.highest < 0 || ys[size_t(next.highest)] > ys[size_t(sum.highest)]))
-        sum.highest = next.highest;
-    if (sum.nonFinite < 0)
-        sum.nonFinite = next.nonFinite;
-}
 
 Extremes scan(std::span<const double> ys, qsizetype begin, qsizetype end) {
     // Two passes over values that stay in the cache: the finite min and max first, in a loop
@@ -110,6 +115,39 @@ std::uint32_t toStored(qsizetype index) {
     return index < 0 ? kNone : std::uint32_t(index);
 }
 
+using Block = ExtremesIndex::Block;
+
+constexpr Block kEmptyBlock{std::numeric_limits<double>::infinity(),
+                            -std::numeric_limits<double>::infinity(), kNone, kNone, kNone};
+
+Block blockOf(std::span<const double> ys, qsizetype begin, qsizetype end) {
+    const Extremes e = scan(ys, begin, end);
+    Block block = kEmptyBlock;
+    if (e.lowest >= 0) {
+        block.lowest = ys[size_t(e.lowest)];
+        block.highest = ys[size_t(e.highest)];
+    }
+    block.lowestAt = toStored(e.lowest);
+    block.highestAt = toStored(e.highest);
+    block.nonFiniteAt = toStored(e.nonFinite);
+    return block;
+}
+
+/// Folds `next` (later in the series) into `sum`: strictly smaller or larger values only, so
+/// the first of equal extremes stays.
+void combine(Block& sum, const Block& next) {
+    if (next.lowest < sum.lowest) {
+        sum.lowest = next.lowest;
+        sum.lowestAt = next.lowestAt;
+    }
+    if (next.highest > sum.highest) {
+        sum.highest = next.highest;
+        sum.highestAt = next.highestAt;
+    }
+    if (sum.nonFiniteAt == kNone)
+        sum.nonFiniteAt = next.nonFiniteAt;
+}
+
 /// Appends the indices of one column [begin, end) that carry its shape.
 void keepColumn(std::span<const double> ys, qsizetype begin, qsizetype end,
                 std::vector<qsizetype>& keep, const ExtremesIndex* index) {
@@ -137,27 +175,19 @@ ExtremesIndex::ExtremesIndex(std::span<const double> ys) {
     const auto n = qsizetype(ys.size());
     if (n < 2 * kFirstBlock || n >= qsizetype(kNone))
         return; // short enough to read; or too long for 32-bit indices: read as well
-    Level first;
-    for (qsizetype begin = 0; begin + kFirstBlock <= n; begin += kFirstBlock) {
-        const Extremes e = scan(ys, begin, begin + kFirstBlock);
-        first.lowest.push_back(toStored(e.lowest));
-        first.highest.push_back(toStored(e.highest));
-        first.nonFinite.push_back(toStored(e.nonFinite));
-    }
+    std::vector<Block> first;
+    first.reserve(size_t(n / kFirstBlock));
+    for (qsizetype begin = 0; begin + kFirstBlock <= n; begin += kFirstBlock)
+        first.push_back(blockOf(ys, begin, begin + kFirstBlock));
     levels_.push_back(std::move(first));
-    while (levels_.back().lowest.size() >= 2) {
-        const Level& below = levels_.back();
-        Level next;
-        for (size_t pair = 0; pair + 1 < below.lowest.size(); pair += 2) {
-            Extremes sum{fromStored(below.lowest[pair]), fromStored(below.highest[pair]),
-                         fromStored(below.nonFinite[pair])};
-            combine(sum,
-                    {fromStored(below.lowest[pair + 1]), fromStored(below.highest[pair + 1]),
-                     fromStored(below.nonFinite[pair + 1])},
-                    ys);
-            next.lowest.push_back(toStored(sum.lowest));
-            next.highest.push_back(toStored(sum.highest));
-            next.nonFinite.push_back(toStored(sum.nonFinite));
+    while (levels_.back().size() >= 2) {
+        const std::vector<Block>& below = levels_.back();
+        std::vector<Block> next;
+        next.reserve(below.size() / 2);
+        for (size_t pair = 0; pair + 1 < below.size(); pair += 2) {
+            Block sum = below[pair];
+            combine(sum, below[pair + 1]);
+            next.push_back(sum);
         }
         levels_.push_back(std::move(next));
     }
@@ -169,7 +199,7 @@ Extremes ExtremesIndex::find(std::span<const double> ys, qsizetype begin, qsizet
     // The values up to the first block boundary, whole blocks as large as alignment allows,
     // then the values after the last whole block: in series order, so ties go to the first.
     qsizetype at = std::min(end, (begin + kFirstBlock - 1) / kFirstBlock * kFirstBlock);
-    Extremes found = scan(ys, begin, at);
+    Block found = blockOf(ys, begin, at);
     while (at + kFirstBlock <= end) {
         size_t level = 0;
         while (level + 1 < levels_.size() && at % (kFirstBlock << (level + 1)) == 0 &&
@@ -177,17 +207,13 @@ Extremes ExtremesIndex::find(std::span<const double> ys, qsizetype begin, qsizet
             ++level;
         const qsizetype size = kFirstBlock << level;
         const size_t block = size_t(at / size);
-        const Level& l = levels_[level];
-        if (block >= l.lowest.size())
+        if (block >= levels_[level].size())
             break; // past the last whole block: the rest is read below
-        combine(found,
-                {fromStored(l.lowest[block]), fromStored(l.highest[block]),
-                 fromStored(l.nonFinite[block])},
-                ys);
+        combine(found, levels_[level][block]);
         at += size;
     }
-    combine(found, scan(ys, at, end), ys);
-    return found;
+    combine(found, blockOf(ys, at, end));
+    return {fromStored(found.lowestAt), fromStored(found.highestAt), fromStored(found.nonFiniteAt)};
 }
 
 int PixelColumns::columnOf(double x) const {
@@ -208,9 +234,19 @@ void decimate(std::span<const double> xs, std::span<const double> ys, const Pixe
     if (first > 0)
         keep.push_back(first - 1);
     const ColumnMap columnOf(range);
+    // Points a unit of x, were they evenly spaced: where each column's search starts.
+    const double density =
+        n > 1 && xs[size_t(n - 1)] > xs[0] ? double(n - 1) / (xs[size_t(n - 1)] - xs[0]) : 0.0;
     for (qsizetype begin = first; begin < end;) {
         const int column = columnOf(xs[size_t(begin)]);
-        const qsizetype stop = columnEnd(xs, begin, end, column, columnOf);
+        qsizetype guess = begin + 1;
+        if (density > 0 && columnOf.scale > 0) {
+            const double columnStop = columnOf.lower + double(column + 1) / columnOf.scale;
+            const double ahead = std::ceil((columnStop - xs[size_t(begin)]) * density);
+            guess = ahead < double(end - begin) ? begin + std::max<qsizetype>(1, qsizetype(ahead))
+                                                : end;
+        }
+        const qsizetype stop = columnEnd(xs, begin, end, column, columnOf, guess);
         keepColumn(ys, begin, stop, keep, index);
         begin = stop;
     }

@@ -30,8 +30,9 @@ struct Extremes {
 /// The extremes of every aligned block of 2^k values (k >= 4) of one series, built once in
 /// O(n), so the extremes of any stretch come from O(log n) blocks instead of reading its every
 /// value: a plot of many long curves decimates each redraw in time that grows with its pixel
-/// width, not with the points. About 1.5 bytes a point. Answers exactly what reading the
-/// stretch would, ties included (the first of equal values).
+/// width, not with the points. Each block keeps its smallest and largest value beside their
+/// indices, so a lookup reads the block and nothing of the series: about 2.1 bytes a point.
+/// Answers exactly what reading the stretch would, ties included (the first of equal values).
 class ExtremesIndex {
 public:
     ExtremesIndex() = default;
@@ -42,13 +43,18 @@ public:
     /// The extremes of ys[begin, end), `ys` being the series indexed.
     Extremes find(std::span<const double> ys, qsizetype begin, qsizetype end) const;
 
-private:
-    struct Level {
-        std::vector<std::uint32_t> lowest; ///< kNone: no finite value in the block
-        std::vector<std::uint32_t> highest;
-        std::vector<std::uint32_t> nonFinite;
+    /// One block's extremes: the values themselves, so combining blocks reads no series value.
+    struct Block {
+        double lowest;             ///< +inf: no finite value in the block
+        double highest;            ///< -inf: likewise
+        std::uint32_t lowestAt;    ///< kNone where there is no finite value
+        std::uint32_t highestAt;   ///< likewise
+        std::uint32_t nonFiniteAt; ///< kNone: every value is finite
+        std::uint32_t unused = 0;
     };
-    std::vector<Level> levels_; ///< levels_[k]: blocks of kFirstBlock << k values
+
+private:
+    std::vector<std::vector<Block>> levels_; ///< levels_[k]: blocks of kFirstBlock << k values
 };
 
 /// Appends to `keep` the indices, ascending, of the points of (xs, ys) a plot of `columns`

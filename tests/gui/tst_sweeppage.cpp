@@ -52,22 +52,22 @@ private Q_SLOTS:
         QCOMPARE(model.columnCount(), int(SweepParamsModel::Count));
 
         // Kind changes carry the values over: a choice of numbers becomes their range.
-        QCOMPARE(model.index(3, SweepParamsModel::Field).data().toString(),
+        QCOMPARE(model.index(2, SweepParamsModel::Field).data().toString(),
                  QStringLiteral("training.optimizer.lr"));
-        QCOMPARE(model.rows()[2].path, QStringLiteral("training.batch_size"));
-        QVERIFY(model.setData(model.index(2, SweepParamsModel::Kind), QStringLiteral("int")));
+        QCOMPARE(model.rows()[1].path, QStringLiteral("training.batch_size"));
+        QVERIFY(model.setData(model.index(1, SweepParamsModel::Kind), QStringLiteral("int")));
         QCOMPARE(model.space()[QStringLiteral("training.batch_size")].toObject(),
-                 (QJsonObject{{QStringLiteral("int"), QJsonArray{64, 256}}}));
-        QVERIFY(!(model.flags(model.index(2, SweepParamsModel::Values)) & Qt::ItemIsEditable));
-        QVERIFY(model.setData(model.index(2, SweepParamsModel::Kind),
+                 (QJsonObject{{QStringLiteral("int"), QJsonArray{64, 128}}}));
+        QVERIFY(!(model.flags(model.index(1, SweepParamsModel::Values)) & Qt::ItemIsEditable));
+        QVERIFY(model.setData(model.index(1, SweepParamsModel::Kind),
                               QStringLiteral("int, log scale")));
         QCOMPARE(
             model.space()[QStringLiteral("training.batch_size")].toObject()[QStringLiteral("log")],
             QJsonValue(true));
-        QVERIFY(model.setData(model.index(1, SweepParamsModel::Kind), QStringLiteral("fixed")));
-        QCOMPARE(model.space()[QStringLiteral("model.layers[9].p")].toObject(),
-                 (QJsonObject{{QStringLiteral("fixed"), 0.0}}));
-        QVERIFY(!model.setData(model.index(1, SweepParamsModel::Kind), QStringLiteral("gaussian")));
+        QVERIFY(model.setData(model.index(0, SweepParamsModel::Kind), QStringLiteral("fixed")));
+        QCOMPARE(model.space()[QStringLiteral("model.layers[17].p")].toObject(),
+                 (QJsonObject{{QStringLiteral("fixed"), 0.1}}));
+        QVERIFY(!model.setData(model.index(0, SweepParamsModel::Kind), QStringLiteral("gaussian")));
         model.appendRow(SweepParamRow{});
         model.removeParam(0);
         QCOMPARE(model.rowCount(), 4);
@@ -77,7 +77,7 @@ private Q_SLOTS:
             {QStringLiteral("uniform"), QJsonArray{0.1, 0.2}},
             {QStringLiteral("when"), QJsonObject{{QStringLiteral("training.batch_size"), 64}}}};
         model.setSpace(conditional);
-        QVERIFY(model.setData(model.index(3, SweepParamsModel::High), 0.3));
+        QVERIFY(model.setData(model.index(2, SweepParamsModel::High), 0.3));
         QCOMPARE(model.space()[QStringLiteral("training.optimizer.lr")]
                      .toObject()[QStringLiteral("when")],
                  conditional[QStringLiteral("training.optimizer.lr")]
@@ -215,12 +215,12 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QCOMPARE(page.paramsModel()->rowCount(), 4);
         QCOMPARE(page.strategyBox()->currentText(), QStringLiteral("bayesian"));
-        QCOMPARE(page.trialsBox()->value(), 20);
-        QCOMPARE(page.initialPointsBox()->value(), 6);
+        QCOMPARE(page.trialsBox()->value(), 10);
+        QCOMPARE(page.initialPointsBox()->value(), 4);
         QCOMPARE(page.earlyStopBox()->currentText(), QStringLiteral("asha"));
         QCOMPARE(page.objectiveMetricBoxes().first()->currentText(),
                  QStringLiteral("val_accuracy"));
-        QVERIFY(page.fieldSuggestions().contains(QStringLiteral("model.layers[9].p")));
+        QVERIFY(page.fieldSuggestions().contains(QStringLiteral("model.layers[17].p")));
         QVERIFY(
             page.fieldSuggestions().contains(QStringLiteral("training.optimizer.weight_decay")));
 
