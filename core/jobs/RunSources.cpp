@@ -14,15 +14,22 @@
 
 namespace trainlab {
 
-std::pair<QString, QString> checkpointOfRun(StoreWriter& store, qint64 run, const QString& which,
-                                            const QString& field) {
-    const auto record = store.findRun(run);
+namespace {
+
+RunRecord existingRun(StoreWriter& store, qint64 run, const QString& field) {
+    auto record = store.findRun(run);
     if (!record)
         throw InputError(QStringLiteral("%1: no run %2 in this workspace").arg(field).arg(run));
-    const QDir folder(record->checkpointDir);
+    return std::move(*record);
+}
+
+std::pair<QString, QString> checkpointOf(const RunRecord& record, const QString& which,
+                                         const QString& field) {
+    const qint64 run = record.id;
+    const QDir folder(record.checkpointDir);
     QString file;
     if (which == QLatin1String("best")) {
-        if (!record->checkpointDir.isEmpty() && folder.exists(QStringLiteral("best.pt")))
+        if (!record.checkpointDir.isEmpty() && folder.exists(QStringLiteral("best.pt")))
             file = folder.filePath(QStringLiteral("best.pt"));
     } else {
         qint64 newest = -1;
@@ -40,12 +47,19 @@ std::pair<QString, QString> checkpointOfRun(StoreWriter& store, qint64 run, cons
     return {file, QStringLiteral("run %1 (%2)").arg(run).arg(which)};
 }
 
+} // namespace
+
+std::pair<QString, QString> checkpointOfRun(StoreWriter& store, qint64 run, const QString& which,
+                                            const QString& field) {
+    return checkpointOf(existingRun(store, run, field), which, field);
+}
+
 std::shared_ptr<const TeacherModel> teacherOf(StoreWriter& store, const DistillSpec& distill) {
     const QString field = QStringLiteral("training.distill.teacher");
     auto teacher = std::make_shared<TeacherModel>();
+    const RunRecord record = existingRun(store, distill.teacher, field);
     std::tie(teacher->weightsPath, teacher->source) =
-        checkpointOfRun(store, distill.teacher, distill.checkpoint, field);
-    const RunRecord record = *store.findRun(distill.teacher);
+        checkpointOf(record, distill.checkpoint, field);
     if (record.spec == QLatin1String("{}"))
         throw InputError(QStringLiteral("%1: run %2 ran an external command; TrainLab holds "
                                         "no model of it")
