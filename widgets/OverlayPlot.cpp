@@ -13,7 +13,6 @@
 #include <limits>
 #include <numeric>
 #include <qcustomplot.h>
-#include <thread>
 
 namespace trainlab {
 
@@ -21,13 +20,6 @@ namespace {
 
 constexpr int kReadoutLines = 20;
 constexpr int kLegendRowPx = 16;
-/// Whether decimation looks extremes up in the per-series index rather than reading each
-/// column: the index reads far fewer values, but its branches and scattered blocks cost more
-/// than a sequential read of a column of ~100 points (bench_overlay: decimate() alone 27 ms
-/// indexed against 20 ms reading, 100 curves x 100,000 points).
-constexpr bool kUseIndex = false;
-constexpr size_t kPointsForTwoThreads = 200'000;
-
 QString formatSeconds(double seconds) {
     const qint64 s = qint64(std::llround(std::max(0.0, seconds)));
     return QStringLiteral("%1:%2:%3")
@@ -103,14 +95,11 @@ OverlayPlot::OverlayPlot(QWidget* parent)
 
     installCurveLayer();
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    // Width-1 pens take QPainter's cosmetic stroker, which draws one polyline a curve faster
-    // than QCustomPlot's phFastPolylines draws it a segment at a time (measured by
-    // bench_overlay: 83 against 150 ms for 100 curves of ~4,000 points).
     plot_->setMouseTracking(true);
     plot_->installEventFilter(this);
-    // The layout step has just fixed the axis rect's width and the ranges: decimate for
-    // exactly what is about to be drawn (cached when neither changed).
-    connect(plot_, &QCustomPlot::afterLayout, this, &OverlayPlot::fillGraphs);
+    // The layout step has just fixed the axis rect's size and the ranges: decimate and draw
+    // the curves for exactly what is about to be shown (kept while neither changes).
+    connect(plot_, &QCustomPlot::afterLayout, this, [this] { fillGraphs(/*draw=*/true); });
     connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
         if (!plot_->axisRect()->rect().contains(event->pos())) {
             hideReadout();
@@ -193,12 +182,9 @@ void OverlayPlot::setYLabel(const QString& label) {
 
 void OverlayPlot::setDecimated(bool decimated) {
     decimated_ = decimated;
-    for (Curve& curve : curves_) {
+    for (Curve& curve : curves_)
         curve.graph->setAdaptiveSampling(!decimated);
-        curve.extremes = decimated && kUseIndex ? ExtremesIndex(curve.drawnY()) : ExtremesIndex();
-    }
-    decimatedWidth_ = -1;
-    fillGraphs();
+    redecimate();
 }
 
 void OverlayPlot::rebuildXY() {
@@ -233,78 +219,14 @@ void OverlayPlot::rebuildXY() {
                     ++hidden;
                 }
         }
-        curve.extremes = decimated_ && kUseIndex ? ExtremesIndex(curve.drawnY()) : ExtremesIndex();
     }
     notice_->setVisible(hidden > 0);
     notice_->setText(hidden == 1 ? tr("1 value ≤ 0 is not drawn on the log scale")
                                  : tr("%1 values ≤ 0 are not drawn on the log scale").arg(hidden));
     decimatedWidth_ = -1;
+    ++curvesVersion_;
     if (!decimated_)
-        fillGraphs();
-}
-
-void OverlayPlot::fillGraphs() {
-    const QCPRange range = plot_->xAxis->range();
-    const int width = std::max(1, plot_->axisRect()->width());
-    if (!decimated_) {
-        if (decimatedWidth_ == 0)
-            return; // all points are in already
-        for (Curve& curve : curves_) {
-            const std::vector<double>& ys = curve.drawnY();
-            curve.buffer.resize(qsizetype(curve.x.size()));
-            for (size_t i = 0; i < curve.x.size(); ++i)
-                curve.buffer[qsizetype(i)] = QCPGraphData(curve.x[i], ys[i]);
-            curve.graph->data()->set(curve.buffer, /*alreadySorted=*/true);
-            curve.buffer.clear();
-            curve.kept.clear();
-            curve.points.clear();
-        }
-        decimatedWidth_ = 0;
-        return;
-    }
-    if (width == decimatedWidth_ && range.lower == decimatedLower_ &&
-        range.upper == decimatedUpper_)
-        return;
-    const PixelColumns columns{range.lower, range.upper, width};
-    for (Curve& curve : curves_)
-        if (!curve.graph->data()->isEmpty())
-            curve.graph->data()->clear(); // left from the reference mode
-    const auto decimateCurves = [&](size_t from, size_t to) {
-        for (size_t c = from; c < to; ++c) {
-            Curve& curve = curves_[c];
-            curve.kept.clear();
-            const std::vector<double>& ys = curve.drawnY();
-            decimate(curve.x, ys, columns, curve.kept, kUseIndex ? &curve.extremes : nullptr);
-            // Gathered now, while decimation's reading has the values in cache: drawing then
-            // reads one compact array instead of missing the cache twice a point.
-            curve.points.resize(curve.kept.size());
-            for (size_t k = 0; k < curve.kept.size(); ++k)
-                curve.points[k] = {curve.x[size_t(curve.kept[k])], ys[size_t(curve.kept[k])]};
-        }
-    };
-    // Many long curves: half the points on a second thread (each curve touches only its own
-    // vectors). Below that, starting a thread costs more than it saves.
-    size_t points = 0;
-    for (const Curve& curve : curves_)
-        points += curve.x.size();
-    if (points < kPointsForTwoThreads || QThread::idealThreadCount() < 2) {
-        decimateCurves(0, curves_.size());
-    } else {
-        size_t split = 0;
-        for (size_t half = 0; split < curves_.size() && half < points / 2; ++split)
-            half += curves_[split].x.size();
-        std::thread helper(decimateCurves, split, curves_.size());
-        decimateCurves(0, split);
-        helper.join();
-    }
-    decimatedLower_ = range.lower;
-    decimatedUpper_ = range.upper;
-    decimatedWidth_ = width;
-}
-
-void OverlayPlot::redecimate() {
-    decimatedWidth_ = -1;
-    fillGraphs();
+        fillReference();
 }
 
 void OverlayPlot::fitToData() {

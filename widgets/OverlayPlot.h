@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QVector>
 #include <QWidget>
+#include <array>
 #include <utility>
 #include <vector>
 
@@ -99,9 +100,30 @@ private:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void rebuildXY(); ///< each curve's (x, y) for the current x and scale, sorted by x
     void configureAxes();
-    void fillGraphs();
-    void installCurveLayer();             ///< OverlayPlotDrawing.cpp, as the next two
+    /// Where the curves' pixels go and what they were drawn from: images drawn for the same
+    /// frame are reused by the next redraw.
+    struct RasterFrame {
+        QSize size;        ///< the axis rect's
+        double xScale = 0; ///< pixel x = xScale * x + xOffset, in the axis rect
+        double xOffset = 0;
+        double yScale = 0; ///< pixel y = yScale * (y, or log10 y) + yOffset
+        double yOffset = 0;
+        bool logY = false;
+        quint64 curvesVersion = 0; ///< curves_ changed: bumped on every new set of points
+        std::vector<bool> visible; ///< each curve's graph's
+        bool operator==(const RasterFrame&) const = default;
+    };
+
+    // OverlayPlotDrawing.cpp, these six:
+    /// Decimates for the current range and width (unless done for them already), then draws
+    /// the curves into the images for the current frame (unless done for it already); many
+    /// long curves on two threads. Runs after each layout, just before the curves are drawn.
+    void fillGraphs(bool draw);
+    void fillReference(); ///< every point into QCustomPlot's graphs
+    RasterFrame rasterFrame() const;
+    void installCurveLayer();
     void drawCurves(QCPPainter* painter); ///< CurveLayer's drawing
+    void drawVector(QCPPainter* painter); ///< the curves as polylines, for PDF and SVG
     void fitRanges();
     void updateEmptyText();
 
@@ -120,8 +142,11 @@ private:
     double decimatedLower_ = 0;
     double decimatedUpper_ = 0;
     int decimatedWidth_ = -1;
-    std::vector<qsizetype> keep_; ///< reused: decimation allocates nothing in steady state
-    QImage raster_;               ///< reused: the curves' pixels, the axis rect's size
+    quint64 curvesVersion_ = 0;
+    /// The curves' pixels, the axis rect's size: those before the split and those after it,
+    /// drawn on two threads; the second is null when one thread drew them all.
+    std::array<QImage, 2> rasters_;
+    RasterFrame rasteredFor_; ///< what rasters_ hold; size 0: nothing yet
 };
 
 } // namespace trainlab

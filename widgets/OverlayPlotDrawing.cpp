@@ -1,13 +1,20 @@
-// OverlayPlot's drawing: the decimated curves rasterized into an image of the axis rect (or
-// as polylines for a vector painter), and the exports.
+// OverlayPlot's drawing: the curves decimated for the range shown and rasterized into images
+// of the axis rect, on two threads when they are many and long (or as polylines for a vector
+// painter); and the exports.
 #include "OverlayPlot.h"
 
 #include "OverlayPlotCurve.h"
+#include "PolylineRaster.h"
+
+#include "util/Decimation.h"
 
 #include <QFileInfo>
 #include <QSvgGenerator>
+#include <QThread>
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <thread>
 
 namespace trainlab {
 
@@ -31,55 +38,8 @@ private:
 
 namespace {
 
-/// Sets the pixels of the segment (x0, y0)-(x1, y1) in an image of `width` x `height`
-/// (Bresenham's line, clipped first: a value far off the axis maps to a huge coordinate).
-void rasterSegment(quint32* bits, qsizetype stride, int width, int height, double x0, double y0,
-                   double x1, double y1, quint32 colour) {
-    // Liang-Barsky: the part of the segment inside [0, width - 1] x [0, height - 1].
-    double t0 = 0;
-    double t1 = 1;
-    const double dx = x1 - x0;
-    const double dy = y1 - y0;
-    const double p[4] = {-dx, dx, -dy, dy};
-    const double q[4] = {x0, width - 1 - x0, y0, height - 1 - y0};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0) {
-            if (q[i] < 0)
-                return;
-            continue;
-        }
-        const double t = q[i] / p[i];
-        if (p[i] < 0)
-            t0 = std::max(t0, t);
-        else
-            t1 = std::min(t1, t);
-        if (t0 > t1)
-            return;
-    }
-    int ax = int(std::lround(x0 + t0 * dx));
-    int ay = int(std::lround(y0 + t0 * dy));
-    const int bx = int(std::lround(x0 + t1 * dx));
-    const int by = int(std::lround(y0 + t1 * dy));
-    const int stepX = ax < bx ? 1 : -1;
-    const int stepY = ay < by ? 1 : -1;
-    const int spanX = std::abs(bx - ax);
-    const int spanY = -std::abs(by - ay);
-    int error = spanX + spanY;
-    for (;;) {
-        bits[qsizetype(ay) * stride + ax] = colour;
-        if (ax == bx && ay == by)
-            return;
-        const int twice = 2 * error;
-        if (twice >= spanY) {
-            error += spanY;
-            ax += stepX;
-        }
-        if (twice <= spanX) {
-            error += spanX;
-            ay += stepY;
-        }
-    }
-}
+/// Below this many points in all, starting a second thread costs more than it saves.
+constexpr size_t kPointsForTwoThreads = 200'000;
 
 } // namespace
 
@@ -87,44 +47,34 @@ void OverlayPlot::installCurveLayer() {
     new CurveLayer(plot_, *this); // owned by the plot, like its graphs
 }
 
-void OverlayPlot::drawCurves(QCPPainter* painter) {
-    if (!decimated_ || curves_.empty())
-        return;
-    const QRect area = plot_->axisRect()->rect();
-    if (area.width() < 1 || area.height() < 1)
-        return;
-    const QCPAxis* xAxis = plot_->xAxis;
-    const QCPAxis* yAxis = plot_->yAxis;
-    if (painter->modes().testFlag(QCPPainter::pmVectorized)) {
-        // PDF and SVG: lines a reader can zoom into, not pixels.
-        for (const Curve& curve : curves_) {
-            painter->setPen(curve.graph->pen());
-            QVector<QPointF> line;
-            const auto flush = [&] {
-                if (line.size() > 1)
-                    painter->drawPolyline(line.constData(), int(line.size()));
-                line.clear();
-            };
-            for (const auto& [x, y] : curve.points) {
-                if (!std::isfinite(y)) {
-                    flush(); // a gap, as QCustomPlot leaves one at NaN and infinity
-                    continue;
-                }
-                line.append(QPointF(xAxis->coordToPixel(x), yAxis->coordToPixel(y)));
-            }
-            flush();
-        }
-        return;
+void OverlayPlot::redecimate() {
+    decimatedWidth_ = -1;
+    fillGraphs(/*draw=*/false);
+}
+
+void OverlayPlot::fillReference() {
+    if (decimatedWidth_ == 0)
+        return; // all points are in already
+    for (Curve& curve : curves_) {
+        const std::vector<double>& ys = curve.drawnY();
+        curve.buffer.resize(qsizetype(curve.x.size()));
+        for (size_t i = 0; i < curve.x.size(); ++i)
+            curve.buffer[qsizetype(i)] = QCPGraphData(curve.x[i], ys[i]);
+        curve.graph->data()->set(curve.buffer, /*alreadySorted=*/true);
+        curve.buffer.clear();
+        curve.kept.clear();
+        curve.points.clear();
     }
-    if (raster_.size() != area.size())
-        raster_ = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
-    raster_.fill(Qt::transparent);
-    auto* bits = reinterpret_cast<quint32*>(raster_.bits());
-    const qsizetype stride = raster_.bytesPerLine() / 4;
-    const int width = raster_.width();
-    const int height = raster_.height();
-    // Pixel coordinates relative to the axis rect: the axes' mapping as a line (of log10(y)
-    // on a log axis) fitted through two of its points, not a call a point.
+    decimatedWidth_ = 0;
+    rasteredFor_ = {};
+}
+
+OverlayPlot::RasterFrame OverlayPlot::rasterFrame() const {
+    RasterFrame frame;
+    const QRect area = plot_->axisRect()->rect();
+    frame.size = area.size();
+    // The axes' mapping as a line (of log10(y) on a log axis) fitted through two of its
+    // points, relative to the axis rect: a multiply-add a point, not a call.
     const auto linear = [](const QCPAxis* axis, bool log, double origin) {
         const double a = log ? 1.0 : 0.0;
         const double b = log ? 10.0 : 1.0;
@@ -133,31 +83,136 @@ void OverlayPlot::drawCurves(QCPPainter* painter) {
         const double scale = (pb - pa) / (b - a);
         return std::pair{scale, pa - scale * a};
     };
-    const auto [xScale, xOffset] = linear(xAxis, false, area.left());
-    const bool logY = yAxis->scaleType() == QCPAxis::stLogarithmic;
-    const auto [yScale, yOffset] = linear(yAxis, logY, area.top());
+    std::tie(frame.xScale, frame.xOffset) = linear(plot_->xAxis, false, area.left());
+    frame.logY = plot_->yAxis->scaleType() == QCPAxis::stLogarithmic;
+    std::tie(frame.yScale, frame.yOffset) = linear(plot_->yAxis, frame.logY, area.top());
+    frame.curvesVersion = curvesVersion_;
+    frame.visible.reserve(curves_.size());
+    for (const Curve& curve : curves_)
+        frame.visible.push_back(curve.graph->visible());
+    return frame;
+}
+
+void OverlayPlot::fillGraphs(bool draw) {
+    if (!decimated_) {
+        fillReference();
+        return;
+    }
+    const QCPRange range = plot_->xAxis->range();
+    const int width = std::max(1, plot_->axisRect()->width());
+    const bool newColumns = width != decimatedWidth_ || range.lower != decimatedLower_ ||
+                            range.upper != decimatedUpper_;
+    RasterFrame frame;
+    if (draw) {
+        frame = rasterFrame();
+        draw = !frame.size.isEmpty() && (newColumns || frame != rasteredFor_);
+    }
+    if (!newColumns && !draw)
+        return;
+    if (newColumns)
+        for (Curve& curve : curves_)
+            if (!curve.graph->data()->isEmpty())
+                curve.graph->data()->clear(); // left from the reference mode
+    const PixelColumns columns{range.lower, range.upper, width};
+    // Each curve decimated and then drawn at once, while its points are in the cache. A
+    // thread touches only its own curves and its own image.
+    const auto work = [&](size_t from, size_t to, QImage& image) {
+        std::optional<PolylineRaster> raster;
+        if (draw) {
+            if (image.size() != frame.size)
+                image = QImage(frame.size, QImage::Format_ARGB32_Premultiplied);
+            image.fill(Qt::transparent);
+            raster.emplace(image);
+        }
+        for (size_t c = from; c < to; ++c) {
+            Curve& curve = curves_[c];
+            if (newColumns) {
+                curve.kept.clear();
+                const std::vector<double>& ys = curve.drawnY();
+                decimate(curve.x, ys, columns, curve.kept);
+                curve.points.resize(curve.kept.size());
+                for (size_t k = 0; k < curve.kept.size(); ++k)
+                    curve.points[k] = {curve.x[size_t(curve.kept[k])], ys[size_t(curve.kept[k])]};
+            }
+            if (!raster || !frame.visible[c])
+                continue;
+            raster->setColour(qPremultiply(curve.graph->pen().color().rgba()));
+            raster->breakLine();
+            for (const auto& [x, y] : curve.points) {
+                if (!std::isfinite(y)) {
+                    raster->breakLine(); // a gap, as QCustomPlot leaves one at NaN and infinity
+                    continue;
+                }
+                raster->lineTo(frame.xScale * x + frame.xOffset,
+                               frame.yScale * (frame.logY ? std::log10(y) : y) + frame.yOffset);
+            }
+        }
+    };
+    size_t points = 0;
+    for (const Curve& curve : curves_)
+        points += curve.x.size();
+    if (points < kPointsForTwoThreads || QThread::idealThreadCount() < 2) {
+        work(0, curves_.size(), rasters_[0]);
+        if (draw)
+            rasters_[1] = QImage();
+    } else {
+        // The later curves, drawn over the earlier ones, go to the second image, which is
+        // drawn second: the same pixels one thread would leave (the curves' pens are opaque).
+        size_t split = 0;
+        for (size_t half = 0; split < curves_.size() && half < points / 2; ++split)
+            half += curves_[split].x.size();
+        std::thread helper(work, split, curves_.size(), std::ref(rasters_[1]));
+        work(0, split, rasters_[0]);
+        helper.join();
+    }
+    if (newColumns) {
+        decimatedLower_ = range.lower;
+        decimatedUpper_ = range.upper;
+        decimatedWidth_ = width;
+    }
+    rasteredFor_ = draw ? std::move(frame) : RasterFrame{};
+}
+
+void OverlayPlot::drawCurves(QCPPainter* painter) {
+    if (!decimated_ || curves_.empty())
+        return;
+    const QRect area = plot_->axisRect()->rect();
+    if (area.width() < 1 || area.height() < 1)
+        return;
+    if (painter->modes().testFlag(QCPPainter::pmVectorized)) {
+        drawVector(painter);
+        return;
+    }
+    if (rasterFrame() != rasteredFor_)
+        fillGraphs(/*draw=*/true); // drawn without a layout since the last change
+    for (const QImage& image : rasters_)
+        if (!image.isNull())
+            painter->drawImage(area.topLeft(), image);
+}
+
+void OverlayPlot::drawVector(QCPPainter* painter) {
+    // PDF and SVG: lines a reader can zoom into, not pixels.
+    const QCPAxis* xAxis = plot_->xAxis;
+    const QCPAxis* yAxis = plot_->yAxis;
     for (const Curve& curve : curves_) {
-        const quint32 colour = curve.graph->pen().color().rgba();
-        bool previous = false;
-        double px = 0;
-        double py = 0;
-        for (const auto& [xValue, y] : curve.points) {
+        if (!curve.graph->visible())
+            continue;
+        painter->setPen(curve.graph->pen());
+        QVector<QPointF> line;
+        const auto flush = [&] {
+            if (line.size() > 1)
+                painter->drawPolyline(line.constData(), int(line.size()));
+            line.clear();
+        };
+        for (const auto& [x, y] : curve.points) {
             if (!std::isfinite(y)) {
-                previous = false;
+                flush(); // a gap, as QCustomPlot leaves one at NaN and infinity
                 continue;
             }
-            const double x = xScale * xValue + xOffset;
-            const double yPixel = yScale * (logY ? std::log10(y) : y) + yOffset;
-            if (previous)
-                rasterSegment(bits, stride, width, height, px, py, x, yPixel, colour);
-            else
-                rasterSegment(bits, stride, width, height, x, yPixel, x, yPixel, colour);
-            previous = true;
-            px = x;
-            py = yPixel;
+            line.append(QPointF(xAxis->coordToPixel(x), yAxis->coordToPixel(y)));
         }
+        flush();
     }
-    painter->drawImage(area.topLeft(), raster_);
 }
 
 std::vector<std::pair<double, double>> OverlayPlot::drawnPoints(int curve) const {

@@ -1,13 +1,25 @@
 #include "util/Decimation.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <limits>
 
 namespace trainlab {
 
 namespace {
+
+/// Where a column has its extremes: the first smallest and the first largest finite value and
+/// the first non-finite one; -1 where there is none.
+struct Extremes {
+    qsizetype lowest = -1;
+    qsizetype highest = -1;
+    qsizetype nonFinite = -1;
+};
 
 /// Column arithmetic hoisted out of the loops: the scale is worked out once.
 struct ColumnMap {
@@ -66,37 +78,100 @@ qsizetype columnEnd(std::span<const double> xs, qsizetype begin, qsizetype end, 
     return outside;
 }
 
-constexpr qsizetype kFirstBlock = 16; ///< smaller stretches are read: as fast as a lookup
-constexpr std::uint32_t kNone = 0xffffffffu;
+/// The smallest and largest of y[begin, end) when every value is finite; false if one is not
+/// (NaN or an infinity), and then `low` and `high` mean nothing.
+bool finiteRange(const double* y, qsizetype begin, qsizetype end, double& low, double& high) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    low = kInf;
+    high = -kInf;
+    bool nan = false;
+    qsizetype i = begin;
+#if defined(__SSE2__)
+    // Packed min/max (two doubles a register; GCC does not vectorize a min/max reduction of
+    // doubles without -ffast-math), four independent chains a side so they run at their
+    // throughput, not their latency. minpd(v, acc) keeps acc when v is NaN, which the
+    // unordered compares catch; an infinity shows in the result itself.
+    if (end - begin >= 16) {
+        __m128d low0 = _mm_set1_pd(kInf), low1 = low0, low2 = low0, low3 = low0;
+        __m128d high0 = _mm_set1_pd(-kInf), high1 = high0, high2 = high0, high3 = high0;
+        __m128d unordered = _mm_setzero_pd();
+        for (; i + 8 <= end; i += 8) {
+            const __m128d a = _mm_loadu_pd(y + i);
+            const __m128d b = _mm_loadu_pd(y + i + 2);
+            const __m128d c = _mm_loadu_pd(y + i + 4);
+            const __m128d d = _mm_loadu_pd(y + i + 6);
+            low0 = _mm_min_pd(a, low0);
+            low1 = _mm_min_pd(b, low1);
+            low2 = _mm_min_pd(c, low2);
+            low3 = _mm_min_pd(d, low3);
+            high0 = _mm_max_pd(a, high0);
+            high1 = _mm_max_pd(b, high1);
+            high2 = _mm_max_pd(c, high2);
+            high3 = _mm_max_pd(d, high3);
+            unordered =
+                _mm_or_pd(unordered, _mm_or_pd(_mm_cmpunord_pd(a, b), _mm_cmpunord_pd(c, d)));
+        }
+        low0 = _mm_min_pd(_mm_min_pd(low0, low1), _mm_min_pd(low2, low3));
+        high0 = _mm_max_pd(_mm_max_pd(high0, high1), _mm_max_pd(high2, high3));
+        low = std::min(_mm_cvtsd_f64(low0), _mm_cvtsd_f64(_mm_unpackhi_pd(low0, low0)));
+        high = std::max(_mm_cvtsd_f64(high0), _mm_cvtsd_f64(_mm_unpackhi_pd(high0, high0)));
+        nan = _mm_movemask_pd(unordered) != 0;
+    }
+#endif
+    for (; i < end; ++i) {
+        const double v = y[i];
+        low = v < low ? v : low;
+        high = v > high ? v : high;
+        nan |= v != v;
+    }
+    return !nan && low != -kInf && high != kInf && low != kInf;
+}
+
+/// The first index in [begin, end) where y equals `value`, which must occur there.
+qsizetype firstEqual(const double* y, qsizetype begin, qsizetype end, double value) {
+    qsizetype i = begin;
+#if defined(__SSE2__)
+    // Four values a step as two packed compares; the bit of the first hit says where.
+    const __m128d wanted = _mm_set1_pd(value);
+    for (; i + 4 <= end; i += 4) {
+        const int hits = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(y + i), wanted)) |
+                         _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(y + i + 2), wanted)) << 2;
+        if (hits != 0)
+            return i + __builtin_ctz(unsigned(hits));
+    }
+#endif
+    while (y[i] != value)
+        ++i;
+    return i;
+}
 
 Extremes scan(std::span<const double> ys, qsizetype begin, qsizetype end) {
-    // Two passes over values that stay in the cache: the finite min and max first, in a loop
-    // the compiler turns into SIMD min/max (a non-finite value counts as +inf or -inf there),
-    // then the first index of each. Several times faster than one branchy pass.
+    // Two passes over values that stay in the cache: the min and max first, in packed
+    // compares while every value is finite, then the first index of each.
     constexpr double kInf = std::numeric_limits<double>::infinity();
     const double* y = ys.data();
     double low = kInf;
     double high = -kInf;
     bool anyNonFinite = false;
-    for (qsizetype i = begin; i < end; ++i) {
-        const double v = y[i];
-        const bool finite = v - v == 0.0; // false for NaN and the infinities
-        anyNonFinite |= !finite;
-        const double forLow = finite ? v : kInf;
-        const double forHigh = finite ? v : -kInf;
-        low = forLow < low ? forLow : low;
-        high = forHigh > high ? forHigh : high;
+    if (!finiteRange(y, begin, end, low, high)) {
+        // Some value is NaN or infinite (or there is none): it counts as +inf for the min
+        // and -inf for the max.
+        low = kInf;
+        high = -kInf;
+        for (qsizetype i = begin; i < end; ++i) {
+            const double v = y[i];
+            const bool finite = v - v == 0.0;
+            anyNonFinite |= !finite;
+            const double forLow = finite ? v : kInf;
+            const double forHigh = finite ? v : -kInf;
+            low = forLow < low ? forLow : low;
+            high = forHigh > high ? forHigh : high;
+        }
     }
     Extremes found;
     if (low != kInf) { // some finite value: low and high are both values of the column
-        qsizetype i = begin;
-        while (y[i] != low)
-            ++i;
-        found.lowest = i;
-        i = begin;
-        while (y[i] != high)
-            ++i;
-        found.highest = i;
+        found.lowest = firstEqual(y, begin, end, low);
+        found.highest = firstEqual(y, begin, end, high);
     }
     if (anyNonFinite) {
         qsizetype i = begin;
@@ -107,121 +182,52 @@ Extremes scan(std::span<const double> ys, qsizetype begin, qsizetype end) {
     return found;
 }
 
-qsizetype fromStored(std::uint32_t index) {
-    return index == kNone ? -1 : qsizetype(index);
-}
-
-std::uint32_t toStored(qsizetype index) {
-    return index < 0 ? kNone : std::uint32_t(index);
-}
-
-using Block = ExtremesIndex::Block;
-
-constexpr Block kEmptyBlock{std::numeric_limits<double>::infinity(),
-                            -std::numeric_limits<double>::infinity(), kNone, kNone, kNone};
-
-Block blockOf(std::span<const double> ys, qsizetype begin, qsizetype end) {
-    const Extremes e = scan(ys, begin, end);
-    Block block = kEmptyBlock;
-    if (e.lowest >= 0) {
-        block.lowest = ys[size_t(e.lowest)];
-        block.highest = ys[size_t(e.highest)];
-    }
-    block.lowestAt = toStored(e.lowest);
-    block.highestAt = toStored(e.highest);
-    block.nonFiniteAt = toStored(e.nonFinite);
-    return block;
-}
-
-/// Folds `next` (later in the series) into `sum`: strictly smaller or larger values only, so
-/// the first of equal extremes stays.
-void combine(Block& sum, const Block& next) {
-    if (next.lowest < sum.lowest) {
-        sum.lowest = next.lowest;
-        sum.lowestAt = next.lowestAt;
-    }
-    if (next.highest > sum.highest) {
-        sum.highest = next.highest;
-        sum.highestAt = next.highestAt;
-    }
-    if (sum.nonFiniteAt == kNone)
-        sum.nonFiniteAt = next.nonFiniteAt;
+void prefetch(const double* at) {
+#if defined(__GNUC__)
+    __builtin_prefetch(at);
+#else
+    (void)at;
+#endif
 }
 
 /// Appends the indices of one column [begin, end) that carry its shape.
 void keepColumn(std::span<const double> ys, qsizetype begin, qsizetype end,
-                std::vector<qsizetype>& keep, const ExtremesIndex* index) {
+                std::vector<qsizetype>& keep) {
     if (end - begin <= 4) {
         for (qsizetype i = begin; i < end; ++i)
             keep.push_back(i);
         return;
     }
-    const Extremes found =
-        index && end - begin > 4 * kFirstBlock ? index->find(ys, begin, end) : scan(ys, begin, end);
-    std::array<qsizetype, 5> picked = {begin, found.lowest, found.highest, found.nonFinite,
-                                       end - 1};
-    std::sort(picked.begin(), picked.end());
-    qsizetype previous = -1;
-    for (const qsizetype i : picked) {
-        if (i >= 0 && i != previous)
+    const Extremes found = scan(ys, begin, end);
+    // In index order: the first, the extremes and a non-finite value in between (sorted by a
+    // few compares: std::sort costs more than the column's search), the last.
+    qsizetype a = found.lowest;
+    qsizetype b = found.highest;
+    qsizetype c = found.nonFinite;
+    if (a > b)
+        std::swap(a, b);
+    if (b > c)
+        std::swap(b, c);
+    if (a > b)
+        std::swap(a, b);
+    qsizetype previous = begin;
+    keep.push_back(begin);
+    for (const qsizetype i : {a, b, c, end - 1}) {
+        if (i > previous) { // -1 (none) and repeats are skipped
             keep.push_back(i);
-        previous = i;
+            previous = i;
+        }
     }
 }
 
 } // namespace
-
-ExtremesIndex::ExtremesIndex(std::span<const double> ys) {
-    const auto n = qsizetype(ys.size());
-    if (n < 2 * kFirstBlock || n >= qsizetype(kNone))
-        return; // short enough to read; or too long for 32-bit indices: read as well
-    std::vector<Block> first;
-    first.reserve(size_t(n / kFirstBlock));
-    for (qsizetype begin = 0; begin + kFirstBlock <= n; begin += kFirstBlock)
-        first.push_back(blockOf(ys, begin, begin + kFirstBlock));
-    levels_.push_back(std::move(first));
-    while (levels_.back().size() >= 2) {
-        const std::vector<Block>& below = levels_.back();
-        std::vector<Block> next;
-        next.reserve(below.size() / 2);
-        for (size_t pair = 0; pair + 1 < below.size(); pair += 2) {
-            Block sum = below[pair];
-            combine(sum, below[pair + 1]);
-            next.push_back(sum);
-        }
-        levels_.push_back(std::move(next));
-    }
-}
-
-Extremes ExtremesIndex::find(std::span<const double> ys, qsizetype begin, qsizetype end) const {
-    if (levels_.empty())
-        return scan(ys, begin, end);
-    // The values up to the first block boundary, whole blocks as large as alignment allows,
-    // then the values after the last whole block: in series order, so ties go to the first.
-    qsizetype at = std::min(end, (begin + kFirstBlock - 1) / kFirstBlock * kFirstBlock);
-    Block found = blockOf(ys, begin, at);
-    while (at + kFirstBlock <= end) {
-        size_t level = 0;
-        while (level + 1 < levels_.size() && at % (kFirstBlock << (level + 1)) == 0 &&
-               at + (kFirstBlock << (level + 1)) <= end)
-            ++level;
-        const qsizetype size = kFirstBlock << level;
-        const size_t block = size_t(at / size);
-        if (block >= levels_[level].size())
-            break; // past the last whole block: the rest is read below
-        combine(found, levels_[level][block]);
-        at += size;
-    }
-    combine(found, blockOf(ys, at, end));
-    return {fromStored(found.lowestAt), fromStored(found.highestAt), fromStored(found.nonFiniteAt)};
-}
 
 int PixelColumns::columnOf(double x) const {
     return ColumnMap(*this)(x);
 }
 
 void decimate(std::span<const double> xs, std::span<const double> ys, const PixelColumns& columns,
-              std::vector<qsizetype>& keep, const ExtremesIndex* index) {
+              std::vector<qsizetype>& keep) {
     if (std::isnan(columns.xLower) || std::isnan(columns.xUpper) || xs.empty())
         return;
     PixelColumns range = columns;
@@ -246,8 +252,13 @@ void decimate(std::span<const double> xs, std::span<const double> ys, const Pixe
             guess = ahead < double(end - begin) ? begin + std::max<qsizetype>(1, qsizetype(ahead))
                                                 : end;
         }
+        // The search reads x a column apart, too far for the hardware to see a stream:
+        // without a hint each column waits on memory for its x (measured: a third of the time).
+        const qsizetype perColumn = guess - begin;
+        if (begin + 4 * perColumn < end)
+            prefetch(xs.data() + begin + 4 * perColumn);
         const qsizetype stop = columnEnd(xs, begin, end, column, columnOf, guess);
-        keepColumn(ys, begin, stop, keep, index);
+        keepColumn(ys, begin, stop, keep);
         begin = stop;
     }
     if (end < n)

@@ -19,44 +19,6 @@ struct PixelColumns {
     int columnOf(double x) const;
 };
 
-/// Where a stretch of a series has its extremes: the first smallest and the first largest
-/// finite value and the first non-finite one; -1 where there is none.
-struct Extremes {
-    qsizetype lowest = -1;
-    qsizetype highest = -1;
-    qsizetype nonFinite = -1;
-};
-
-/// The extremes of every aligned block of 2^k values (k >= 4) of one series, built once in
-/// O(n), so the extremes of any stretch come from O(log n) blocks instead of reading its every
-/// value: a plot of many long curves decimates each redraw in time that grows with its pixel
-/// width, not with the points. Each block keeps its smallest and largest value beside their
-/// indices, so a lookup reads the block and nothing of the series: about 2.1 bytes a point.
-/// Answers exactly what reading the stretch would, ties included (the first of equal values).
-class ExtremesIndex {
-public:
-    ExtremesIndex() = default;
-    /// Indexes `ys`, which must stay alive and unchanged while the index is used.
-    explicit ExtremesIndex(std::span<const double> ys);
-
-    bool empty() const { return levels_.empty(); }
-    /// The extremes of ys[begin, end), `ys` being the series indexed.
-    Extremes find(std::span<const double> ys, qsizetype begin, qsizetype end) const;
-
-    /// One block's extremes: the values themselves, so combining blocks reads no series value.
-    struct Block {
-        double lowest;             ///< +inf: no finite value in the block
-        double highest;            ///< -inf: likewise
-        std::uint32_t lowestAt;    ///< kNone where there is no finite value
-        std::uint32_t highestAt;   ///< likewise
-        std::uint32_t nonFiniteAt; ///< kNone: every value is finite
-        std::uint32_t unused = 0;
-    };
-
-private:
-    std::vector<std::vector<Block>> levels_; ///< levels_[k]: blocks of kFirstBlock << k values
-};
-
 /// Appends to `keep` the indices, ascending, of the points of (xs, ys) a plot of `columns`
 /// needs to look exactly as the whole series would: in each pixel column its first and last
 /// point, its smallest and largest finite value (so a spike one step wide survives) and its
@@ -69,9 +31,7 @@ private:
 /// O(log n) x values per column; nothing is allocated but `keep`'s growth (reserve it, or
 /// reuse one vector, to avoid even that).
 /// A range whose bounds are NaN keeps nothing.
-/// With `index` (built over `ys`), a column of many points finds its extremes in O(log n)
-/// rather than by reading them; the result is the same.
 void decimate(std::span<const double> xs, std::span<const double> ys, const PixelColumns& columns,
-              std::vector<qsizetype>& keep, const ExtremesIndex* index = nullptr);
+              std::vector<qsizetype>& keep);
 
 } // namespace trainlab

@@ -36,6 +36,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <qcustomplot.h>
 #include <random>
@@ -113,6 +114,43 @@ Envelope envelopeOf(const std::vector<std::pair<double, double>>& points,
     return envelope;
 }
 
+/// Where our redraw's time goes, each part on its own (medians of 5).
+void breakDown(OverlayPlot& ours, int runs) {
+    const auto time = [](const std::function<void()>& before, const std::function<void()>& what) {
+        std::vector<double> ms;
+        for (int i = 0; i < 5; ++i) {
+            before();
+            QElapsedTimer t;
+            t.start();
+            what();
+            ms.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        return describe(spreadOf(ms));
+    };
+    QCustomPlot* plot = ours.plot();
+    const auto replot = [plot] { plot->replot(QCustomPlot::rpImmediateRefresh); };
+    out() << "  ours, replot with nothing changed (the curves' images reused): "
+          << time([] {}, replot) << "\n";
+    out() << "  ours, decimation only (redecimate(), two threads): "
+          << time([] {}, [&ours] { ours.redecimate(); }) << "\n";
+    out() << "  ours, replot drawing the curves anew (decimation done): "
+          << time([&ours] { ours.redecimate(); }, replot) << "\n";
+    std::vector<qsizetype> keep;
+    const QCPRange r = plot->xAxis->range();
+    const PixelColumns columns{r.lower, r.upper, plot->axisRect()->width()};
+    size_t kept = 0;
+    const QString alone = time([] {},
+                               [&] {
+                                   kept = 0;
+                                   for (int c = 0; c < runs; ++c) {
+                                       keep.clear();
+                                       decimate(ours.xValues(c), ours.yValues(c), columns, keep);
+                                       kept += keep.size();
+                                   }
+                               });
+    out() << "  decimate() alone, one thread: " << alone << " (keeps " << kept << " points)\n";
+}
+
 /// Part 1: ours against QCustomPlot's own sampling of every point.
 bool benchRedraw(int runs, int points, int rounds, QSize size, const QString& screenshot) {
     out() << QStringLiteral("Overlay redraw: %1 runs x %2 points, widget %3 x %4, %5 rounds\n")
@@ -144,62 +182,7 @@ bool benchRedraw(int runs, int points, int rounds, QSize size, const QString& sc
         for (OverlayPlot* plot : {&ours, &reference})
             plot->plot()->legend->setVisible(false);
     QCoreApplication::processEvents();
-    {
-        std::vector<double> hidden;
-        for (int c = 0; c < runs; ++c)
-            ours.graph(c)->setVisible(false);
-        for (int i = 0; i < 5; ++i) {
-            QElapsedTimer t;
-            t.start();
-            ours.plot()->replot(QCustomPlot::rpImmediateRefresh);
-            hidden.push_back(double(t.nsecsElapsed()) / 1e6);
-        }
-        for (int c = 0; c < runs; ++c)
-            ours.graph(c)->setVisible(true);
-        out() << "  ours, replot with the curves hidden: " << describe(spreadOf(hidden)) << "\n";
-    }
-    {
-        std::vector<double> drawOnly;
-        std::vector<double> decimateOnly;
-        for (int i = 0; i < 5; ++i) {
-            QElapsedTimer t;
-            t.start();
-            ours.plot()->replot(QCustomPlot::rpImmediateRefresh);
-            drawOnly.push_back(double(t.nsecsElapsed()) / 1e6);
-            t.start();
-            ours.redecimate();
-            decimateOnly.push_back(double(t.nsecsElapsed()) / 1e6);
-        }
-        {
-            std::vector<qsizetype> keep;
-            const QCPRange r = ours.plot()->xAxis->range();
-            const PixelColumns columns{r.lower, r.upper, ours.plot()->axisRect()->width()};
-            std::vector<ExtremesIndex> indexes;
-            for (int c = 0; c < runs; ++c)
-                indexes.emplace_back(ours.yValues(c));
-            for (const bool indexed : {false, true}) {
-                std::vector<double> ms;
-                for (int i = 0; i < 5; ++i) {
-                    QElapsedTimer t;
-                    t.start();
-                    size_t kept = 0;
-                    for (int c = 0; c < runs; ++c) {
-                        keep.clear();
-                        decimate(ours.xValues(c), ours.yValues(c), columns, keep,
-                                 indexed ? &indexes[size_t(c)] : nullptr);
-                        kept += keep.size();
-                    }
-                    ms.push_back(double(t.nsecsElapsed()) / 1e6);
-                    if (i == 0)
-                        out() << "  kept " << kept << "\n";
-                }
-                out() << "  decimate() alone, " << (indexed ? "indexed: " : "reading: ")
-                      << describe(spreadOf(ms)) << "\n";
-            }
-        }
-        out() << "  ours, replot only: " << describe(spreadOf(drawOnly))
-              << "\n  ours, decimation only: " << describe(spreadOf(decimateOnly)) << "\n";
-    }
+    breakDown(ours, runs);
 
     const QCPRange full = ours.plot()->xAxis->range();
     const double pixel = full.size() / std::max(1, ours.plot()->axisRect()->width());

@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 
 using namespace trainlab;
 
@@ -235,59 +236,66 @@ private Q_SLOTS:
         QCOMPARE((PixelColumns{3, 3, 10}.columnOf(3)), 0);
     }
 
-    void indexFindsWhatReadingFinds() {
-        // Coarse values (many ties), NaN and infinities: the index must pick the same indices
-        // a reading from left to right does, the first of equal values included.
-        std::mt19937 random(11);
-        std::uniform_int_distribution<int> coarse(0, 20);
-        std::vector<double> ys(20000);
-        for (double& y : ys) {
-            const int roll = coarse(random);
-            y = roll == 0 ? kNaN : roll == 1 ? kInf : roll == 2 ? -kInf : double(roll % 7);
-        }
-        const ExtremesIndex index(ys);
-        QVERIFY(!index.empty());
-        std::uniform_int_distribution<int> position(0, int(ys.size()));
-        for (int trial = 0; trial < 3000; ++trial) {
-            qsizetype a = position(random);
-            qsizetype b = position(random);
-            if (a > b)
-                std::swap(a, b);
-            const Extremes fast = index.find(ys, a, b);
-            Extremes read;
-            for (qsizetype i = a; i < b; ++i) {
-                const double y = ys[size_t(i)];
-                if (!std::isfinite(y)) {
-                    if (read.nonFinite < 0)
-                        read.nonFinite = i;
-                    continue;
-                }
-                if (read.lowest < 0 || y < ys[size_t(read.lowest)])
-                    read.lowest = i;
-                if (read.highest < 0 || y > ys[size_t(read.highest)])
-                    read.highest = i;
-            }
-            QVERIFY2(fast.lowest == read.lowest && fast.highest == read.highest &&
-                         fast.nonFinite == read.nonFinite,
-                     qPrintable(QStringLiteral("[%1, %2)").arg(a).arg(b)));
-        }
-        // Too short to be worth an index: it reads, and says so.
-        QVERIFY(ExtremesIndex(std::vector<double>(10, 1.0)).empty());
+    void picksTheFirstOfEqualExtremes_data() {
+        QTest::addColumn<int>("width");
+        // Columns of 2,000, ~60, 20, 17 and 9 points: packed loops with and without tails,
+        // and the plain one.
+        QTest::newRow("10 px") << 10;
+        QTest::newRow("333 px") << 333;
+        QTest::newRow("1000 px") << 1000;
+        QTest::newRow("1177 px") << 1177;
+        QTest::newRow("2222 px") << 2222;
     }
-
-    void decimatesTheSameWithAnIndex_data() { envelopeEqualsTheInputs_data(); }
-    void decimatesTheSameWithAnIndex() {
-        QFETCH(int, points);
-        QFETCH(double, lower);
-        QFETCH(double, upper);
+    void picksTheFirstOfEqualExtremes() {
+        // Coarse values (many ties), NaN and infinities: each column keeps its first point,
+        // the first of its smallest and of its largest finite values, its first non-finite
+        // one and its last point, exactly what a reading from left to right picks.
         QFETCH(int, width);
-        Series s = randomWalk(points, unsigned(points * 3 + width));
-        for (size_t i = 0; i < s.y.size(); i += 777)
-            s.y[i] = kNaN;
-        const ExtremesIndex index(s.y);
-        std::vector<qsizetype> indexed;
-        decimate(s.x, s.y, {lower, upper, width}, indexed, &index);
-        QCOMPARE(indexed, decimated(s, {lower, upper, width}));
+        std::mt19937 random(11);
+        std::uniform_int_distribution<int> coarse(0, 40);
+        Series s;
+        for (int i = 0; i < 20000; ++i) {
+            const int roll = coarse(random);
+            s.x.push_back(i);
+            s.y.push_back(roll == 0   ? kNaN
+                          : roll == 1 ? kInf
+                          : roll == 2 ? -kInf
+                          : roll == 3 ? -0.0
+                                      : double(roll % 7));
+        }
+        for (int i = 3000; i < 3100; ++i)
+            s.y[size_t(i)] = kNaN; // whole columns without a finite value
+        const PixelColumns columns{0, 19999, width};
+        std::vector<qsizetype> expected;
+        for (const auto& [column, bounds] : columnBounds(s, columns)) {
+            const auto [first, last] = bounds;
+            std::set<qsizetype> picked = {first, last};
+            if (last - first < 4) {
+                for (qsizetype i = first; i <= last; ++i)
+                    picked.insert(i);
+            } else {
+                qsizetype lowest = -1;
+                qsizetype highest = -1;
+                qsizetype nonFinite = -1;
+                for (qsizetype i = first; i <= last; ++i) {
+                    const double y = s.y[size_t(i)];
+                    if (!std::isfinite(y)) {
+                        if (nonFinite < 0)
+                            nonFinite = i;
+                        continue;
+                    }
+                    if (lowest < 0 || y < s.y[size_t(lowest)])
+                        lowest = i;
+                    if (highest < 0 || y > s.y[size_t(highest)])
+                        highest = i;
+                }
+                for (const qsizetype i : {lowest, highest, nonFinite})
+                    if (i >= 0)
+                        picked.insert(i);
+            }
+            expected.insert(expected.end(), picked.begin(), picked.end());
+        }
+        QCOMPARE(decimated(s, columns), expected);
     }
 
     void appendsToWhatIsThere() {

@@ -7,6 +7,7 @@
 #undef QT_NO_FOREACH
 
 #include "OverlayPlot.h"
+#include "PolylineRaster.h"
 #include "RunPalette.h"
 
 #include "util/Decimation.h"
@@ -262,6 +263,70 @@ private Q_SLOTS:
         plot_->plot()->replot();
         QVERIFY(envelopeOf(plot_->drawnPoints(0), shownColumns(*plot_)) ==
                 envelopeOf(wholeSeries(*plot_, 0), shownColumns(*plot_)));
+    }
+
+    void drawsThePixelsOneRasterOfAllCurvesWould() {
+        // Enough points for two threads, each drawing its curves into an image of its own:
+        // the plot must show exactly what drawing every curve in turn into one image shows.
+        OverlayPlot plot;
+        plot.resize(900, 500);
+        QVector<OverlayCurve> curves;
+        for (int c = 0; c < 4; ++c)
+            curves.append(
+                lossCurve(70000 - 5000 * c, unsigned(10 + c), QStringLiteral("#%1").arg(c)));
+        plot.setCurves(curves);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        const QRect area = plot.plot()->axisRect()->rect();
+        const auto expected = [&plot, area](int hidden) {
+            // The axes' mapping as the plot works it out: a line through two of its points.
+            const auto line = [](const QCPAxis* axis, int origin) {
+                const double at0 = axis->coordToPixel(0) - origin;
+                return std::pair{axis->coordToPixel(1) - origin - at0, at0};
+            };
+            const auto [xScale, xOffset] = line(plot.plot()->xAxis, area.left());
+            const auto [yScale, yOffset] = line(plot.plot()->yAxis, area.top());
+            QImage image(area.size(), QImage::Format_ARGB32_Premultiplied);
+            image.fill(Qt::transparent);
+            PolylineRaster raster(image);
+            for (int c = 0; c < plot.curveCount(); ++c) {
+                if (c == hidden)
+                    continue;
+                raster.setColour(qPremultiply(runpalette::colour(c).rgba()));
+                raster.breakLine();
+                for (const auto& [x, y] : plot.drawnPoints(c))
+                    raster.lineTo(xScale * x + xOffset, yScale * y + yOffset);
+            }
+            raster.finish();
+            return image;
+        };
+        const auto mismatches = [&](const QImage& want) {
+            const QImage shot = plot.plot()->toPixmap().toImage();
+            int wrong = 0;
+            // Inside the axes' lines and the ticks they draw inwards, over the curves.
+            constexpr int kTicks = 6;
+            for (int y = kTicks; y < area.height() - kTicks; ++y)
+                for (int x = kTicks; x < area.width() - kTicks; ++x) {
+                    const QRgb drawn = shot.pixel(area.left() + x, area.top() + y);
+                    const QRgb curve = want.pixel(x, y);
+                    if (qAlpha(curve) != 0) {
+                        wrong += drawn != curve;
+                        continue;
+                    }
+                    for (int c = 0; c < plot.curveCount(); ++c) // no curve where none runs
+                        wrong += drawn == runpalette::colour(c).rgb();
+                }
+            return wrong;
+        };
+        plot.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QCOMPARE(mismatches(expected(-1)), 0);
+        // Zoomed, then with a curve hidden: drawn anew, not the images of before.
+        plot.plot()->xAxis->setRange(20000, 26000);
+        plot.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QCOMPARE(mismatches(expected(-1)), 0);
+        plot.graph(3)->setVisible(false);
+        plot.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QCOMPARE(mismatches(expected(3)), 0);
     }
 
     void paletteKeepsTwentyRunsApart() {
