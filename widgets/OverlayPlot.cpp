@@ -188,36 +188,49 @@ void OverlayPlot::setDecimated(bool decimated) {
 }
 
 void OverlayPlot::rebuildXY() {
+    // Every curve's x, y (and on a log scale the y drawn) in one block of huge pages: each
+    // redraw reads them all.
+    size_t total = 0;
+    for (const Curve& curve : curves_)
+        total += size_t(std::min(xSource(curve.source, x_).size(), curve.source.value.size())) *
+                 (logY_ ? 3 : 2);
+    values_ = HugePageBuffer(total);
+    double* free = values_.data();
+    const auto take = [&free](size_t n) {
+        const std::span<double> part(free, n);
+        free += n;
+        return part;
+    };
     qsizetype hidden = 0;
     for (Curve& curve : curves_) {
         const QVector<double>& xs = xSource(curve.source, x_);
         const QVector<double>& ys = curve.source.value;
         const auto n = size_t(std::min(xs.size(), ys.size()));
-        curve.x.assign(xs.begin(), xs.begin() + qsizetype(n));
-        curve.y.assign(ys.begin(), ys.begin() + qsizetype(n));
-        if (!std::is_sorted(curve.x.begin(), curve.x.end())) {
+        curve.x = take(n);
+        curve.y = take(n);
+        if (std::is_sorted(xs.begin(), xs.begin() + qsizetype(n))) {
+            std::copy_n(xs.begin(), n, curve.x.begin());
+            std::copy_n(ys.begin(), n, curve.y.begin());
+        } else {
             // Wall time after a clock change: put the points in x order, equal x kept as logged.
             std::vector<size_t> order(n);
             std::iota(order.begin(), order.end(), size_t(0));
-            std::stable_sort(order.begin(), order.end(),
-                             [&](size_t a, size_t b) { return curve.x[a] < curve.x[b]; });
-            std::vector<double> x(n);
-            std::vector<double> y(n);
+            std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+                return xs[qsizetype(a)] < xs[qsizetype(b)];
+            });
             for (size_t i = 0; i < n; ++i) {
-                x[i] = curve.x[order[i]];
-                y[i] = curve.y[order[i]];
+                curve.x[i] = xs[qsizetype(order[i])];
+                curve.y[i] = ys[qsizetype(order[i])];
             }
-            curve.x = std::move(x);
-            curve.y = std::move(y);
         }
-        curve.drawn.clear();
+        curve.drawn = {};
         if (logY_) {
-            curve.drawn = curve.y;
-            for (double& y : curve.drawn)
-                if (y <= 0) {
-                    y = std::numeric_limits<double>::quiet_NaN();
-                    ++hidden;
-                }
+            curve.drawn = take(n);
+            for (size_t i = 0; i < n; ++i) {
+                const double y = curve.y[i];
+                curve.drawn[i] = y > 0 ? y : std::numeric_limits<double>::quiet_NaN();
+                hidden += y > 0 ? 0 : 1;
+            }
         }
     }
     notice_->setVisible(hidden > 0);
@@ -407,11 +420,11 @@ QCPGraph* OverlayPlot::graph(int curve) const {
     return curve >= 0 && curve < curveCount() ? curves_[size_t(curve)].graph : nullptr;
 }
 
-const std::vector<double>& OverlayPlot::xValues(int curve) const {
+std::span<const double> OverlayPlot::xValues(int curve) const {
     return curves_.at(size_t(curve)).x;
 }
 
-const std::vector<double>& OverlayPlot::yValues(int curve) const {
+std::span<const double> OverlayPlot::yValues(int curve) const {
     return curves_.at(size_t(curve)).y;
 }
 

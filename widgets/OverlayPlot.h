@@ -1,9 +1,12 @@
 #pragma once
 
+#include "util/HugePageBuffer.h"
+
 #include <QImage>
 #include <QVector>
 #include <QWidget>
 #include <array>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -87,8 +90,8 @@ public:
     /// reference mode the graph's every point.
     std::vector<std::pair<double, double>> drawnPoints(int curve) const;
     /// The points curve `curve` has for the current x (sorted by x), as drawn before decimation.
-    const std::vector<double>& xValues(int curve) const;
-    const std::vector<double>& yValues(int curve) const;
+    std::span<const double> xValues(int curve) const;
+    std::span<const double> yValues(int curve) const;
 
 Q_SIGNALS:
     void hovered(double x);
@@ -142,6 +145,7 @@ private:
     double decimatedLower_ = 0;
     double decimatedUpper_ = 0;
     int decimatedWidth_ = -1;
+    HugePageBuffer values_; ///< every curve's x, y and drawn y: Curve's spans point here
     quint64 curvesVersion_ = 0;
     /// The curves' pixels, the axis rect's size: those before the split and those after it,
     /// drawn on two threads; the second is null when one thread drew them all.

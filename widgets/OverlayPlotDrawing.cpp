@@ -13,7 +13,6 @@
 #include <QThread>
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <thread>
 
 namespace trainlab {
@@ -56,7 +55,7 @@ void OverlayPlot::fillReference() {
     if (decimatedWidth_ == 0)
         return; // all points are in already
     for (Curve& curve : curves_) {
-        const std::vector<double>& ys = curve.drawnY();
+        const std::span<const double> ys = curve.drawnY();
         curve.buffer.resize(qsizetype(curve.x.size()));
         for (size_t i = 0; i < curve.x.size(); ++i)
             curve.buffer[qsizetype(i)] = QCPGraphData(curve.x[i], ys[i]);
@@ -84,6 +83,10 @@ OverlayPlot::RasterFrame OverlayPlot::rasterFrame() const {
         return std::pair{scale, pa - scale * a};
     };
     std::tie(frame.xScale, frame.xOffset) = linear(plot_->xAxis, false, area.left());
+    // The raster rounds to the nearest pixel; half a pixel to the left, pixel column c draws
+    // the x in [c, c + 1) of the axis rect, which is decimation's column c: a column's points
+    // then meet in one run, and a line leaves it once.
+    frame.xOffset -= 0.5;
     frame.logY = plot_->yAxis->scaleType() == QCPAxis::stLogarithmic;
     std::tie(frame.yScale, frame.yOffset) = linear(plot_->yAxis, frame.logY, area.top());
     frame.curvesVersion = curvesVersion_;
@@ -114,37 +117,40 @@ void OverlayPlot::fillGraphs(bool draw) {
             if (!curve.graph->data()->isEmpty())
                 curve.graph->data()->clear(); // left from the reference mode
     const PixelColumns columns{range.lower, range.upper, width};
-    // Each curve decimated and then drawn at once, while its points are in the cache. A
-    // thread touches only its own curves and its own image.
+    // A thread touches only its own curves and its own image. All its curves are decimated
+    // before the image is cleared: clearing 3.4 MB first made the decimation after it half
+    // as fast (bench_overlay, 50 curves of 100,000 points a thread: 12-15 ms against 6).
     const auto work = [&](size_t from, size_t to, QImage& image) {
-        std::optional<PolylineRaster> raster;
-        if (draw) {
-            if (image.size() != frame.size)
-                image = QImage(frame.size, QImage::Format_ARGB32_Premultiplied);
-            image.fill(Qt::transparent);
-            raster.emplace(image);
-        }
-        for (size_t c = from; c < to; ++c) {
-            Curve& curve = curves_[c];
-            if (newColumns) {
+        if (newColumns) {
+            for (size_t c = from; c < to; ++c) {
+                Curve& curve = curves_[c];
                 curve.kept.clear();
-                const std::vector<double>& ys = curve.drawnY();
+                const std::span<const double> ys = curve.drawnY();
                 decimate(curve.x, ys, columns, curve.kept);
                 curve.points.resize(curve.kept.size());
                 for (size_t k = 0; k < curve.kept.size(); ++k)
                     curve.points[k] = {curve.x[size_t(curve.kept[k])], ys[size_t(curve.kept[k])]};
             }
-            if (!raster || !frame.visible[c])
+        }
+        if (!draw)
+            return;
+        if (image.size() != frame.size)
+            image = QImage(frame.size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        PolylineRaster raster(image);
+        for (size_t c = from; c < to; ++c) {
+            const Curve& curve = curves_[c];
+            if (!frame.visible[c])
                 continue;
-            raster->setColour(qPremultiply(curve.graph->pen().color().rgba()));
-            raster->breakLine();
+            raster.setColour(qPremultiply(curve.graph->pen().color().rgba()));
+            raster.breakLine();
             for (const auto& [x, y] : curve.points) {
                 if (!std::isfinite(y)) {
-                    raster->breakLine(); // a gap, as QCustomPlot leaves one at NaN and infinity
+                    raster.breakLine(); // a gap, as QCustomPlot leaves one at NaN and infinity
                     continue;
                 }
-                raster->lineTo(frame.xScale * x + frame.xOffset,
-                               frame.yScale * (frame.logY ? std::log10(y) : y) + frame.yOffset);
+                raster.lineTo(frame.xScale * x + frame.xOffset,
+                              frame.yScale * (frame.logY ? std::log10(y) : y) + frame.yOffset);
             }
         }
     };

@@ -284,7 +284,9 @@ private Q_SLOTS:
                 const double at0 = axis->coordToPixel(0) - origin;
                 return std::pair{axis->coordToPixel(1) - origin - at0, at0};
             };
-            const auto [xScale, xOffset] = line(plot.plot()->xAxis, area.left());
+            // Column c draws the x in [c, c + 1) of the axis rect, as decimation's column c.
+            auto [xScale, xOffset] = line(plot.plot()->xAxis, area.left());
+            xOffset -= 0.5;
             const auto [yScale, yOffset] = line(plot.plot()->yAxis, area.top());
             QImage image(area.size(), QImage::Format_ARGB32_Premultiplied);
             image.fill(Qt::transparent);
