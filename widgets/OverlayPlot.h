@@ -37,9 +37,10 @@ struct OverlayCurve {
 /// what decimate() keeps of the visible range: zooming and panning re-decimate from the
 /// whole series, so a zoomed-in view is exact down to single steps without a trip to the
 /// database (a re-read per visible range would cost a query per run on every drag). The kept
-/// points are drawn as 1-pixel lines straight into an image of the axis rect (vector painters,
-/// for PDF and SVG, get polylines); QCustomPlot's graphs carry the legend and the colours, and
-/// no data of their own, so its adaptive sampling never runs.
+/// points are drawn as 1-pixel lines straight into images of the axis rect (PolylineRaster;
+/// vector painters, for PDF and SVG, get polylines), many long curves on two threads, and the
+/// images are kept until the range, size or curves change. QCustomPlot's graphs carry the
+/// legend and the colours, and no data of their own, so its adaptive sampling never runs.
 /// Dragging pans, the wheel zooms, a double-click fits the data again; hovering shows each
 /// curve's value under the cursor.
 class OverlayPlot : public QWidget {
