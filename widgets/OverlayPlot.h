@@ -114,7 +114,7 @@ private:
         double yOffset = 0;
         bool logY = false;
         quint64 curvesVersion = 0; ///< curves_ changed: bumped on every new set of points
-        std::vector<bool> visible; ///< each curve's graph's
+        std::vector<quint32> ink;  ///< each curve's pen, premultiplied; 0: its graph is hidden
         bool operator==(const RasterFrame&) const = default;
     };
 

@@ -90,9 +90,11 @@ OverlayPlot::RasterFrame OverlayPlot::rasterFrame() const {
     frame.logY = plot_->yAxis->scaleType() == QCPAxis::stLogarithmic;
     std::tie(frame.yScale, frame.yOffset) = linear(plot_->yAxis, frame.logY, area.top());
     frame.curvesVersion = curvesVersion_;
-    frame.visible.reserve(curves_.size());
+    // Read here, on the GUI thread: the drawing threads touch no QCustomPlot object.
+    frame.ink.reserve(curves_.size());
     for (const Curve& curve : curves_)
-        frame.visible.push_back(curve.graph->visible());
+        frame.ink.push_back(curve.graph->visible() ? qPremultiply(curve.graph->pen().color().rgba())
+                                                   : 0u);
     return frame;
 }
 
@@ -140,9 +142,9 @@ void OverlayPlot::fillGraphs(bool draw) {
         PolylineRaster raster(image);
         for (size_t c = from; c < to; ++c) {
             const Curve& curve = curves_[c];
-            if (!frame.visible[c])
+            if (frame.ink[c] == 0)
                 continue;
-            raster.setColour(qPremultiply(curve.graph->pen().color().rgba()));
+            raster.setColour(frame.ink[c]);
             raster.breakLine();
             for (const auto& [x, y] : curve.points) {
                 if (!std::isfinite(y)) {
