@@ -7,6 +7,7 @@
 #include "jobs/RunEnvironment.h"
 #include "jobs/RunSources.h"
 #include "jobs/RunTelemetry.h"
+#include "jobs/TrialGpuShare.h"
 #include "parallel/Devices.h"
 #include "parallel/Rendezvous.h"
 #include "spec/SpecJson.h"
@@ -14,6 +15,7 @@
 #include "store/StoreError.h"
 #include "store/StoreWriter.h"
 #include "store/WorkspaceReader.h"
+#include "sweep/SweepSpec.h"
 #include "telemetry/NvmlLibrary.h"
 #include "train/Checkpoint.h"
 #include "train/DataParallelTrainer.h"
@@ -72,12 +74,17 @@ DeviceDemand runDemand(const ExperimentSpec& spec) {
     return demand;
 }
 
-DeviceDemand trialDemand(const ExperimentSpec& spec, int trialsPerGpu, const QStringList& gpus) {
+DeviceDemand trialDemand(const ExperimentSpec& spec, int trialsPerGpu, const QStringList& gpus,
+                         std::optional<double> gpuBytes) {
     if (gpus.isEmpty() || spec.devices != QStringList{QStringLiteral("auto")})
         return runDemand(spec);
     DeviceDemand demand;
     demand.anyGpus = 1;
-    demand.gpuShare = 1.0 / std::max(1, trialsPerGpu);
+    if (trialsPerGpu == SweepSpec::kTrialsPerGpuByMemory)
+        demand.gpuShare =
+            gpuBytes ? gpuShareFor(estimateTrainingMemory(spec).total(), *gpuBytes) : 1.0;
+    else
+        demand.gpuShare = 1.0 / std::max(1, trialsPerGpu);
     return demand;
 }
 

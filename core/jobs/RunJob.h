@@ -78,8 +78,11 @@ DeviceDemand runDemand(const ExperimentSpec& spec);
 
 /// A built-in sweep trial's demand on a machine with `gpus`: a spec on devices "auto" takes
 /// one GPU, whichever is least loaded when it starts, and 1/trialsPerGpu of it (several small
-/// trials per GPU); a spec naming its devices takes them, as a run would (runDemand); without
-/// GPUs, the CPU slots a run takes.
-DeviceDemand trialDemand(const ExperimentSpec& spec, int trialsPerGpu, const QStringList& gpus);
+/// trials per GPU), or with SweepSpec::kTrialsPerGpuByMemory the part of a GPU of `gpuBytes`
+/// its estimated memory needs (gpuShareFor; all of it when `gpuBytes` is unknown); a spec
+/// naming its devices takes them, as a run would (runDemand); without GPUs, the CPU slots a
+/// run takes. Throws InputError as runDemand does, or where the estimate cannot be made.
+DeviceDemand trialDemand(const ExperimentSpec& spec, int trialsPerGpu, const QStringList& gpus,
+                         std::optional<double> gpuBytes = std::nullopt);
 
 } // namespace trainlab

@@ -3,6 +3,7 @@
 #include "jobs/CommandTrial.h"
 #include "jobs/CommandTrialJob.h"
 #include "jobs/RunJob.h"
+#include "jobs/TrialGpuShare.h"
 #include "parallel/Devices.h"
 #include "spec/SpecJson.h"
 #include "spec/SpecOverrides.h"
@@ -12,6 +13,7 @@
 #include "sweep/SweepStrategy.h"
 #include "sweep/TrialPruner.h"
 #include "telemetry/CostSettings.h"
+#include "telemetry/NvmlLibrary.h"
 #include "util/Json.h"
 
 #include <map>
@@ -218,7 +220,15 @@ private:
                     request.spec = specFromJson(json, QStringLiteral("trial %1").arg(trial));
                 }
                 request.params = point;
-                request.demand = trialDemand(request.spec, sweep_.trialsPerGpu, cudaDeviceNames());
+                const QStringList gpus = cudaDeviceNames();
+                const bool byMemory =
+                    sweep_.trialsPerGpu == SweepSpec::kTrialsPerGpuByMemory && !gpus.isEmpty();
+                const std::optional<double> gpuBytes =
+                    byMemory ? smallestGpuMemory(gpus, *NvmlLibrary::shared()) : std::nullopt;
+                request.demand = trialDemand(request.spec, sweep_.trialsPerGpu, gpus, gpuBytes);
+                if (byMemory && request.demand->anyGpus > 0)
+                    message(gpuShareNote(trial, request.spec, request.demand->gpuShare, gpuBytes,
+                                         NvmlLibrary::shared()->status()));
                 child = std::make_unique<RunJob>(std::move(request), hooks);
             }
         } catch (const InputError& e) {

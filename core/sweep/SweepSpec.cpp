@@ -15,7 +15,15 @@ SweepSpec readSweepSpec(const QJsonObject& sweep, QStringList& errors) {
               QStringLiteral("tpe")});
     r.integer(QStringLiteral("trials"), spec.trials, {1, 100000});
     r.integer(QStringLiteral("parallel"), spec.parallel, {1, 256});
-    r.integer(QStringLiteral("trials_per_gpu"), spec.trialsPerGpu, {1, 64});
+    const QJsonValue perGpu = r.raw(QStringLiteral("trials_per_gpu"));
+    if (perGpu == QJsonValue(QStringLiteral("auto")))
+        spec.trialsPerGpu = SweepSpec::kTrialsPerGpuByMemory;
+    else if (perGpu.isString())
+        r.error(QStringLiteral("trials_per_gpu"),
+                QStringLiteral("must be a number from 1 to 64 or \"auto\", got ") +
+                    describeJson(perGpu));
+    else
+        r.integer(QStringLiteral("trials_per_gpu"), spec.trialsPerGpu, {1, 64});
     r.integer64(QStringLiteral("seed"), spec.seed, {0, inf});
     r.integer(QStringLiteral("grid_steps"), spec.gridSteps, {1, 1000});
     r.integer(QStringLiteral("n_init"), spec.initialPoints, {2, 10000});

@@ -30,7 +30,9 @@ struct SweepSpec {
     int parallel = 1;
     /// Built-in trials on a machine with GPUs (devices "auto"): how many share one GPU, each
     /// taking that part of it; the job layer places every trial on the least loaded GPU.
+    /// kTrialsPerGpuByMemory ("auto"): each trial takes the part its estimated memory needs.
     int trialsPerGpu = 1;
+    static constexpr int kTrialsPerGpuByMemory = 0;
     qint64 seed = 0;
     int gridSteps = 5;
     int initialPoints = 8; ///< bayesian: random trials before the model takes over

@@ -75,6 +75,28 @@ private Q_SLOTS:
                                                     errors.join(QLatin1Char('\n'))));
     }
 
+    void trialsPerGpuIsANumberOrAuto() {
+        const auto perGpu = [](const char* value, QStringList& errors) {
+            const QByteArray json =
+                QByteArray(R"({"objective": {"metric": "val_loss", "goal": )"
+                           R"("minimize"}, "space": {"x": {"uniform": [0, 1]}}, )"
+                           R"("trials_per_gpu": )") +
+                value + "}";
+            return readSweepSpec(QJsonDocument::fromJson(json).object(), errors).trialsPerGpu;
+        };
+        QStringList errors;
+        QCOMPARE(perGpu("4", errors), 4);
+        QCOMPARE(perGpu(R"("auto")", errors), SweepSpec::kTrialsPerGpuByMemory);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
+        perGpu(R"("sometimes")", errors);
+        perGpu("0", errors);
+        QCOMPARE(
+            errors,
+            (QStringList{QStringLiteral("sweep.trials_per_gpu: must be a number from 1 to 64 "
+                                        "or \"auto\", got \"sometimes\""),
+                         QStringLiteral("sweep.trials_per_gpu: must be >= 1 and <= 64, got 0")}));
+    }
+
     void hugeGridIsRefusedUpFront() {
         QStringList errors;
         read(
