@@ -145,18 +145,26 @@ QWidget* SweepPage::buildSettings() {
     initialPoints_ = spinBox(2, 10000, QStringLiteral("sweepInitialPoints"));
     initialPoints_->setToolTip(tr("Random trials before the model proposes"));
     parallel_ = spinBox(1, 256, QStringLiteral("sweepParallel"));
+    // 0 is "auto" (SweepSpec::kTrialsPerGpuByMemory), shown as such.
+    trialsPerGpu_ = spinBox(0, 64, QStringLiteral("sweepTrialsPerGpu"));
+    trialsPerGpu_->setSpecialValueText(tr("auto: by estimated memory"));
+    trialsPerGpu_->setToolTip(
+        tr("On a machine with GPUs, trials on devices \"auto\" sharing one GPU, each taking that "
+           "part of it; auto gives each the part its estimated memory needs"));
     seed_ = spinBox(0, INT_MAX, QStringLiteral("sweepSeed"));
     settingsForm_->addRow(tr("Strategy"), strategy_);
     settingsForm_->addRow(tr("Trials"), trials_);
     settingsForm_->addRow(tr("Grid steps"), gridSteps_);
     settingsForm_->addRow(tr("Random trials first"), initialPoints_);
     settingsForm_->addRow(tr("Trials at a time"), parallel_);
+    settingsForm_->addRow(tr("Trials per GPU"), trialsPerGpu_);
     settingsForm_->addRow(tr("Seed"), seed_);
     strategy_->setCurrentText(defaults.strategy);
     trials_->setValue(defaults.trials);
     gridSteps_->setValue(defaults.gridSteps);
     initialPoints_->setValue(defaults.initialPoints);
     parallel_->setValue(defaults.parallel);
+    trialsPerGpu_->setValue(defaults.trialsPerGpu);
     seed_->setValue(int(defaults.seed));
     layout->addWidget(search);
 
@@ -205,7 +213,7 @@ QWidget* SweepPage::buildSettings() {
 
     for (QComboBox* box : {strategy_, earlyStop_, resource_})
         connect(box, &QComboBox::currentIndexChanged, this, &SweepPage::writeSweep);
-    for (QSpinBox* box : {trials_, gridSteps_, initialPoints_, parallel_, seed_})
+    for (QSpinBox* box : {trials_, gridSteps_, initialPoints_, parallel_, trialsPerGpu_, seed_})
         connect(box, &QSpinBox::valueChanged, this, &SweepPage::writeSweep);
     for (QDoubleSpinBox* box : {minResource_, reduction_})
         connect(box, &QDoubleSpinBox::valueChanged, this, &SweepPage::writeSweep);
@@ -320,6 +328,12 @@ void SweepPage::writeSweep() {
     sweep.insert(QStringLiteral("strategy"), strategy);
     sweep.insert(QStringLiteral("trials"), trials_->value());
     sweep.insert(QStringLiteral("parallel"), parallel_->value());
+    if (trialsPerGpu_->value() == SweepSpec::kTrialsPerGpuByMemory)
+        sweep.insert(QStringLiteral("trials_per_gpu"), QStringLiteral("auto"));
+    else if (trialsPerGpu_->value() == 1)
+        sweep.remove(QStringLiteral("trials_per_gpu")); // the default: a GPU a trial
+    else
+        sweep.insert(QStringLiteral("trials_per_gpu"), trialsPerGpu_->value());
     sweep.insert(QStringLiteral("seed"), seed_->value());
     if (strategy == kGrid)
         sweep.insert(QStringLiteral("grid_steps"), gridSteps_->value());
@@ -360,14 +374,19 @@ void SweepPage::showDocument() {
     }
     const QJsonObject sweep = value.toObject();
     const SweepSpec d;
-    const QList<QWidget*> blocked = {strategy_, trials_,    gridSteps_, initialPoints_, parallel_,
-                                     seed_,     earlyStop_, resource_,  minResource_,   reduction_};
+    const QList<QWidget*> blocked = {strategy_, trials_,       gridSteps_, initialPoints_,
+                                     parallel_, trialsPerGpu_, seed_,      earlyStop_,
+                                     resource_, minResource_,  reduction_};
     for (QWidget* w : blocked)
         w->blockSignals(true);
     strategy_->setCurrentIndex(
         strategy_->findText(sweep.value(QStringLiteral("strategy")).toString(d.strategy)));
     trials_->setValue(sweep.value(QStringLiteral("trials")).toInt(d.trials));
     parallel_->setValue(sweep.value(QStringLiteral("parallel")).toInt(d.parallel));
+    const QJsonValue perGpu = sweep.value(QStringLiteral("trials_per_gpu"));
+    trialsPerGpu_->setValue(perGpu == QJsonValue(QStringLiteral("auto"))
+                                ? SweepSpec::kTrialsPerGpuByMemory
+                                : perGpu.toInt(d.trialsPerGpu));
     seed_->setValue(sweep.value(QStringLiteral("seed")).toInt(int(d.seed)));
     gridSteps_->setValue(sweep.value(QStringLiteral("grid_steps")).toInt(d.gridSteps));
     initialPoints_->setValue(sweep.value(QStringLiteral("n_init")).toInt(d.initialPoints));

@@ -35,6 +35,7 @@ public:
     QComboBox* strategyBox() const { return strategy_; }
     QSpinBox* trialsBox() const { return trials_; }
     QSpinBox* parallelBox() const { return parallel_; }
+    QSpinBox* trialsPerGpuBox() const { return trialsPerGpu_; }
     QSpinBox* seedBox() const { return seed_; }
     QSpinBox* gridStepsBox() const { return gridSteps_; }
     QSpinBox* initialPointsBox() const { return initialPoints_; }
@@ -74,6 +75,7 @@ private:
     QComboBox* strategy_ = nullptr;
     QSpinBox* trials_ = nullptr;
     QSpinBox* parallel_ = nullptr;
+    QSpinBox* trialsPerGpu_ = nullptr; ///< 0: auto, by estimated memory
     QSpinBox* seed_ = nullptr;
     QSpinBox* gridSteps_ = nullptr;
     QSpinBox* initialPoints_ = nullptr;

@@ -231,6 +231,40 @@ private Q_SLOTS:
         QVERIFY(doc.problems().isEmpty());
     }
 
+    void trialsPerGpuIsTypedOrStepsDownToAuto() {
+        SpecDocument doc;
+        doc.setJson(fashionSweep());
+        SweepPage page(&doc);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QSpinBox* box = page.trialsPerGpuBox();
+        QCOMPARE(box->value(), 1); // the shipped sweep says nothing: a GPU a trial
+        QVERIFY(!doc.value(QStringLiteral("sweep")).toObject().contains(
+            QStringLiteral("trials_per_gpu")));
+
+        typeInto(box, QStringLiteral("4"));
+        QCOMPARE(doc.value(QStringLiteral("sweep.trials_per_gpu")), QJsonValue(4));
+        box->setFocus();
+        for (int i = 0; i < 4; ++i)
+            QTest::keyClick(box, Qt::Key_Down);
+        QCOMPARE(box->text(), QStringLiteral("auto: by estimated memory"));
+        QCOMPARE(doc.value(QStringLiteral("sweep.trials_per_gpu")),
+                 QJsonValue(QStringLiteral("auto")));
+        QVERIFY2(doc.problems().isEmpty(), qPrintable(doc.problems().join(QLatin1Char('\n'))));
+        QTest::keyClick(box, Qt::Key_Up); // 1 again: the default, so the key goes
+        QVERIFY(!doc.value(QStringLiteral("sweep")).toObject().contains(
+            QStringLiteral("trials_per_gpu")));
+
+        // A spec that says "auto" shows it.
+        QJsonObject json = fashionSweep();
+        QJsonObject sweep = json[QStringLiteral("sweep")].toObject();
+        sweep.insert(QStringLiteral("trials_per_gpu"), QStringLiteral("auto"));
+        json.insert(QStringLiteral("sweep"), sweep);
+        doc.setJson(json);
+        QCOMPARE(box->value(), 0);
+        QCOMPARE(box->text(), QStringLiteral("auto: by estimated memory"));
+    }
+
     void screenshot() {
         const QString dir = qEnvironmentVariable("TRAINLAB_SCREENSHOT_DIR");
         if (dir.isEmpty())
