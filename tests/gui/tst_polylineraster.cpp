@@ -22,6 +22,24 @@ QImage blank(int width = 64, int height = 48) {
     return image;
 }
 
+/// One polyline through `points` in kInk on a blank image: moveTo the first, lineTo the rest
+/// (a NaN point breaks it).
+QImage drawnLine(std::initializer_list<std::pair<double, double>> points) {
+    QImage image = blank();
+    PolylineRaster raster(image);
+    raster.setColour(kInk);
+    bool first = true;
+    for (const auto& [x, y] : points) {
+        if (first)
+            raster.moveTo(x, y);
+        else
+            raster.lineTo(x, y);
+        first = false;
+    }
+    raster.finish();
+    return image;
+}
+
 using Pixels = std::set<std::pair<int, int>>; // (x, y)
 
 Pixels inked(const QImage& image, quint32 colour = kInk) {
@@ -69,13 +87,7 @@ private Q_SLOTS:
         std::uniform_int_distribution<int> y(0, 47);
         for (int trial = 0; trial < 2000; ++trial) {
             const int ax = x(random), ay = y(random), bx = x(random), by = y(random);
-            QImage image = blank();
-            {
-                PolylineRaster raster(image);
-                raster.setColour(kInk);
-                raster.moveTo(ax, ay);
-                raster.lineTo(bx, by);
-            }
+            const QImage image = drawnLine({{ax, ay}, {bx, by}});
             const Pixels expected = expectedLine(ax, ay, bx, by);
             const Pixels drawn = inked(image);
             // Where the line passes exactly between two pixels either is right; elsewhere
@@ -109,14 +121,8 @@ private Q_SLOTS:
 
     void aDecimatedColumnIsOneRunFromItsLowestToItsHighest() {
         // First, lowest, highest, last in one pixel column, then on to the next column.
-        QImage image = blank();
-        {
-            PolylineRaster raster(image);
-            raster.setColour(kInk);
-            for (const auto& [x, y] :
-                 {std::pair{10.2, 20.0}, {10.3, 5.0}, {10.4, 40.0}, {10.45, 22.0}, {11.1, 30.0}})
-                raster.lineTo(x, y);
-        }
+        const QImage image =
+            drawnLine({{10.2, 20.0}, {10.3, 5.0}, {10.4, 40.0}, {10.45, 22.0}, {11.1, 30.0}});
         Pixels expected;
         for (int row = 5; row <= 40; ++row)
             expected.insert({10, row});
@@ -143,31 +149,21 @@ private Q_SLOTS:
         for (int row = 11; row < 30; ++row)
             QVERIFY(!drawn.count({20, row}));
         // And a lone point still shows.
-        QImage dot = blank();
-        {
-            PolylineRaster raster(dot);
-            raster.setColour(kInk);
-            raster.moveTo(7, 9);
-        }
-        QCOMPARE(inked(dot), (Pixels{{7, 9}}));
+        QCOMPARE(inked(drawnLine({{7, 9}})), (Pixels{{7, 9}}));
     }
 
     void clipsWhatLiesOutsideHoweverFar() {
         constexpr double kFar = 1e15; // a value far off the axis
-        QImage image = blank();
-        {
-            PolylineRaster raster(image);
-            raster.setColour(kInk);
-            raster.lineTo(10, 10);
-            raster.lineTo(10, kFar); // straight down, off the image
-            raster.lineTo(-kFar, -kFar);
-            raster.lineTo(std::numeric_limits<double>::quiet_NaN(), 3); // a gap
-            raster.lineTo(-5, -5);                                      // wholly outside
-            raster.lineTo(-1, -1);
-            raster.lineTo(1.7e308, -1.7e308); // overflows the clip's arithmetic
-            raster.lineTo(-1.7e308, 1.7e308);
-        }
-        const Pixels drawn = inked(image);
+        // Straight down off the image; then far away; a gap; wholly outside; then segments that
+        // overflow the clip's arithmetic.
+        const Pixels drawn = inked(drawnLine({{10, 10},
+                                              {10, kFar},
+                                              {-kFar, -kFar},
+                                              {std::numeric_limits<double>::quiet_NaN(), 3},
+                                              {-5, -5},
+                                              {-1, -1},
+                                              {1.7e308, -1.7e308},
+                                              {-1.7e308, 1.7e308}}));
         for (int row = 10; row < 48; ++row)
             QVERIFY2(drawn.count({10, row}), qPrintable(QString::number(row)));
         QCOMPARE(int(drawn.size()), 38);

@@ -239,8 +239,9 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QSpinBox* box = page.trialsPerGpuBox();
         QCOMPARE(box->value(), 1); // the shipped sweep says nothing: a GPU a trial
-        QVERIFY(!doc.value(QStringLiteral("sweep")).toObject().contains(
-            QStringLiteral("trials_per_gpu")));
+        QVERIFY(!doc.value(QStringLiteral("sweep"))
+                     .toObject()
+                     .contains(QStringLiteral("trials_per_gpu")));
 
         typeInto(box, QStringLiteral("4"));
         QCOMPARE(doc.value(QStringLiteral("sweep.trials_per_gpu")), QJsonValue(4));
@@ -252,8 +253,9 @@ private Q_SLOTS:
                  QJsonValue(QStringLiteral("auto")));
         QVERIFY2(doc.problems().isEmpty(), qPrintable(doc.problems().join(QLatin1Char('\n'))));
         QTest::keyClick(box, Qt::Key_Up); // 1 again: the default, so the key goes
-        QVERIFY(!doc.value(QStringLiteral("sweep")).toObject().contains(
-            QStringLiteral("trials_per_gpu")));
+        QVERIFY(!doc.value(QStringLiteral("sweep"))
+                     .toObject()
+                     .contains(QStringLiteral("trials_per_gpu")));
 
         // A spec that says "auto" shows it.
         QJsonObject json = fashionSweep();
