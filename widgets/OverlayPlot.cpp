@@ -226,11 +226,12 @@ void OverlayPlot::rebuildXY() {
         curve.drawn = {};
         if (logY_) {
             curve.drawn = take(n);
-            for (size_t i = 0; i < n; ++i) {
-                const double y = curve.y[i];
-                curve.drawn[i] = y > 0 ? y : std::numeric_limits<double>::quiet_NaN();
-                hidden += y > 0 ? 0 : 1;
-            }
+            std::copy(curve.y.begin(), curve.y.end(), curve.drawn.begin());
+            for (double& y : curve.drawn)
+                if (y <= 0) { // a NaN in the data is a gap already, not a value hidden here
+                    y = std::numeric_limits<double>::quiet_NaN();
+                    ++hidden;
+                }
         }
     }
     notice_->setVisible(hidden > 0);
