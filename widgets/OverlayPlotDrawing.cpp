@@ -146,14 +146,11 @@ void OverlayPlot::fillGraphs(bool draw) {
                 continue;
             raster.setColour(frame.ink[c]);
             raster.breakLine();
-            for (const auto& [x, y] : curve.points) {
-                if (!std::isfinite(y)) {
-                    raster.breakLine(); // a gap, as QCustomPlot leaves one at NaN and infinity
-                    continue;
-                }
+            // A NaN or infinite value maps to one too, and lineTo leaves a gap there, as
+            // QCustomPlot does.
+            for (const auto& [x, y] : curve.points)
                 raster.lineTo(frame.xScale * x + frame.xOffset,
                               frame.yScale * (frame.logY ? std::log10(y) : y) + frame.yOffset);
-            }
         }
     };
     size_t points = 0;
